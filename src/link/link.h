@@ -1,0 +1,53 @@
+/* link.h: byte transports to an adapter: serial (libserialport), pseudo-
+ * terminals (termios), TCP (Wi-Fi adapters) and in-process pairs (the
+ * simulator). The only layer that touches file descriptors of devices. */
+#ifndef OBDCON_LINK_LINK_H
+#define OBDCON_LINK_LINK_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "util/error.h"
+
+struct link;
+
+/* Direction of bytes, as seen from the console. */
+enum link_dir {
+	LINK_TX, /* console -> adapter */
+	LINK_RX, /* adapter -> console */
+};
+
+/* Called with every chunk of bytes moved, before anyone interprets them. */
+typedef void (*link_tap_fn)(void *arg, enum link_dir dir, const uint8_t *data, size_t n);
+
+/* Opens a device path (optionally "@BAUD"), a pty, or "tcp:HOST:PORT".
+ * "sim:" ports are not links of their own: see link_pair() and src/sim. */
+int link_open(const char *spec, struct link **out, struct error *e);
+/* Creates two connected in-process links (a socket pair). */
+int link_pair(struct link **a, struct link **b, const char *name, struct error *e);
+/* Closes a link and frees it; NULL is allowed. */
+void link_close(struct link *l);
+/* Writes all n bytes within timeout_ms; 0 or -ERR_*. */
+int link_write(struct link *l, const void *data, size_t n, int timeout_ms, struct error *e);
+/* Reads what is available, waiting up to timeout_ms: bytes read (> 0),
+ * 0 on timeout, or -ERR_EOF / -ERR_IO. */
+long link_read(struct link *l, void *buf, size_t cap, int timeout_ms, struct error *e);
+/* Discards bytes already waiting, returns how many. */
+long link_drain(struct link *l);
+/* Descriptor to poll for readability (for the console's main loop). */
+int link_poll_fd(const struct link *l);
+/* Installs the tap that sees every byte (transcript logging). */
+void link_set_tap(struct link *l, link_tap_fn fn, void *arg);
+/* The port as given ("/dev/ttyUSB0@38400", "tcp:...", "pair:sim"). */
+const char *link_name(const struct link *l);
+/* Kind of transport: "serial", "pty", "tcp", "pair". */
+const char *link_kind(const struct link *l);
+/* Current UART rate, 0 when not a serial line. */
+int link_baud(const struct link *l);
+/* Changes the UART rate of a serial or pty link. */
+int link_set_baud(struct link *l, int baud, struct error *e);
+/* Counters: bytes written and read since open. */
+void link_counters(const struct link *l, uint64_t *tx, uint64_t *rx);
+
+#endif

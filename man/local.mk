@@ -1,1 +1,1 @@
-# man
+dist_man_MANS += man/obdcon.1

@@ -1,1 +1,8 @@
-# profiles
+# profiles: adapter and vehicle profiles of the simulator (Lua data),
+# installed for users to read and copy into
+# $XDG_CONFIG_HOME/obdcon/profiles/{adapters,vehicles}/ (where a file of
+# the same name overrides the copy built into obdcon: see src/sim/local.mk).
+profilesadaptersdir = $(pkgdatadir)/profiles/adapters
+dist_profilesadapters_DATA = profiles/adapters/elm327.lua
+profilesvehiclesdir = $(pkgdatadir)/profiles/vehicles
+dist_profilesvehicles_DATA = profiles/vehicles/demo.lua

@@ -1,1 +1,2 @@
-# scripts
+scriptsdir = $(pkgdatadir)/scripts
+dist_scripts_DATA = scripts/demo.lua

@@ -1,1 +1,25 @@
-# tests
+## Integration and terminal tests: shell scripts speaking TAP, run against
+## the built obdcon and its simulator in a sealed environment.
+TESTS += \
+	tests/integration/cli.sh \
+	tests/integration/scan.sh \
+	tests/integration/code.sh \
+	tests/integration/layers.sh \
+	tests/integration/manpage.sh \
+	tests/tui/toggle.sh
+EXTRA_DIST += tests/tmux.sh \
+	tests/integration/cli.sh \
+	tests/integration/scan.sh \
+	tests/integration/code.sh \
+	tests/integration/layers.sh \
+	tests/integration/manpage.sh \
+	tests/tui/toggle.sh
+
+check_PROGRAMS += tests/unit/test_util tests/unit/test_layout
+TESTS += tests/unit/test_util tests/unit/test_layout
+tests_unit_test_util_SOURCES = tests/unit/test_util.c
+tests_unit_test_util_CFLAGS = $(TEST_CFLAGS)
+tests_unit_test_util_LDADD = $(TEST_LIBS)
+tests_unit_test_layout_SOURCES = tests/unit/test_layout.c
+tests_unit_test_layout_CFLAGS = $(TEST_CFLAGS)
+tests_unit_test_layout_LDADD = $(TEST_LIBS)

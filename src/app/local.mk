@@ -1,1 +1,3 @@
-# app
+libobdcon_a_SOURCES += \
+	src/app/app.c src/app/app.h src/app/app_internal.h \
+	src/app/coding.c

@@ -1,1 +1,2 @@
-# link
+libobdcon_a_SOURCES += \
+	src/link/link.c src/link/link.h

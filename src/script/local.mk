@@ -1,1 +1,10 @@
-# script
+libobdcon_a_SOURCES += \
+	src/script/sandbox.c src/script/sandbox.h \
+	src/script/sdata.c src/script/sdata.h
+libobdcon_a_SOURCES += src/script/script.c src/script/script.h
+
+check_PROGRAMS += tests/unit/test_script
+TESTS += tests/unit/test_script
+tests_unit_test_script_SOURCES = tests/unit/test_script.c
+tests_unit_test_script_CFLAGS = $(TEST_CFLAGS)
+tests_unit_test_script_LDADD = $(TEST_LIBS)

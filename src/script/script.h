@@ -1,5 +1,5 @@
 /* script.h: the Lua host for brand scripts: a sandboxed interpreter that
- * loads scripts/*.lua and exposes their declarations (brands, modules,
+ * loads every scripts/NAME.lua and exposes their declarations (brands, modules,
  * coding features) as plain C data. The only layer that includes Lua. */
 #ifndef OBDCON_SCRIPT_SCRIPT_H
 #define OBDCON_SCRIPT_SCRIPT_H

@@ -48,7 +48,8 @@ struct session_backup {
  * start time; session_set_vin() appends the VIN. Opens transcript.log and
  * events.log (mode 0600). */
 int session_create(const char *base, struct session **out, struct error *e);
-/* The session directory's current path. */
+/* The session directory's current path. The pointer stays valid until
+ * session_close(); its contents change when session_set_vin() renames. */
 const char *session_path(const struct session *s);
 /* Appends bytes moved on the link to transcript.log, one timestamped,
  * escaped line per chunk, written immediately (a link tap). */
@@ -75,5 +76,7 @@ int session_write_manifest(struct session *s, bool clean_end, struct error *e);
 int session_close(struct session *s, bool pack, char *archive, size_t n, struct error *e);
 /* Packs a session directory into an archive file (streaming). */
 int session_pack(const char *dir, const char *archive, enum session_format fmt, struct error *e);
+/* File name extension of an archive format, with its dot (".tar.gz"). */
+const char *session_format_ext(enum session_format fmt);
 
 #endif

@@ -41,7 +41,9 @@ struct sim *sim_thread_sim(struct sim_thread *t);
 
 /* Vehicle introspection for tests. */
 const char *sim_vin(const struct sim *s);
-/* Copies the current value of a DID of the ECU named ecu_id; -1 if absent. */
+/* Copies the current value of a DID of the ECU named ecu_id; -1 if absent
+ * (or if cap is too small: *len then tells the size). Safe to call while
+ * a thread serves the simulator (a mutex guards its state). */
 int sim_get_did(const struct sim *s, const char *ecu_id, uint16_t did, uint8_t *out, size_t cap,
 		size_t *len);
 /* Prints the known adapter and vehicle profiles, one a line, name first. */

@@ -24,17 +24,24 @@ int error_set(struct error *e, enum err_kind kind, const char *fmt, ...)
 /* Prefixes the existing text with more context; keeps the kind. */
 int error_wrap(struct error *e, const char *fmt, ...)
 {
-	char prefix[ERR_TEXT_MAX];
-	char old[ERR_TEXT_MAX];
+	char joined[2 * ERR_TEXT_MAX + 2];
 	va_list ap;
+	int n;
 
 	if (e == NULL)
 		return -1;
 	va_start(ap, fmt);
-	vsnprintf(prefix, sizeof prefix, fmt, ap);
+	n = vsnprintf(joined, ERR_TEXT_MAX, fmt, ap);
 	va_end(ap);
-	memcpy(old, e->text, sizeof old);
-	snprintf(e->text, sizeof e->text, "%s: %s", prefix, old);
+	if (n < 0)
+		n = 0;
+	if (n >= ERR_TEXT_MAX)
+		n = ERR_TEXT_MAX - 1;
+	joined[n++] = ':';
+	joined[n++] = ' ';
+	memcpy(joined + n, e->text, strnlen(e->text, ERR_TEXT_MAX - 1) + 1);
+	memcpy(e->text, joined, ERR_TEXT_MAX - 1);
+	e->text[ERR_TEXT_MAX - 1] = 0;
 	return -(int)e->kind;
 }
 

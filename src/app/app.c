@@ -1,0 +1,506 @@
+/* app.c: connection, scan and coding transactions shared by the TUI and the
+ * command line. */
+#include "config.h"
+
+#include <ctype.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "app/app_internal.h"
+#include "util/hex.h"
+
+/* Reports a line through the hooks (and to the session's events). */
+void app_say(struct app *a, enum app_level level, const char *fmt, ...)
+{
+	char text[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(text, sizeof text, fmt, ap);
+	va_end(ap);
+	if (a->session && level != APP_PROGRESS)
+		session_event(a->session, "%s", text);
+	if (a->hooks.message)
+		a->hooks.message(a->hooks.arg, level, text);
+}
+
+/* Script loading errors are reported, never fatal. */
+static void report_script_error(void *arg, const struct error *e)
+{
+	app_say(arg, APP_WARNING, "script error: %s", e->text);
+}
+
+/* Script log() lines go to the session's events. */
+static void script_log(void *arg, const char *line)
+{
+	struct app *a = arg;
+
+	if (a->session)
+		session_event(a->session, "script: %s", line);
+}
+
+/* Creates a console instance and loads the brand scripts. */
+int app_new(const struct app_options *opt, const struct app_hooks *hooks, struct app **out,
+	    struct error *e)
+{
+	struct app *a = calloc(1, sizeof *a);
+
+	*out = NULL;
+	if (a == NULL)
+		return error_set(e, ERR_NOMEM, "out of memory");
+	if (opt)
+		a->opt = *opt;
+	if (hooks)
+		a->hooks = *hooks;
+	a->brand = -1;
+	if (script_host_new(&a->scripts, e) < 0) {
+		free(a);
+		return -(int)e->kind;
+	}
+	script_set_logger(a->scripts, script_log, a);
+	script_load_all(a->scripts, report_script_error, a);
+	*out = a;
+	return 0;
+}
+
+/* Link tap: every byte on the adapter link goes to the session transcript. */
+static void transcript_tap(void *arg, enum link_dir dir, const uint8_t *data, size_t n)
+{
+	session_transcript(arg, dir == LINK_TX ? SESSION_TX : SESSION_RX, data, n);
+}
+
+/* Opens the transport: the simulator in a thread, or a real port. */
+static int open_port(struct app *a, const char *port, struct error *e)
+{
+	if (strncmp(port, "sim:", 4) == 0)
+		return sim_spawn(port + 4, &a->link, &a->sim, e);
+	return link_open(port, &a->link, e);
+}
+
+/* Records the adapter's identity in the session. */
+static void record_adapter(struct app *a)
+{
+	const struct adapter_info *info = adapter_info(a->adapter);
+	char volts[32];
+
+	snprintf(a->adapter_name, sizeof a->adapter_name, "%s%s%s", info->elm_version,
+		 info->device[0] ? " / " : "", info->device);
+	session_set_info(a->session, "port", a->port);
+	session_set_info(a->session, "link", link_kind(a->link));
+	session_set_info(a->session, "adapter", info->elm_version);
+	session_set_info(a->session, "adapter.device", info->device);
+	session_set_info(a->session, "adapter.protocol", info->protocol);
+	session_set_info(a->session, "adapter.path", info->path);
+	snprintf(volts, sizeof volts, "%.1f", a->volts);
+	session_set_info(a->session, "voltage", volts);
+}
+
+/* Opens the port, starts a session, initialises the adapter. */
+int app_connect(struct app *a, const char *port, struct error *e)
+{
+	struct error ve;
+
+	snprintf(a->port, sizeof a->port, "%s", port);
+	if (session_create(a->opt.sessions_dir, &a->session, e) < 0)
+		return error_wrap(e, "starting the session");
+	app_say(a, APP_INFO, "connecting to %s", port);
+	if (open_port(a, port, e) < 0) {
+		/* a bad port spec is bad usage (2); anything else: no adapter (3) */
+		if (e->kind == ERR_NOT_FOUND)
+			e->kind = ERR_ARG;
+		else if (e->kind != ERR_ARG && e->kind != ERR_FORMAT && e->kind != ERR_BUSY)
+			e->kind = ERR_OPEN;
+		return -(int)e->kind;
+	}
+	link_set_tap(a->link, transcript_tap, a->session);
+	a->adapter = adapter_new(a->link);
+	a->tp = a->adapter ? isotp_new(a->adapter) : NULL;
+	a->uds = a->tp ? uds_new(a->tp) : NULL;
+	if (a->uds == NULL)
+		return error_set(e, ERR_NOMEM, "out of memory");
+	if (adapter_init(a->adapter, e) < 0) {
+		e->kind = e->kind == ERR_EOF || e->kind == ERR_TIMEOUT ? ERR_OPEN : e->kind;
+		return error_wrap(e, "no usable adapter on %s", port);
+	}
+	if (adapter_voltage(a->adapter, &a->volts, &ve) < 0)
+		app_say(a, APP_WARNING, "cannot read battery voltage: %s", ve.text);
+	record_adapter(a);
+	app_say(a, APP_INFO, "adapter %s, battery %.1f V", a->adapter_name, a->volts);
+	return 0;
+}
+
+/* Makes a printable identification string from DID bytes. */
+static void ident_text(const uint8_t *data, size_t n, char *out, size_t cap)
+{
+	size_t i, k = 0;
+
+	for (i = 0; i < n && k + 1 < cap; i++) {
+		if (data[i] == 0)
+			break;
+		out[k++] = isprint(data[i]) ? (char)data[i] : '.';
+	}
+	while (k > 0 && out[k - 1] == ' ')
+		k--;
+	out[k] = 0;
+}
+
+/* The UDS target of a module. */
+struct uds_target app_module_target(const struct app_module *m)
+{
+	struct uds_target t = { .name = m->name, .can = { .tx = m->tx, .rx = m->rx, .ext = m->ext } };
+
+	return t;
+}
+
+/* Reads one identification DID as text; empty when the module lacks it. */
+static int read_ident(struct app *a, const struct app_module *m, uint16_t did, char *out,
+		      size_t cap, struct error *e)
+{
+	struct uds_target t = app_module_target(m);
+	uint8_t data[DID_MAX];
+	size_t len;
+
+	out[0] = 0;
+	if (uds_read_did(a->uds, &t, did, data, sizeof data, &len, e) < 0)
+		return -(int)e->kind;
+	ident_text(data, len, out, cap);
+	return 0;
+}
+
+/* Reads the VIN: UDS F190 from the engine, else OBD-II mode 09 PID 02. */
+static int read_vin(struct app *a, struct error *e)
+{
+	struct uds_target engine = { "engine", { 0x7E0, 0x7E8, false } };
+	struct uds_target obd = { "OBD-II", { 0x7DF, 0x7E8, false } };
+	uint8_t data[DID_MAX], req[2] = { 0x09, 0x02 };
+	size_t len;
+
+	if (uds_read_did(a->uds, &engine, UDS_DID_VIN, data, sizeof data, &len, e) == 0 &&
+	    len >= 17) {
+		ident_text(data, 17, a->vin, sizeof a->vin);
+		return 0;
+	}
+	if (uds_request(a->uds, &obd, req, sizeof req, data, sizeof data, &len, e) < 0)
+		return error_wrap(e, "reading the VIN");
+	if (len < 3 + 17)
+		return error_set(e, ERR_PROTOCOL, "VIN reply too short (%zu bytes)", len);
+	ident_text(data + len - 17, 17, a->vin, sizeof a->vin);
+	return 0;
+}
+
+/* Fills the module list from the matched brand, or a generic engine module. */
+static void build_module_list(struct app *a)
+{
+	size_t i;
+
+	a->nmodules = 0;
+	for (i = 0; i < script_module_count(a->scripts) && a->nmodules < APP_MAX_MODULES; i++) {
+		const struct script_module *sm = script_module(a->scripts, i);
+		struct app_module *m;
+		if (a->brand < 0 || sm->brand != (size_t)a->brand)
+			continue;
+		m = &a->modules[a->nmodules++];
+		memset(m, 0, sizeof *m);
+		snprintf(m->id, sizeof m->id, "%s", sm->id);
+		snprintf(m->name, sizeof m->name, "%s", sm->name);
+		m->tx = sm->tx;
+		m->rx = sm->rx;
+		m->ext = sm->ext;
+		m->script_module = i;
+	}
+	if (a->nmodules == 0) {
+		struct app_module *m = &a->modules[a->nmodules++];
+		memset(m, 0, sizeof *m);
+		snprintf(m->id, sizeof m->id, "engine");
+		snprintf(m->name, sizeof m->name, "Engine (OBD-II)");
+		m->tx = 0x7E0;
+		m->rx = 0x7E8;
+		m->script_module = SIZE_MAX;
+	}
+}
+
+/* Reads one module's identification; a silent module is marked absent. */
+static void identify_module(struct app *a, struct app_module *m)
+{
+	struct session_module sm;
+	struct error e;
+
+	app_say(a, APP_PROGRESS, "identifying %s %s", m->id, m->name);
+	error_clear(&e);
+	if (read_ident(a, m, UDS_DID_PART_NUMBER, m->part, sizeof m->part, &e) < 0) {
+		m->present = e.kind != ERR_TIMEOUT;
+		snprintf(m->error, sizeof m->error, "%s", e.text);
+		if (!m->present) {
+			app_say(a, APP_WARNING, "%s %s: no answer", m->id, m->name);
+			return;
+		}
+	}
+	m->present = true;
+	read_ident(a, m, UDS_DID_SW_VERSION, m->sw, sizeof m->sw, &e);
+	read_ident(a, m, UDS_DID_HW_VERSION, m->hw, sizeof m->hw, &e);
+	read_ident(a, m, UDS_DID_SERIAL, m->serial, sizeof m->serial, &e);
+	read_ident(a, m, UDS_DID_SYSTEM_NAME, m->system, sizeof m->system, &e);
+	sm = (struct session_module){ m->id, m->name, m->tx, m->rx, m->part, m->sw, m->hw };
+	session_add_module(a->session, &sm);
+	app_say(a, APP_INFO, "module %s %s: part %s, software %s, hardware %s", m->id, m->name,
+	    m->part[0] ? m->part : "-", m->sw[0] ? m->sw : "-", m->hw[0] ? m->hw : "-");
+}
+
+/* Reads the VIN, matches a brand script and identifies every module. */
+int app_scan(struct app *a, struct error *e)
+{
+	size_t i;
+
+	if (read_vin(a, e) < 0)
+		return -(int)e->kind;
+	if (session_set_vin(a->session, a->vin, e) < 0)
+		app_say(a, APP_WARNING, "session: %s", e->text);
+	a->brand = script_match_vin(a->scripts, a->vin);
+	app_say(a, APP_INFO, "VIN %s, brand script %s", a->vin, app_brand_name(a));
+	if (a->brand >= 0)
+		session_set_info(a->session, "brand", script_brand(a->scripts, (size_t)a->brand)->id);
+	build_module_list(a);
+	for (i = 0; i < a->nmodules; i++)
+		identify_module(a, &a->modules[i]);
+	session_write_manifest(a->session, false, NULL);
+	return 0;
+}
+
+/* Index of the app module built from a script module, or -1. */
+static int module_of_script(const struct app *a, size_t script_module)
+{
+	size_t i;
+
+	for (i = 0; i < a->nmodules; i++)
+		if (a->modules[i].script_module == script_module)
+			return (int)i;
+	return -1;
+}
+
+/* A DID value read once per pass over the features. */
+struct did_cache {
+	size_t module;
+	uint16_t did;
+	int rc;
+	struct error e;
+	size_t len;
+	uint8_t data[DID_MAX];
+};
+
+/* Reads a module's DID, or takes it from the cache when this pass read it. */
+static int cached_read(struct app *a, struct did_cache *cache, size_t *n, size_t module,
+		       uint16_t did, const uint8_t **data, size_t *len, struct error *e)
+{
+	struct uds_target t = app_module_target(&a->modules[module]);
+	struct did_cache *c;
+	size_t i;
+
+	for (i = 0; i < *n; i++)
+		if (cache[i].module == module && cache[i].did == did)
+			break;
+	if (i == *n) {
+		if (*n == APP_MAX_FEATURES)
+			i = 0;
+		else
+			(*n)++;
+		c = &cache[i];
+		c->module = module;
+		c->did = did;
+		error_clear(&c->e);
+		c->rc = uds_read_did(a->uds, &t, did, c->data, sizeof c->data, &c->len, &c->e);
+	}
+	c = &cache[i];
+	*e = c->e;
+	*data = c->data;
+	*len = c->len;
+	return c->rc;
+}
+
+/* Decides support and reads the current value of one feature. */
+static void read_feature(struct app *a, struct app_feature *f, struct did_cache *cache,
+			 size_t *ncache)
+{
+	const struct app_module *m = &a->modules[f->module];
+	struct script_ecu ecu = { m->part, m->sw, m->hw };
+	const uint8_t *data;
+	size_t len;
+	struct error e;
+
+	f->known = false;
+	if (!m->present) {
+		f->supported = false;
+		snprintf(f->reason, sizeof f->reason, "module %s does not answer", m->id);
+		return;
+	}
+	error_clear(&e);
+	if (script_feature_supported(a->scripts, f->script_feature, &ecu, &f->supported, f->reason,
+				     sizeof f->reason, &e) < 0)
+		app_say(a, APP_WARNING, "%s", e.text);
+	if (cached_read(a, cache, ncache, f->module, f->did, &data, &len, &e) < 0) {
+		snprintf(f->reason, sizeof f->reason, "%s", e.text);
+		f->supported = false;
+		return;
+	}
+	if (f->byte >= len) {
+		f->supported = false;
+		snprintf(f->reason, sizeof f->reason, "DID %04X has %zu bytes, feature needs byte %u",
+			 f->did, len, f->byte);
+		return;
+	}
+	f->value = app_feature_get(f, data);
+	f->known = true;
+}
+
+/* Reads every coding feature's current value and support state; each DID
+ * is read once. */
+int app_read_features(struct app *a, struct error *e)
+{
+	struct did_cache *cache = calloc(APP_MAX_FEATURES, sizeof *cache);
+	size_t i, ncache = 0;
+
+	if (cache == NULL)
+		return error_set(e, ERR_NOMEM, "out of memory");
+	a->nfeatures = 0;
+	for (i = 0; i < script_feature_count(a->scripts) && a->nfeatures < APP_MAX_FEATURES; i++) {
+		const struct script_feature *sf = script_feature(a->scripts, i);
+		int mi = module_of_script(a, sf->module);
+		struct app_feature *f;
+		if (mi < 0)
+			continue;
+		f = &a->features[a->nfeatures++];
+		memset(f, 0, sizeof *f);
+		f->script_feature = i;
+		f->id = sf->id;
+		f->name = sf->name;
+		f->module = (size_t)mi;
+		f->did = sf->did;
+		f->byte = sf->byte;
+		f->bit = sf->bit;
+		read_feature(a, f, cache, &ncache);
+	}
+	free(cache);
+	return 0;
+}
+
+/* Closes the adapter and the session; frees the instance. */
+int app_close(struct app *a, char *archive, size_t n, struct error *e)
+{
+	int rc = 0;
+
+	if (a == NULL)
+		return 0;
+	if (archive && n)
+		archive[0] = 0;
+	uds_free(a->uds);
+	isotp_free(a->tp);
+	adapter_free(a->adapter);
+	link_close(a->link);
+	if (a->sim)
+		sim_thread_stop(a->sim);
+	if (a->session) {
+		session_event(a->session, "session closed");
+		rc = session_close(a->session, a->opt.pack_on_close, archive, n, e);
+	}
+	script_host_free(a->scripts);
+	free(a);
+	return rc;
+}
+
+/* The port connected to. */
+const char *app_port(const struct app *a)
+{
+	return a->port;
+}
+
+/* The VIN read, or "" before a scan. */
+const char *app_vin(const struct app *a)
+{
+	return a->vin;
+}
+
+/* Name of the matched brand script, or "generic". */
+const char *app_brand_name(const struct app *a)
+{
+	return a->brand >= 0 ? script_brand(a->scripts, (size_t)a->brand)->name : "generic";
+}
+
+/* Battery voltage at connect time. */
+double app_voltage(const struct app *a)
+{
+	return a->volts;
+}
+
+/* Adapter identification. */
+const char *app_adapter_name(const struct app *a)
+{
+	return a->adapter_name;
+}
+
+/* Session directory, or "" when there is none. */
+const char *app_session_path(const struct app *a)
+{
+	return a->session ? session_path(a->session) : "";
+}
+
+/* Number of modules. */
+size_t app_module_count(const struct app *a)
+{
+	return a->nmodules;
+}
+
+/* Module i. */
+const struct app_module *app_module(const struct app *a, size_t i)
+{
+	return i < a->nmodules ? &a->modules[i] : NULL;
+}
+
+/* Number of features. */
+size_t app_feature_count(const struct app *a)
+{
+	return a->nfeatures;
+}
+
+/* Feature i. */
+const struct app_feature *app_feature(const struct app *a, size_t i)
+{
+	return i < a->nfeatures ? &a->features[i] : NULL;
+}
+
+/* Index of a feature by id, or -1. */
+int app_find_feature(const struct app *a, const char *id)
+{
+	size_t i;
+
+	for (i = 0; i < a->nfeatures; i++)
+		if (strcmp(a->features[i].id, id) == 0)
+			return (int)i;
+	return -1;
+}
+
+/* Parses a feature value as typed by a user. */
+int app_parse_value(const char *text, int *value)
+{
+	static const char *const on[] = { "1", "on", "yes", "true", "enable", "enabled", NULL };
+	static const char *const off[] = { "0", "off", "no", "false", "disable", "disabled", NULL };
+	size_t i;
+
+	for (i = 0; on[i]; i++)
+		if (strcasecmp(text, on[i]) == 0)
+			return *value = 1, 0;
+	for (i = 0; off[i]; i++)
+		if (strcasecmp(text, off[i]) == 0)
+			return *value = 0, 0;
+	return -1;
+}
+
+/* Text of a feature value. */
+const char *app_value_text(const struct app_feature *f)
+{
+	if (!f->known)
+		return "?";
+	return f->value ? "on" : "off";
+}

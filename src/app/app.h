@@ -1,0 +1,121 @@
+/* app.h: the operations users ask for (connect, scan, read coding
+ * features, code them as a safe transaction, close), shared by the TUI and
+ * the batch command line. No curses here. */
+#ifndef OBDCON_APP_APP_H
+#define OBDCON_APP_APP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "util/error.h"
+
+#define APP_MAX_MODULES 64
+#define APP_MAX_FEATURES 512
+#define APP_IDENT_MAX 48
+
+/* Kinds of message an operation reports while it runs. */
+enum app_level {
+	APP_INFO,
+	APP_PROGRESS,
+	APP_WARNING,
+	APP_ERROR,
+};
+
+/* How an operation talks to whoever drives it (TUI or command line). */
+struct app_hooks {
+	void *arg;
+	/* A line of progress or a warning. */
+	void (*message)(void *arg, enum app_level level, const char *text);
+	/* A yes/no question before a write to the car; true means yes. */
+	bool (*confirm)(void *arg, const char *title, const char *body);
+};
+
+/* Settings for a console instance. */
+struct app_options {
+	const char *sessions_dir; /* NULL: $XDG_DATA_HOME/obdcon/sessions */
+	bool pack_on_close;       /* pack the session into a .tar.gz on close */
+};
+
+/* A module of the connected vehicle and what it told us about itself. */
+struct app_module {
+	char id[32];
+	char name[64];
+	uint32_t tx, rx;
+	bool ext;
+	bool present;               /* answered identification requests */
+	char part[APP_IDENT_MAX];   /* F187 */
+	char sw[APP_IDENT_MAX];     /* F189 */
+	char hw[APP_IDENT_MAX];     /* F191 */
+	char serial[APP_IDENT_MAX]; /* F18C */
+	char system[APP_IDENT_MAX]; /* F197 */
+	char error[160];            /* why it is not present */
+	size_t script_module;       /* index in the script host */
+};
+
+/* A coding feature with its state on the connected vehicle. */
+struct app_feature {
+	size_t script_feature; /* index in the script host */
+	const char *id;
+	const char *name;
+	size_t module;         /* index in app modules */
+	uint16_t did;
+	unsigned byte, bit;
+	bool known;            /* value was read */
+	int value;             /* 0/1 for bit features */
+	bool supported;
+	char reason[160];      /* why unsupported, or why unknown */
+};
+
+/* One requested change: feature id and new value. */
+struct app_change {
+	const char *feature;
+	int value;
+};
+
+/* Outcome of a coding transaction. */
+struct app_code_result {
+	size_t written;   /* DIDs written and verified */
+	size_t restored;  /* DIDs restored after a failure */
+	bool unchanged;   /* nothing needed writing */
+	char summary[512];
+};
+
+struct app;
+
+/* Creates a console instance and loads the brand scripts; script errors
+ * are reported through hooks and do not stop it. */
+int app_new(const struct app_options *opt, const struct app_hooks *hooks, struct app **out,
+	    struct error *e);
+/* Opens the port (device, tcp:, sim:), starts a session, initialises the adapter. */
+int app_connect(struct app *a, const char *port, struct error *e);
+/* Reads the VIN, matches a brand script and reads every module's identification. */
+int app_scan(struct app *a, struct error *e);
+/* Reads every coding feature's current value and support state. */
+int app_read_features(struct app *a, struct error *e);
+/* Applies changes as one transaction: read fresh, back up, confirm, write,
+ * read back, compare; on failure restore the backed-up values. */
+int app_code(struct app *a, const struct app_change *changes, size_t n,
+	     struct app_code_result *res, struct error *e);
+/* Closes the adapter and the session (packing it when configured); frees. */
+int app_close(struct app *a, char *archive, size_t n, struct error *e);
+
+/* Accessors for screens and printers. */
+const char *app_port(const struct app *a);
+const char *app_vin(const struct app *a);
+const char *app_brand_name(const struct app *a);
+double app_voltage(const struct app *a);
+const char *app_adapter_name(const struct app *a);
+const char *app_session_path(const struct app *a);
+size_t app_module_count(const struct app *a);
+const struct app_module *app_module(const struct app *a, size_t i);
+size_t app_feature_count(const struct app *a);
+const struct app_feature *app_feature(const struct app *a, size_t i);
+/* Index of a feature by id, or -1. */
+int app_find_feature(const struct app *a, const char *id);
+/* Parses a feature value as typed by a user ("on", "off", "1", "0"...). */
+int app_parse_value(const char *text, int *value);
+/* Text of a feature value ("on"/"off", or "?" when unknown). */
+const char *app_value_text(const struct app_feature *f);
+
+#endif

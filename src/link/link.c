@@ -1,0 +1,495 @@
+/* link.c: byte transports: serial devices through libserialport, pseudo-
+ * terminals through termios, TCP sockets, and in-process socket pairs. All
+ * share one descriptor-based read/write path with deadlines. */
+#include "config.h"
+#include "link/link.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <libserialport.h>
+#include <limits.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include "util/clock.h"
+#include "util/hex.h"
+
+#define LINK_DEFAULT_BAUD 38400
+#define LINK_CONNECT_TIMEOUT_MS 5000
+
+enum link_kind { KIND_SERIAL, KIND_PTY, KIND_TCP, KIND_PAIR };
+
+struct link {
+	enum link_kind kind;
+	int fd;
+	struct sp_port *sp;
+	int baud;
+	char name[PATH_MAX + 16];
+	link_tap_fn tap;
+	void *tap_arg;
+	uint64_t tx, rx;
+};
+
+/* Allocates a link record for a descriptor. */
+static struct link *link_alloc(enum link_kind kind, int fd, const char *name)
+{
+	struct link *l = calloc(1, sizeof *l);
+
+	if (l == NULL)
+		return NULL;
+	l->kind = kind;
+	l->fd = fd;
+	snprintf(l->name, sizeof l->name, "%s", name);
+	return l;
+}
+
+/* Puts a descriptor in non-blocking, close-on-exec mode. */
+static int set_nonblocking(int fd)
+{
+	int flags = fcntl(fd, F_GETFL);
+
+	if (flags < 0 || fcntl(fd, F_SETFL, flags | O_NONBLOCK) < 0)
+		return -1;
+	return fcntl(fd, F_SETFD, FD_CLOEXEC);
+}
+
+/* Maps a baud number to a termios speed constant, 0 if unsupported. */
+static speed_t baud_to_speed(int baud)
+{
+	static const struct { int baud; speed_t speed; } table[] = {
+		{ 9600, B9600 }, { 19200, B19200 }, { 38400, B38400 }, { 57600, B57600 },
+		{ 115200, B115200 }, { 230400, B230400 }, { 460800, B460800 },
+		{ 500000, B500000 }, { 576000, B576000 }, { 921600, B921600 },
+		{ 1000000, B1000000 }, { 1152000, B1152000 }, { 1500000, B1500000 },
+		{ 2000000, B2000000 }, { 3000000, B3000000 }, { 4000000, B4000000 },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof table / sizeof table[0]; i++)
+		if (table[i].baud == baud)
+			return table[i].speed;
+	return 0;
+}
+
+/* Configures a tty descriptor as raw 8N1 at baud. */
+static int termios_configure(int fd, int baud, struct error *e)
+{
+	struct termios t;
+	speed_t sp = baud_to_speed(baud);
+
+	if (sp == 0)
+		return error_set(e, ERR_ARG, "unsupported baud rate %d", baud);
+	if (tcgetattr(fd, &t) < 0)
+		return error_set(e, ERR_OPEN, "tcgetattr: %s", strerror(errno));
+	cfmakeraw(&t);
+	t.c_cflag |= CLOCAL | CREAD;
+	t.c_cflag &= ~(CSTOPB | CRTSCTS);
+	t.c_cc[VMIN] = 0;
+	t.c_cc[VTIME] = 0;
+	cfsetispeed(&t, sp);
+	cfsetospeed(&t, sp);
+	if (tcsetattr(fd, TCSANOW, &t) < 0)
+		return error_set(e, ERR_OPEN, "tcsetattr: %s", strerror(errno));
+	return 0;
+}
+
+/* Takes exclusive use of a tty: a second console gets a clear error. */
+static int lock_exclusive(int fd, const char *path, struct error *e)
+{
+	if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+		if (errno == EWOULDBLOCK)
+			return error_set(e, ERR_BUSY, "%s is in use by another program", path);
+		return error_set(e, ERR_OPEN, "lock %s: %s", path, strerror(errno));
+	}
+	ioctl(fd, TIOCEXCL);
+	return 0;
+}
+
+/* Splits "path@baud" into path and baud. */
+static int split_baud(const char *spec, char *path, size_t n, int *baud, struct error *e)
+{
+	const char *at = strrchr(spec, '@');
+	unsigned long v;
+
+	*baud = LINK_DEFAULT_BAUD;
+	if (at == NULL) {
+		snprintf(path, n, "%s", spec);
+		return 0;
+	}
+	if (parse_uint(at + 1, 16000000, &v) < 0 || v == 0)
+		return error_set(e, ERR_ARG, "bad baud rate in '%s'", spec);
+	*baud = (int)v;
+	snprintf(path, n, "%.*s", (int)(at - spec), spec);
+	return 0;
+}
+
+/* True if path (after symlinks) is a pseudo-terminal, which libserialport refuses. */
+static int is_pty_path(const char *path)
+{
+	char real[PATH_MAX];
+
+	if (realpath(path, real) == NULL)
+		return 0;
+	return strncmp(real, "/dev/pts/", 9) == 0 || strcmp(real, "/dev/ptmx") == 0;
+}
+
+/* Opens a pseudo-terminal (or any tty libserialport refuses) with termios. */
+static int open_pty(const char *path, int baud, const char *spec, struct link **out,
+		    struct error *e)
+{
+	int fd = open(path, O_RDWR | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
+
+	if (fd < 0)
+		return error_set(e, errno == ENOENT ? ERR_OPEN : ERR_OPEN, "cannot open %s: %s",
+				 path, strerror(errno));
+	if (lock_exclusive(fd, path, e) < 0 || termios_configure(fd, baud, e) < 0) {
+		close(fd);
+		return -(int)e->kind;
+	}
+	*out = link_alloc(KIND_PTY, fd, spec);
+	if (*out == NULL) {
+		close(fd);
+		return error_set(e, ERR_NOMEM, "out of memory");
+	}
+	(*out)->baud = baud;
+	tcflush(fd, TCIOFLUSH);
+	return 0;
+}
+
+/* Text of libserialport's last error. */
+static const char *sp_error_text(void)
+{
+	static char text[256];
+	char *msg = sp_last_error_message();
+
+	snprintf(text, sizeof text, "%s", msg ? msg : "unknown error");
+	sp_free_error_message(msg);
+	return text;
+}
+
+/* Opens a USB or Bluetooth serial device through libserialport. */
+static int open_serial(const char *path, int baud, const char *spec, struct link **out,
+		       struct error *e)
+{
+	struct sp_port *port = NULL;
+	int fd;
+
+	if (sp_get_port_by_name(path, &port) != SP_OK)
+		return open_pty(path, baud, spec, out, e);
+	if (sp_open(port, SP_MODE_READ_WRITE) != SP_OK) {
+		error_set(e, errno == EBUSY ? ERR_BUSY : ERR_OPEN, "cannot open %s: %s", path,
+			  sp_error_text());
+		sp_free_port(port);
+		return -(int)e->kind;
+	}
+	if (sp_set_baudrate(port, baud) != SP_OK || sp_set_bits(port, 8) != SP_OK ||
+	    sp_set_parity(port, SP_PARITY_NONE) != SP_OK || sp_set_stopbits(port, 1) != SP_OK ||
+	    sp_set_flowcontrol(port, SP_FLOWCONTROL_NONE) != SP_OK) {
+		error_set(e, ERR_OPEN, "cannot configure %s at %d baud: %s", path, baud,
+			  sp_error_text());
+		sp_close(port);
+		sp_free_port(port);
+		return -(int)e->kind;
+	}
+	sp_get_port_handle(port, &fd);
+	if (lock_exclusive(fd, path, e) < 0 || set_nonblocking(fd) < 0) {
+		sp_close(port);
+		sp_free_port(port);
+		return e->kind ? -(int)e->kind : error_set(e, ERR_OPEN, "%s: fcntl failed", path);
+	}
+	*out = link_alloc(KIND_SERIAL, fd, spec);
+	if (*out == NULL) {
+		sp_close(port);
+		sp_free_port(port);
+		return error_set(e, ERR_NOMEM, "out of memory");
+	}
+	(*out)->sp = port;
+	(*out)->baud = baud;
+	sp_flush(port, SP_BUF_BOTH);
+	return 0;
+}
+
+/* Waits until fd is ready for events or the deadline passes: 1 ready, 0 timeout. */
+static int wait_fd(int fd, short events, int timeout_ms, short *revents)
+{
+	struct pollfd p = { .fd = fd, .events = events };
+	int64_t deadline = clock_ms() + timeout_ms;
+	int rc;
+
+	for (;;) {
+		rc = poll(&p, 1, clock_remaining_ms(deadline));
+		if (rc >= 0 || errno != EINTR)
+			break;
+	}
+	*revents = rc > 0 ? p.revents : 0;
+	return rc > 0 ? 1 : rc;
+}
+
+/* Connects a non-blocking socket within the connect timeout. */
+static int connect_with_timeout(int fd, const struct addrinfo *ai)
+{
+	short rev;
+	int err = 0;
+	socklen_t len = sizeof err;
+
+	if (connect(fd, ai->ai_addr, ai->ai_addrlen) == 0)
+		return 0;
+	if (errno != EINPROGRESS)
+		return -1;
+	if (wait_fd(fd, POLLOUT, LINK_CONNECT_TIMEOUT_MS, &rev) <= 0) {
+		errno = ETIMEDOUT;
+		return -1;
+	}
+	if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) < 0 || err) {
+		errno = err ? err : errno;
+		return -1;
+	}
+	return 0;
+}
+
+/* Opens "tcp:HOST:PORT" (Wi-Fi adapters) with TCP_NODELAY. */
+static int open_tcp(const char *spec, struct link **out, struct error *e)
+{
+	char host[256];
+	const char *hp = spec + 4, *colon = strrchr(hp, ':');
+	struct addrinfo hints = { .ai_socktype = SOCK_STREAM }, *res = NULL, *ai;
+	int fd = -1, one = 1, rc, saved = 0;
+
+	if (colon == NULL || colon == hp || colon[1] == 0 || (size_t)(colon - hp) >= sizeof host)
+		return error_set(e, ERR_ARG, "bad TCP port '%s' (want tcp:HOST:PORT)", spec);
+	snprintf(host, sizeof host, "%.*s", (int)(colon - hp), hp);
+	rc = getaddrinfo(host, colon + 1, &hints, &res);
+	if (rc != 0)
+		return error_set(e, ERR_OPEN, "cannot resolve %s: %s", host, gai_strerror(rc));
+	for (ai = res; ai; ai = ai->ai_next) {
+		fd = socket(ai->ai_family, ai->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+		if (fd < 0)
+			continue;
+		if (connect_with_timeout(fd, ai) == 0)
+			break;
+		saved = errno;
+		close(fd);
+		fd = -1;
+	}
+	freeaddrinfo(res);
+	if (fd < 0)
+		return error_set(e, ERR_OPEN, "cannot connect to %s: %s", spec + 4,
+				 strerror(saved ? saved : ECONNREFUSED));
+	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+	*out = link_alloc(KIND_TCP, fd, spec);
+	if (*out == NULL) {
+		close(fd);
+		return error_set(e, ERR_NOMEM, "out of memory");
+	}
+	return 0;
+}
+
+/* Opens a device path, a pty, or tcp:HOST:PORT. */
+int link_open(const char *spec, struct link **out, struct error *e)
+{
+	char path[PATH_MAX];
+	int baud;
+
+	*out = NULL;
+	if (spec == NULL || spec[0] == 0)
+		return error_set(e, ERR_ARG, "no port given");
+	if (strncmp(spec, "tcp:", 4) == 0)
+		return open_tcp(spec, out, e);
+	if (strncmp(spec, "sim:", 4) == 0)
+		return error_set(e, ERR_ARG, "sim: ports are served by the simulator, not link_open");
+	if (split_baud(spec, path, sizeof path, &baud, e) < 0)
+		return -(int)e->kind;
+	if (access(path, F_OK) < 0)
+		return error_set(e, ERR_OPEN, "cannot open %s: %s", path, strerror(errno));
+	if (is_pty_path(path))
+		return open_pty(path, baud, spec, out, e);
+	return open_serial(path, baud, spec, out, e);
+}
+
+/* Creates two connected in-process links. */
+int link_pair(struct link **a, struct link **b, const char *name, struct error *e)
+{
+	int sv[2];
+	char label[64];
+
+	*a = *b = NULL;
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0, sv) < 0)
+		return error_set(e, ERR_OPEN, "socketpair: %s", strerror(errno));
+	snprintf(label, sizeof label, "pair:%s", name ? name : "");
+	*a = link_alloc(KIND_PAIR, sv[0], label);
+	*b = link_alloc(KIND_PAIR, sv[1], label);
+	if (*a == NULL || *b == NULL) {
+		link_close(*a);
+		link_close(*b);
+		*a = *b = NULL;
+		return error_set(e, ERR_NOMEM, "out of memory");
+	}
+	return 0;
+}
+
+/* Closes a link and frees it. */
+void link_close(struct link *l)
+{
+	if (l == NULL)
+		return;
+	if (l->sp) {
+		sp_close(l->sp);
+		sp_free_port(l->sp);
+	} else if (l->fd >= 0) {
+		close(l->fd);
+	}
+	free(l);
+}
+
+/* Classifies a read/write errno: a vanished device is EOF, others I/O. */
+static int io_error(struct link *l, const char *what, int err, struct error *e)
+{
+	if (err == EIO || err == ENXIO || err == ENODEV || err == EPIPE || err == ECONNRESET)
+		return error_set(e, ERR_EOF, "%s: adapter disconnected (%s)", l->name, strerror(err));
+	return error_set(e, ERR_IO, "%s %s: %s", what, l->name, strerror(err));
+}
+
+/* One write: send() without SIGPIPE on sockets, write() on ttys. */
+static ssize_t send_or_write(struct link *l, const uint8_t *p, size_t n)
+{
+	if (l->kind == KIND_TCP || l->kind == KIND_PAIR)
+		return send(l->fd, p, n, MSG_NOSIGNAL);
+	return write(l->fd, p, n);
+}
+
+/* Writes all bytes within the timeout. */
+int link_write(struct link *l, const void *data, size_t n, int timeout_ms, struct error *e)
+{
+	const uint8_t *p = data;
+	int64_t deadline = clock_ms() + timeout_ms;
+	short rev;
+
+	if (l->tap && n)
+		l->tap(l->tap_arg, LINK_TX, p, n);
+	while (n > 0) {
+		ssize_t w = send_or_write(l, p, n);
+		if (w > 0) {
+			p += w;
+			n -= (size_t)w;
+			l->tx += (uint64_t)w;
+			continue;
+		}
+		if (w < 0 && errno != EAGAIN && errno != EINTR)
+			return io_error(l, "write", errno, e);
+		if (wait_fd(l->fd, POLLOUT, clock_remaining_ms(deadline), &rev) <= 0)
+			return error_set(e, ERR_TIMEOUT, "write %s: timed out", l->name);
+		if (rev & (POLLERR | POLLHUP | POLLNVAL))
+			return error_set(e, ERR_EOF, "%s: link closed", l->name);
+	}
+	return 0;
+}
+
+/* Reads what is available, waiting up to timeout_ms. */
+long link_read(struct link *l, void *buf, size_t cap, int timeout_ms, struct error *e)
+{
+	short rev;
+	ssize_t r;
+	int rc;
+
+	for (;;) {
+		r = read(l->fd, buf, cap);
+		if (r > 0) {
+			l->rx += (uint64_t)r;
+			if (l->tap)
+				l->tap(l->tap_arg, LINK_RX, buf, (size_t)r);
+			return (long)r;
+		}
+		if (r == 0 && l->kind != KIND_SERIAL && l->kind != KIND_PTY)
+			return error_set(e, ERR_EOF, "%s: link closed by the adapter", l->name);
+		if (r < 0 && errno != EAGAIN && errno != EINTR)
+			return io_error(l, "read", errno, e);
+		if (timeout_ms <= 0)
+			return 0;
+		rc = wait_fd(l->fd, POLLIN, timeout_ms, &rev);
+		if (rc == 0)
+			return 0;
+		if (rc < 0)
+			return io_error(l, "poll", errno, e);
+		if ((rev & (POLLHUP | POLLERR | POLLNVAL)) && !(rev & POLLIN))
+			return error_set(e, ERR_EOF, "%s: adapter disconnected", l->name);
+		timeout_ms = 0;
+	}
+}
+
+/* Discards bytes already waiting (they still reach the tap). */
+long link_drain(struct link *l)
+{
+	uint8_t junk[256];
+	long total = 0, r;
+
+	while ((r = link_read(l, junk, sizeof junk, 0, NULL)) > 0)
+		total += r;
+	return total;
+}
+
+/* Descriptor to poll for readability. */
+int link_poll_fd(const struct link *l)
+{
+	return l->fd;
+}
+
+/* Installs the tap that sees every byte. */
+void link_set_tap(struct link *l, link_tap_fn fn, void *arg)
+{
+	l->tap = fn;
+	l->tap_arg = arg;
+}
+
+/* The port as given. */
+const char *link_name(const struct link *l)
+{
+	return l->name;
+}
+
+/* Kind of transport as a word. */
+const char *link_kind(const struct link *l)
+{
+	static const char *const names[] = { "serial", "pty", "tcp", "pair" };
+
+	return names[l->kind];
+}
+
+/* Current UART rate, 0 when not a serial line. */
+int link_baud(const struct link *l)
+{
+	return l->baud;
+}
+
+/* Changes the UART rate of a serial or pty link. */
+int link_set_baud(struct link *l, int baud, struct error *e)
+{
+	if (l->kind == KIND_SERIAL) {
+		if (sp_set_baudrate(l->sp, baud) != SP_OK)
+			return error_set(e, ERR_IO, "cannot set %d baud on %s: %s", baud, l->name,
+					 sp_error_text());
+	} else if (l->kind == KIND_PTY) {
+		if (termios_configure(l->fd, baud, e) < 0)
+			return -(int)e->kind;
+	} else {
+		return error_set(e, ERR_ARG, "%s has no baud rate", l->name);
+	}
+	l->baud = baud;
+	return 0;
+}
+
+/* Counters: bytes written and read since open. */
+void link_counters(const struct link *l, uint64_t *tx, uint64_t *rx)
+{
+	*tx = l->tx;
+	*rx = l->rx;
+}

@@ -1,0 +1,45 @@
+#!/bin/sh
+# Command-line conventions: --help, --version, usage errors and exit codes.
+. "$top_srcdir/tests/lib.sh"
+
+out=$("$OBDCON" --help 2>"$TEST_TMP/err"); rc=$?
+check_eq "--help exits 0" 0 "$rc"
+check_contains "--help goes to stdout and lists the commands" "code FEATURE=VALUE" "$out"
+check_contains "--help ends with where to report bugs" "Report bugs to:" "$out"
+check_eq "--help writes nothing to stderr" "" "$(cat "$TEST_TMP/err")"
+
+out=$("$OBDCON" --version); rc=$?
+check_eq "--version exits 0" 0 "$rc"
+check_eq "--version first line is 'obdcon VERSION'" "obdcon $(sed -n 's/^AC_INIT(\[obdcon\], \[\([^]]*\)\].*/\1/p' "$top_srcdir/configure.ac")" "$(printf '%s\n' "$out" | head -n 1)"
+
+"$OBDCON" --frobnicate >"$TEST_TMP/out" 2>"$TEST_TMP/err"; rc=$?
+check_eq "unknown option exits 2" 2 "$rc"
+check_contains "unknown option is named on stderr" "unknown option '--frobnicate'" "$(cat "$TEST_TMP/err")"
+check_contains "unknown option prints a short usage" "Usage: obdcon" "$(cat "$TEST_TMP/err")"
+check_eq "unknown option prints nothing on stdout" "" "$(cat "$TEST_TMP/out")"
+
+"$OBDCON" scan 2>"$TEST_TMP/err"; rc=$?
+check_eq "a command without a port exits 2" 2 "$rc"
+check_contains "missing port is explained" "no port given" "$(cat "$TEST_TMP/err")"
+
+"$OBDCON" --demo fly 2>"$TEST_TMP/err"; rc=$?
+check_eq "unknown command exits 2" 2 "$rc"
+check_contains "unknown command is named" "unknown command 'fly'" "$(cat "$TEST_TMP/err")"
+
+"$OBDCON" --port "$TEST_TMP/no-such-adapter" scan 2>"$TEST_TMP/err"; rc=$?
+check_eq "a missing adapter exits 3" 3 "$rc"
+check_contains "a missing adapter is named" "no-such-adapter" "$(cat "$TEST_TMP/err")"
+
+"$OBDCON" --port tcp:127.0.0.1:1 scan 2>"$TEST_TMP/err"; rc=$?
+check_eq "a refused TCP adapter exits 3" 3 "$rc"
+
+"$OBDCON" --port sim:nosuchcar scan 2>"$TEST_TMP/err"; rc=$?
+check_eq "an unknown simulated vehicle exits 2" 2 "$rc"
+check_contains "the unknown vehicle is named" "nosuchcar" "$(cat "$TEST_TMP/err")"
+
+"$OBDCON" --demo code mirror_fold_on_lock 2>"$TEST_TMP/err"; rc=$?
+check_eq "code without =VALUE exits 2" 2 "$rc"
+"$OBDCON" --demo code mirror_fold_on_lock=maybe 2>"$TEST_TMP/err"; rc=$?
+check_eq "code with a bad value exits 2" 2 "$rc"
+check_contains "bad value is named" "'maybe'" "$(cat "$TEST_TMP/err")"
+finish

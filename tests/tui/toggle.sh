@@ -1,0 +1,61 @@
+#!/bin/sh
+# TUI test: the console on the simulated vehicle shows the VIN and modules,
+# toggles a coding feature through the confirmation dialog (No by default),
+# survives a resize, quits, and leaves a session archive holding the
+# transcript, the backup and the manifest.
+. "$top_srcdir/tests/lib.sh"
+. "$top_srcdir/tests/tmux.sh"
+trap 'tui_stop; rm -rf "$TEST_TMP"' EXIT
+
+command -v tmux >/dev/null || { fail "tmux is installed (needed by TUI tests)"; finish; }
+tui_start 100 30 "$OBDCON" --demo
+
+if tui_wait "OBDDEMO0SIM000001" 20; then pass "VIN shown in the title"; else fail "VIN shown" "$(tui_screen)"; fi
+screen=$(tui_screen)
+check_contains "engine module listed with its part number" "06K906070AB" "$screen"
+check_contains "central electrics listed" "Central electrics" "$screen"
+check_contains "status line shows the adapter" "ELM327 v2.2" "$screen"
+check_contains "status line shows the battery voltage" "12.6 V" "$screen"
+check_contains "function-key bar shows help" "F1Help" "$screen"
+check_contains "feature shown off" "[ ] Fold mirrors on lock" "$screen"
+check_contains "unsupported feature shows its reason" "needs software" "$screen"
+
+tui_keys '?'
+if tui_wait "obdcon keys" 5; then pass "F1/? opens the help"; else fail "help opens" "$(tui_screen)"; fi
+check_contains "help is generated from the bindings" "toggle the selected feature" "$(tui_screen)"
+tui_keys Escape
+
+tui_keys Home Space
+if tui_wait "Write coding?" 10; then pass "Space asks for confirmation"; else fail "confirmation" "$(tui_screen)"; fi
+screen=$(tui_screen)
+check_contains "dialog shows old and new value" "Fold mirrors on lock: off -> on" "$screen"
+check_contains "dialog names the backup" "backup:" "$screen"
+tui_keys Enter
+if tui_wait "not confirmed: nothing was written" 5; then pass "Enter on the default answer (No) writes nothing"; else fail "default No" "$(tui_screen)"; fi
+check_contains "feature still off after No" "[ ] Fold mirrors on lock" "$(tui_screen)"
+
+tui_keys Space
+tui_wait "Write coding?" 10
+tui_keys y
+if tui_wait "Coding done" 10; then pass "y confirms and the write is done"; else fail "write done" "$(tui_screen)"; fi
+check_contains "result says written and verified" "written and verified" "$(tui_screen)"
+tui_keys Enter
+if tui_wait "[x] Fold mirrors on lock" 5; then pass "feature now shown on"; else fail "feature on" "$(tui_screen)"; fi
+
+tui_resize 60 20
+if tui_wait "terminal too small" 5; then pass "small terminal gets a clear notice"; else fail "too small" "$(tui_screen)"; fi
+tui_resize 120 40
+if tui_wait "[x] Fold mirrors on lock" 5; then pass "screen redrawn after resize"; else fail "redraw" "$(tui_screen)"; fi
+
+tui_keys q
+if tui_wait "__EXITED__ 0" 15; then pass "q quits with status 0"; else fail "quit" "$(tui_screen)"; fi
+check_contains "exit message names the archive" "session saved in" "$(tui_screen)"
+
+archive=$(find "$SESSIONS" -maxdepth 1 -name '*.tar.gz' | head -n 1)
+if [ -n "$archive" ]; then pass "session archive exists"; else fail "session archive exists" "$(ls -R "$XDG_DATA_HOME")"; fi
+listing=$(tar -tzf "$archive" 2>&1)
+check_contains "archive holds the transcript" "/transcript.log" "$listing"
+check_contains "archive holds the backup" "/backups/09-0601.bin" "$listing"
+check_contains "archive holds the manifest" "/manifest.json" "$listing"
+tui_stop
+finish

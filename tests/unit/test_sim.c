@@ -1,0 +1,717 @@
+/* test_sim.c: the simulator's deterministic core (sim_input) against exact
+ * adapter output, its profiles, and serving it in a thread over a link. */
+#include "config.h"
+
+#include <ftw.h>
+#include <limits.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "link/link.h"
+#include "sim/sim.h"
+#include "util/buf.h"
+#include "util/error.h"
+#include "util/fsutil.h"
+
+/* The VIN of profiles/vehicles/demo.lua, and its bytes as the ELM prints them. */
+#define DEMO_VIN "OBDDEMO0SIM000001"
+
+/* Private $XDG_CONFIG_HOME for the whole group, so no user profile leaks in. */
+static char config_home[PATH_MAX];
+/* Output of the last feed(). */
+static struct buf output;
+
+/* Removes one file or directory (for nftw). */
+static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st;
+	(void)flag;
+	(void)ftw;
+	return remove(path);
+}
+
+/* Group setup: a private, empty configuration directory. */
+static int group_setup(void **state)
+{
+	(void)state;
+	snprintf(config_home, sizeof config_home, "%s/obdcon-test-sim-XXXXXX",
+		 getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
+	if (mkdtemp(config_home) == NULL)
+		return -1;
+	return setenv("XDG_CONFIG_HOME", config_home, 1);
+}
+
+/* Group teardown: removes the configuration directory. */
+static int group_teardown(void **state)
+{
+	(void)state;
+	buf_free(&output);
+	return nftw(config_home, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+/* Writes a file under the private configuration directory. */
+static void write_config(const char *rel, const char *text)
+{
+	char path[PATH_MAX + 128];
+	struct error e = { 0 };
+	char *slash;
+
+	snprintf(path, sizeof path, "%s/obdcon/%s", config_home, rel);
+	slash = strrchr(path, '/');
+	*slash = 0;
+	assert_int_equal(fs_mkdir_p(path, 0700, &e), 0);
+	*slash = '/';
+	assert_int_equal(fs_write_atomic(path, text, strlen(text), 0600, &e), 0);
+}
+
+/* A simulator from spec; fails the test with the error text otherwise. */
+static struct sim *new_sim(const char *spec)
+{
+	struct error e = { 0 };
+	struct sim *s = NULL;
+
+	if (sim_create(spec, &s, &e) != 0)
+		fail_msg("sim_create(\"%s\"): %s", spec, e.text);
+	return s;
+}
+
+/* Feeds text to the simulator; returns what it answered. */
+static const char *feed(struct sim *s, const char *in)
+{
+	buf_reset(&output);
+	sim_input(s, (const uint8_t *)in, strlen(in), &output);
+	return buf_str(&output);
+}
+
+/* Feeds n bytes (NUL allowed) to the simulator; returns what it answered. */
+static const char *feedn(struct sim *s, const char *in, size_t n)
+{
+	buf_reset(&output);
+	sim_input(s, (const uint8_t *)in, n, &output);
+	return buf_str(&output);
+}
+
+/* A demo simulator with echo and linefeeds off (the shortest output). */
+static struct sim *quiet_sim(void)
+{
+	struct sim *s = new_sim("");
+
+	assert_string_equal(feed(s, "ATE0\r"), "ATE0\r\nOK\r\n\r\n>");
+	assert_string_equal(feed(s, "ATL0\r"), "OK\r\r>");
+	return s;
+}
+
+/* Feeds several setup commands, each of which must answer OK. */
+static void setup_cmds(struct sim *s, const char *const *cmds)
+{
+	char line[64];
+
+	for (; *cmds; cmds++) {
+		snprintf(line, sizeof line, "%s\r", *cmds);
+		assert_string_equal(feed(s, line), "OK\r\r>");
+	}
+}
+
+/* ATZ prints the echo, a blank line, the banner and the prompt. */
+static void test_atz_banner(void **state)
+{
+	struct sim *s = new_sim("");
+
+	(void)state;
+	assert_string_equal(feed(s, "ATZ\r"), "ATZ\r\n\r\n\r\nELM327 v2.2\r\n\r\n>");
+	assert_string_equal(feed(s, "AT@1\r"), "AT@1\r\nOBDII to RS232 Interpreter\r\n\r\n>");
+	assert_string_equal(feed(s, "ATRV\r"), "ATRV\r\n12.6V\r\n\r\n>");
+	sim_free(s);
+}
+
+/* ATE0 silences the echo from the next command on. */
+static void test_echo_off(void **state)
+{
+	struct sim *s = new_sim("");
+
+	(void)state;
+	assert_string_equal(feed(s, "ATE0\r"), "ATE0\r\nOK\r\n\r\n>");
+	assert_string_equal(feed(s, "ATI\r"), "ELM327 v2.2\r\n\r\n>");
+	assert_string_equal(feed(s, "at e1\r"), "OK\r\n\r\n>");
+	assert_string_equal(feed(s, "ATI\r"), "ATI\r\nELM327 v2.2\r\n\r\n>");
+	sim_free(s);
+}
+
+/* ATL0/ATL1 switch the LF after every CR. */
+static void test_linefeeds(void **state)
+{
+	struct sim *s = quiet_sim();
+
+	(void)state;
+	assert_string_equal(feed(s, "ATI\r"), "ELM327 v2.2\r\r>");
+	assert_string_equal(feed(s, "ATL1\r"), "OK\r\n\r\n>");
+	assert_string_equal(feed(s, "ATL0\r"), "OK\r\r>");
+	sim_free(s);
+}
+
+/* ATH1/ATS0 formatting of a single frame (the padding is not shown). */
+static void test_headers_spaces(void **state)
+{
+	static const char *const cmds[] = { "ATSP6", "ATH1", NULL };
+	struct sim *s = quiet_sim();
+
+	(void)state;
+	setup_cmds(s, cmds);
+	assert_string_equal(feed(s, "010D\r"), "7E8 03 41 0D 00 \r\r>");
+	assert_string_equal(feed(s, "ATS0\r"), "OK\r\r>");
+	assert_string_equal(feed(s, "010D\r"), "7E803410D00\r\r>");
+	assert_string_equal(feed(s, "ATH0\r"), "OK\r\r>");
+	assert_string_equal(feed(s, "01 0d\r"), "410D00\r\r>");
+	sim_free(s);
+}
+
+/* The first request in protocol 0 searches; ATDP/ATDPN then say so. */
+static void test_searching(void **state)
+{
+	struct sim *s = quiet_sim();
+
+	(void)state;
+	assert_string_equal(feed(s, "ATDPN\r"), "A0\r\r>");
+	assert_string_equal(feed(s, "ATDP\r"), "AUTO\r\r>");
+	assert_string_equal(feed(s, "0100\r"), "SEARCHING...\r41 00 08 18 00 01 \r\r>");
+	assert_string_equal(feed(s, "0100\r"), "41 00 08 18 00 01 \r\r>");
+	assert_string_equal(feed(s, "ATDPN\r"), "A6\r\r>");
+	assert_string_equal(feed(s, "ATDP\r"), "AUTO, ISO 15765-4 (CAN 11/500)\r\r>");
+	assert_string_equal(feed(s, "ATSP6\r"), "OK\r\r>");
+	assert_string_equal(feed(s, "ATDPN\r"), "6\r\r>");
+	assert_string_equal(feed(s, "ATDP\r"), "ISO 15765-4 (CAN 11/500)\r\r>");
+	assert_string_equal(feed(s, "ATSPA8\r"), "OK\r\r>");
+	assert_string_equal(feed(s, "ATDPN\r"), "A8\r\r>");
+	sim_free(s);
+}
+
+/* A functional 0100 (7DF) is answered by the engine only; OBD PIDs. */
+static void test_functional_obd(void **state)
+{
+	static const char *const cmds[] = { "ATSP6", "ATH1", NULL };
+	struct sim *s = quiet_sim();
+
+	(void)state;
+	setup_cmds(s, cmds);
+	assert_string_equal(feed(s, "0100\r"), "7E8 06 41 00 08 18 00 01 \r\r>");
+	assert_string_equal(feed(s, "0120\r"), "7E8 06 41 20 00 00 00 01 \r\r>");
+	assert_string_equal(feed(s, "0140\r"), "7E8 06 41 40 40 00 00 00 \r\r>");
+	assert_string_equal(feed(s, "01050D\r"), "7E8 05 41 05 40 0D 00 \r\r>");
+	assert_string_equal(feed(s, "010C\r"), "7E8 04 41 0C 00 00 \r\r>");
+	assert_string_equal(feed(s, "0142\r"), "7E8 04 41 42 31 38 \r\r>");
+	assert_string_equal(feed(s, "0160\r"), "NO DATA\r\r>");
+	assert_string_equal(feed(s, "0900\r"), "7E8 06 49 00 40 00 00 00 \r\r>");
+	/* functional UDS with an unknown service: the NRC is suppressed */
+	assert_string_equal(feed(s, "1101\r"), "NO DATA\r\r>");
+	sim_free(s);
+}
+
+/* Mode 09 PID 02 from the engine: segmented, automatic flow control. */
+static void test_obd_vin(void **state)
+{
+	static const char *const cmds[] = { "ATSP6", NULL };
+	struct sim *s = quiet_sim();
+
+	(void)state;
+	setup_cmds(s, cmds);
+	assert_string_equal(feed(s, "0902\r"), "014 \r"
+					       "0: 49 02 01 4F 42 44 \r"
+					       "1: 44 45 4D 4F 30 53 49 \r"
+					       "2: 4D 30 30 30 30 30 31 \r\r>");
+	assert_string_equal(sim_vin(s), DEMO_VIN);
+	sim_free(s);
+}
+
+/* Sets up the body ECU (09, 70E/778) with a filter and flow control. */
+static struct sim *body_sim(bool headers)
+{
+	static const char *const cmds[] = { "ATSP6",	  "ATSH70E",	 "ATCRA778",
+					    "ATFCSH70E", "ATFCSD300000", "ATFCSM1",
+					    NULL };
+	struct sim *s = quiet_sim();
+
+	setup_cmds(s, cmds);
+	assert_string_equal(feed(s, headers ? "ATH1\r" : "ATH0\r"), "OK\r\r>");
+	return s;
+}
+
+/* 22F190 from the body ECU with headers: first frame + 2 consecutive. */
+static void test_vin_headers(void **state)
+{
+	struct sim *s = body_sim(true);
+
+	(void)state;
+	assert_string_equal(feed(s, "22F190\r"), "778 10 14 62 F1 90 4F 42 44 \r"
+						 "778 21 44 45 4D 4F 30 53 49 \r"
+						 "778 22 4D 30 30 30 30 30 31 \r\r>");
+	sim_free(s);
+}
+
+/* The same without headers: length line, then numbered lines. */
+static void test_vin_no_headers(void **state)
+{
+	struct sim *s = body_sim(false);
+
+	(void)state;
+	assert_string_equal(feed(s, "22F190\r"), "014 \r"
+						 "0: 62 F1 90 4F 42 44 \r"
+						 "1: 44 45 4D 4F 30 53 49 \r"
+						 "2: 4D 30 30 30 30 30 31 \r\r>");
+	assert_string_equal(feed(s, "ATS0\r"), "OK\r\r>");
+	assert_string_equal(feed(s, "22F190\r"), "014\r"
+						 "0:62F1904F4244\r"
+						 "1:44454D4F305349\r"
+						 "2:4D303030303031\r\r>");
+	/* the last consecutive frame shows its padding */
+	assert_string_equal(feed(s, "22F187\r"), "00E\r"
+						 "0:62F187354B30\r"
+						 "1:39333730383741\r"
+						 "2:42AAAAAAAAAAAA\r\r>");
+	sim_free(s);
+}
+
+/* Without ATFC SH, the automatic flow control answers a non-OBD
+ * identifier on itself: the ECU never gets it, only the first frame comes
+ * (a real ELM327 does this). OBD identifiers work without it. */
+static void test_auto_flow_control(void **state)
+{
+	static const char *const cmds[] = { "ATSP6", "ATH1", "ATSH70E", "ATCRA778", NULL };
+	struct sim *s = quiet_sim();
+
+	(void)state;
+	setup_cmds(s, cmds);
+	assert_string_equal(feed(s, "22F190\r"), "778 10 14 62 F1 90 4F 42 44 \r\r>");
+	assert_string_equal(feed(s, "ATSH7E0\r"), "OK\r\r>");
+	assert_string_equal(feed(s, "ATCRA\r"), "OK\r\r>");
+	assert_string_equal(feed(s, "22F190\r"), "7E8 10 14 62 F1 90 4F 42 44 \r"
+						 "7E8 21 44 45 4D 4F 30 53 49 \r"
+						 "7E8 22 4D 30 30 30 30 30 31 \r\r>");
+	sim_free(s);
+}
+
+/* A short DID is a single frame; unknown DIDs and bad lengths are NRCs. */
+static void test_read_did(void **state)
+{
+	struct sim *s = body_sim(false);
+
+	(void)state;
+	assert_string_equal(feed(s, "22F189\r"), "62 F1 89 30 34 35 30 \r\r>");
+	assert_string_equal(feed(s, "22F1FF\r"), "7F 22 31 \r\r>");
+	assert_string_equal(feed(s, "22F1\r"), "7F 22 13 \r\r>");
+	assert_string_equal(feed(s, "ATH1\r"), "OK\r\r>");
+	assert_string_equal(feed(s, "22F189\r"), "778 07 62 F1 89 30 34 35 30 \r\r>");
+	sim_free(s);
+}
+
+/* 0x2E: wrong length, not writable, then a write and its read-back. */
+static void test_write_did(void **state)
+{
+	struct sim *s = body_sim(false);
+	uint8_t val[8];
+	size_t len = 0;
+
+	(void)state;
+	assert_string_equal(feed(s, "2E060101\r"), "7F 2E 13 \r\r>");
+	assert_string_equal(feed(s, "2EF18930343531\r"), "7F 2E 31 \r\r>");
+	assert_string_equal(feed(s, "2E12340000\r"), "7F 2E 31 \r\r>");
+	assert_string_equal(feed(s, "2E06010005\r"), "6E 06 01 \r\r>");
+	assert_string_equal(feed(s, "220601\r"), "62 06 01 00 05 \r\r>");
+	assert_int_equal(sim_get_did(s, "09", 0x0601, val, sizeof val, &len), 0);
+	assert_int_equal(len, 2);
+	assert_int_equal(val[0], 0x00);
+	assert_int_equal(val[1], 0x05);
+	assert_int_equal(sim_get_did(s, "09", 0x0600, val, sizeof val, &len), -1);
+	assert_int_equal(len, 24);
+	assert_int_equal(sim_get_did(s, "42", 0xF190, val, sizeof val, &len), -1);
+	sim_free(s);
+}
+
+/* Other services of the default session. */
+static void test_services(void **state)
+{
+	struct sim *s = body_sim(false);
+
+	(void)state;
+	assert_string_equal(feed(s, "1001\r"), "50 01 00 32 01 F4 \r\r>");
+	assert_string_equal(feed(s, "1003\r"), "7F 10 12 \r\r>");
+	assert_string_equal(feed(s, "3E00\r"), "7E 00 \r\r>");
+	assert_string_equal(feed(s, "3E80\r"), "NO DATA\r\r>");
+	assert_string_equal(feed(s, "1101\r"), "7F 11 11 \r\r>");
+	assert_string_equal(feed(s, "0100\r"), "7F 01 11 \r\r>");
+	sim_free(s);
+}
+
+/* ATCRA drops frames of other identifiers: NO DATA. */
+static void test_filter(void **state)
+{
+	static const char *const cmds[] = { "ATSP6", "ATSH7E0", "ATCRA778", NULL };
+	struct sim *s = quiet_sim();
+
+	(void)state;
+	setup_cmds(s, cmds);
+	assert_string_equal(feed(s, "0100\r"), "NO DATA\r\r>");
+	assert_string_equal(feed(s, "ATCRA7EX\r"), "OK\r\r>");
+	assert_string_equal(feed(s, "0100\r"), "41 00 08 18 00 01 \r\r>");
+	/* without a filter only 7E8-7EF pass: the body ECU's 778 does not */
+	assert_string_equal(feed(s, "ATCRA\r"), "OK\r\r>");
+	assert_string_equal(feed(s, "ATSH70E\r"), "OK\r\r>");
+	assert_string_equal(feed(s, "22F189\r"), "NO DATA\r\r>");
+	sim_free(s);
+}
+
+/* Unknown commands and malformed data lines get "?". */
+static void test_unknown(void **state)
+{
+	struct sim *s = quiet_sim();
+
+	(void)state;
+	assert_string_equal(feed(s, "ATXYZ\r"), "?\r\r>");
+	assert_string_equal(feed(s, "HELLO\r"), "?\r\r>");
+	assert_string_equal(feed(s, "STI\r"), "?\r\r>");
+	assert_string_equal(feed(s, "ATE2\r"), "?\r\r>");
+	assert_string_equal(feed(s, "ATSH7E\r"), "?\r\r>");
+	assert_string_equal(feed(s, "ATSPD\r"), "?\r\r>");
+	assert_string_equal(feed(s, "ATFCSM1\r"), "?\r\r>");
+	assert_string_equal(feed(s, "010\r"), "?\r\r>");        /* count digit 0 */
+	assert_string_equal(feed(s, "0102030405060708\r"), "?\r\r>"); /* 8 bytes, CAF1 */
+	sim_free(s);
+}
+
+/* A bare CR repeats the last command; with echo on only CR is echoed. */
+static void test_repeat(void **state)
+{
+	struct sim *s = new_sim("");
+
+	(void)state;
+	assert_string_equal(feed(s, "\r"), "\r\n>");
+	assert_string_equal(feed(s, "ATI\r"), "ATI\r\nELM327 v2.2\r\n\r\n>");
+	assert_string_equal(feed(s, "\r"), "\r\nELM327 v2.2\r\n\r\n>");
+	assert_string_equal(feed(s, "ATE0\r"), "ATE0\r\nOK\r\n\r\n>");
+	assert_string_equal(feed(s, "ATSP6\r010D\r"), "OK\r\n\r\n>41 0D 00 \r\n\r\n>");
+	assert_string_equal(feed(s, "\r"), "41 0D 00 \r\n\r\n>");
+	sim_free(s);
+}
+
+/* An overlong line gets "?" and the next line works again; LF, NUL and
+ * split input are handled. */
+static void test_line_input(void **state)
+{
+	char line[400];
+	struct sim *s = quiet_sim();
+
+	(void)state;
+	memset(line, 'A', 300);
+	strcpy(line + 300, "\r");
+	assert_string_equal(feed(s, line), "?\r\r>");
+	assert_string_equal(feed(s, "AT"), "");
+	assert_string_equal(feed(s, "I\r\n"), "ELM327 v2.2\r\r>");
+	assert_string_equal(feedn(s, "\nA\0T\tI\r", 7), "ELM327 v2.2\r\r>");
+	sim_free(s);
+}
+
+/* The response count digit stops after that many responses (a segmented
+ * reply counts once with CAF1). */
+static void test_response_count(void **state)
+{
+	struct sim *s = body_sim(true);
+
+	(void)state;
+	assert_string_equal(feed(s, "22F1901\r"), "778 10 14 62 F1 90 4F 42 44 \r"
+						  "778 21 44 45 4D 4F 30 53 49 \r"
+						  "778 22 4D 30 30 30 30 30 31 \r\r>");
+	assert_string_equal(feed(s, "3E00 1\r"), "778 02 7E 00 \r\r>");
+	sim_free(s);
+}
+
+/* With CAF0 frames go out as given and come back whole, padding included;
+ * the host does ISO-TP: a 24-byte coding write as first frame plus three
+ * consecutive frames, answered by the ECU's flow control and reply. */
+static void test_caf0_coding_write(void **state)
+{
+	static const char *const cmds[] = { "ATCAF0", "ATCFC0", "ATH1", NULL };
+	struct sim *s = body_sim(true);
+	uint8_t val[24];
+	size_t len = 0;
+
+	(void)state;
+	setup_cmds(s, cmds);
+	assert_string_equal(feed(s, "023E00\r"), "778 02 7E 00 AA AA AA AA AA \r\r>");
+	assert_string_equal(feed(s, "101B2E0600000C1A\r"), "778 30 00 00 AA AA AA AA AA \r\r>");
+	assert_string_equal(feed(s, "213F210400805018\r"), "NO DATA\r\r>");
+	assert_string_equal(feed(s, "220022094115300C\r"), "NO DATA\r\r>");
+	assert_string_equal(feed(s, "2300000001000000\r"), "778 03 6E 06 00 AA AA AA AA \r\r>");
+	assert_int_equal(sim_get_did(s, "09", 0x0600, val, sizeof val, &len), 0);
+	assert_int_equal(len, 24);
+	assert_int_equal(val[14], 0x15); /* byte 14 bit 2 now set */
+	assert_int_equal(val[23], 0x00);
+	/* the host acknowledges a segmented reply with its own flow control */
+	assert_string_equal(feed(s, "0322F190\r"), "778 10 14 62 F1 90 4F 42 44 \r\r>");
+	assert_string_equal(feed(s, "300000\r"), "778 21 44 45 4D 4F 30 53 49 \r"
+						 "778 22 4D 30 30 30 30 30 31 \r\r>");
+	sim_free(s);
+}
+
+/* A flow control that is really a request makes an endless stream: it
+ * ends with BUFFER FULL instead of hanging. */
+static void test_endless_stream(void **state)
+{
+	static const char *const cmds[] = { "ATSP6", "ATSH7E0", "ATFCSH7E0", "ATFCSD0322F190",
+					    "ATFCSM1", NULL };
+	struct sim *s = quiet_sim();
+	const char *out;
+
+	(void)state;
+	setup_cmds(s, cmds);
+	out = feed(s, "22F190\r");
+	assert_int_equal(strncmp(out, "014 \r0: 62 F1 90 4F 42 44 \r014 \r", 32), 0);
+	assert_non_null(strstr(out, "BUFFER FULL\r\r>"));
+	assert_string_equal(feed(s, "ATFCSM0\r"), "OK\r\r>");
+	assert_string_equal(feed(s, "22F189\r"), "62 F1 89 32 31 33 30 \r\r>");
+	sim_free(s);
+}
+
+/* Protocols without the vehicle's bus. */
+static void test_other_protocols(void **state)
+{
+	struct sim *s = quiet_sim();
+
+	(void)state;
+	assert_string_equal(feed(s, "ATSP7\r"), "OK\r\r>");
+	assert_string_equal(feed(s, "0100\r"), "NO DATA\r\r>");
+	assert_string_equal(feed(s, "ATSP3\r"), "OK\r\r>");
+	assert_string_equal(feed(s, "0100\r"), "BUS INIT: ...ERROR\r\r>");
+	assert_string_equal(feed(s, "ATSP1\r"), "OK\r\r>");
+	assert_string_equal(feed(s, "0100\r"), "NO DATA\r\r>");
+	assert_string_equal(feed(s, "ATD\r"), "OK\r\n\r\n>"); /* defaults: LF on again */
+	assert_string_equal(feed(s, "ATDPN\r"), "ATDPN\r\nA0\r\n\r\n>");
+	sim_free(s);
+}
+
+/* sim_create refuses unknown profiles and options with clear messages. */
+static void test_create_errors(void **state)
+{
+	struct error e = { 0 };
+	struct sim *s = NULL;
+
+	(void)state;
+	assert_int_equal(sim_create("nosuchcar", &s, &e), -ERR_NOT_FOUND);
+	assert_null(s);
+	assert_non_null(strstr(e.text, "nosuchcar"));
+	assert_non_null(strstr(e.text, "demo"));
+	assert_int_equal(sim_create(",adapter=nope", &s, &e), -ERR_NOT_FOUND);
+	assert_non_null(strstr(e.text, "elm327"));
+	assert_int_equal(sim_create("demo,faults=drop", &s, &e), -ERR_ARG);
+	assert_non_null(strstr(e.text, "faults"));
+	assert_int_equal(sim_create("demo,adapter", &s, &e), -ERR_ARG);
+	assert_int_equal(sim_create("../../etc/passwd", &s, &e), -ERR_ARG);
+	s = new_sim("demo,adapter=elm327");
+	sim_free(s);
+}
+
+/* sim_list_profiles: one line per profile, name first. */
+static void test_list_profiles(void **state)
+{
+	struct buf b = { 0 };
+
+	(void)state;
+	sim_list_profiles(&b);
+	assert_non_null(strstr(buf_str(&b), "elm327\tadapter\tELM327 v2.2 (genuine)\n"));
+	assert_non_null(strstr(buf_str(&b), "demo\tvehicle\tDemo hatchback (invented, VW-style)\n"));
+	buf_free(&b);
+}
+
+/* The user's profile directory: new profiles, overrides, and a broken one
+ * reported as file:line. */
+static void test_user_profiles(void **state)
+{
+	struct error e = { 0 };
+	struct sim *s = NULL;
+	struct buf b = { 0 };
+
+	(void)state;
+	write_config("profiles/vehicles/tiny.lua",
+		     "return { id = 'tiny', name = 'Tiny', vin = '12345678901234567',\n"
+		     "  ecus = { { id = '01', tx = 0x7E0, rx = 0x7E8, obd = true } } }\n");
+	write_config("profiles/adapters/clone.lua",
+		     "return { id = 'clone', name = 'Clone', ati = 'ELM327 v1.5',\n"
+		     "  at1 = 'OBDII to RS232 Interpreter', linefeeds = false,\n"
+		     "  reset_junk = hex('FC') }\n");
+	write_config("profiles/vehicles/broken.lua", "return {\n  id = 'broken',\n  x = = 1 }\n");
+	s = new_sim("tiny,adapter=clone");
+	assert_string_equal(feed(s, "ATZ\r"), "ATZ\r\xFC\r\rELM327 v1.5\r\r>");
+	assert_string_equal(feed(s, "0902\r"), "0902\rSEARCHING...\r014 \r0: 49 02 01 31 32 33 \r"
+					       "1: 34 35 36 37 38 39 30 \r2: 31 32 33 34 35 36 37 \r\r>");
+	sim_free(s);
+	assert_int_equal(sim_create("broken", &s, &e), -ERR_FORMAT);
+	assert_non_null(strstr(e.text, "broken.lua:3:"));
+	sim_list_profiles(&b);
+	assert_non_null(strstr(buf_str(&b), "clone\tadapter\tClone\n"));
+	assert_non_null(strstr(buf_str(&b), "tiny\tvehicle\tTiny\n"));
+	assert_non_null(strstr(buf_str(&b), "broken\tvehicle\t(broken: "));
+	buf_free(&b);
+}
+
+/* A vehicle with 29-bit identifiers (normal fixed addressing). */
+static void test_29bit(void **state)
+{
+	static const char *const cmds[] = { "ATL0", "ATH1", NULL };
+	struct sim *s;
+
+	(void)state;
+	write_config("profiles/vehicles/ext.lua",
+		     "return { id = 'ext', vin = '12345678901234567', protocol = 7,\n"
+		     "  ecus = { { id = '01', tx = 0x18DA10F1, rx = 0x18DAF110, obd = true,\n"
+		     "             pad = false, dids = { [0xF189] = '0001' } } } }\n");
+	s = new_sim("ext");
+	assert_string_equal(feed(s, "ATE0\r"), "ATE0\r\nOK\r\n\r\n>");
+	setup_cmds(s, cmds);
+	assert_string_equal(feed(s, "0100\r"), "SEARCHING...\r18 DA F1 10 06 41 00 08 18 00 01 \r\r>");
+	assert_string_equal(feed(s, "ATDPN\r"), "A7\r\r>");
+	assert_string_equal(feed(s, "0902\r"), "18 DA F1 10 10 14 49 02 01 31 32 33 \r"
+					       "18 DA F1 10 21 34 35 36 37 38 39 30 \r"
+					       "18 DA F1 10 22 31 32 33 34 35 36 37 \r\r>");
+	assert_string_equal(feed(s, "ATSHDA10F1\r"), "OK\r\r>");
+	assert_string_equal(feed(s, "ATS0\r"), "OK\r\r>");
+	assert_string_equal(feed(s, "22F189\r"), "18DAF1100762F18930303031\r\r>");
+	/* without padding a short reply is a short frame, also with CAF0 */
+	assert_string_equal(feed(s, "ATCAF0\r"), "OK\r\r>");
+	assert_string_equal(feed(s, "023E00\r"), "18DAF110027E00\r\r>");
+	assert_string_equal(feed(s, "ATCAF1\r"), "OK\r\r>");
+	assert_string_equal(feed(s, "ATCRA18DAF1XX\r"), "OK\r\r>");
+	assert_string_equal(feed(s, "ATFCSH18DA10F1\r"), "OK\r\r>");
+	assert_string_equal(feed(s, "ATFCSD300000\r"), "OK\r\r>");
+	assert_string_equal(feed(s, "ATFCSM1\r"), "OK\r\r>");
+	assert_string_equal(feed(s, "ATH0\r"), "OK\r\r>");
+	assert_string_equal(feed(s, "22F190\r"), "014\r0:62F190313233\r1:34353637383930\r"
+						 "2:31323334353637\r\r>");
+	/* an 11-bit protocol does not reach it */
+	assert_string_equal(feed(s, "ATSP6\r"), "OK\r\r>");
+	assert_string_equal(feed(s, "0100\r"), "NO DATA\r\r>");
+	sim_free(s);
+}
+
+/* Reads from a link until the prompt; returns the text. */
+static void read_reply(struct link *l, struct buf *b)
+{
+	struct error e = { 0 };
+	char chunk[256];
+	long n;
+
+	buf_reset(b);
+	while (b->len == 0 || b->data[b->len - 1] != '>') {
+		n = link_read(l, chunk, sizeof chunk, 2000, &e);
+		if (n <= 0)
+			fail_msg("link_read: %ld %s", n, e.text);
+		buf_append(b, chunk, (size_t)n);
+	}
+}
+
+/* sim_spawn("") serves the demo in a thread behind a link pair. */
+static void test_spawn(void **state)
+{
+	struct error e = { 0 };
+	struct link *console = NULL;
+	struct sim_thread *t = NULL;
+	struct buf b = { 0 };
+	char chunk[256];
+	const char *cmds;
+	uint8_t val[4];
+	size_t len = 0;
+
+	(void)state;
+	assert_int_equal(sim_spawn("", &console, &t, &e), 0);
+	assert_int_equal(link_write(console, "ATI\r", 4, 1000, &e), 0);
+	read_reply(console, &b);
+	assert_string_equal(buf_str(&b), "ATI\r\nELM327 v2.2\r\n\r\n>");
+	buf_reset(&b);
+	/* all at once: the replies come back in order */
+	cmds = "ATE0\rATSH70E\rATCRA778\r2E06010102\r";
+	assert_int_equal(link_write(console, cmds, strlen(cmds), 1000, &e), 0);
+	while (b.len < 2 || strstr(buf_str(&b), "6E 06 01") == NULL ||
+	       b.data[b.len - 1] != '>') {
+		long n = link_read(console, chunk, sizeof chunk, 2000, &e);
+		if (n <= 0)
+			fail_msg("link_read: %ld %s", n, e.text);
+		buf_append(&b, chunk, (size_t)n);
+	}
+	assert_string_equal(buf_str(&b), "ATE0\r\nOK\r\n\r\n>OK\r\n\r\n>OK\r\n\r\n>"
+					 "SEARCHING...\r\n6E 06 01 \r\n\r\n>");
+	assert_int_equal(sim_get_did(sim_thread_sim(t), "09", 0x0601, val, sizeof val, &len), 0);
+	assert_int_equal(val[1], 0x02);
+	link_close(console);
+	sim_thread_stop(t);
+	assert_int_equal(sim_spawn("nosuchcar", &console, &t, &e), -ERR_NOT_FOUND);
+	assert_null(console);
+	assert_null(t);
+	buf_free(&b);
+}
+
+/* Random bytes never crash the interpreter, and it still answers after. */
+static void test_garbage(void **state)
+{
+	struct sim *s = quiet_sim();
+	uint8_t junk[4096];
+	uint32_t x = 12345;
+	size_t i, round;
+
+	(void)state;
+	for (round = 0; round < 50; round++) {
+		for (i = 0; i < sizeof junk; i++) {
+			x = x * 1103515245u + 12345u;
+			junk[i] = (uint8_t)(x >> 16);
+			if (junk[i] % 7 == 0)
+				junk[i] = "0123456789ABCDEFATX \r"[(x >> 8) % 21];
+		}
+		buf_reset(&output);
+		sim_input(s, junk, sizeof junk, &output);
+	}
+	feed(s, "\rATZ\r");
+	feed(s, "ATE0\rATL0\r");
+	assert_string_equal(feed(s, "ATI\r"), "ELM327 v2.2\r\r>");
+	sim_free(s);
+}
+
+/* Runs every test as one group (one TAP plan). */
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_atz_banner),
+		cmocka_unit_test(test_echo_off),
+		cmocka_unit_test(test_linefeeds),
+		cmocka_unit_test(test_headers_spaces),
+		cmocka_unit_test(test_searching),
+		cmocka_unit_test(test_functional_obd),
+		cmocka_unit_test(test_obd_vin),
+		cmocka_unit_test(test_vin_headers),
+		cmocka_unit_test(test_vin_no_headers),
+		cmocka_unit_test(test_auto_flow_control),
+		cmocka_unit_test(test_read_did),
+		cmocka_unit_test(test_write_did),
+		cmocka_unit_test(test_services),
+		cmocka_unit_test(test_filter),
+		cmocka_unit_test(test_unknown),
+		cmocka_unit_test(test_repeat),
+		cmocka_unit_test(test_line_input),
+		cmocka_unit_test(test_response_count),
+		cmocka_unit_test(test_caf0_coding_write),
+		cmocka_unit_test(test_endless_stream),
+		cmocka_unit_test(test_other_protocols),
+		cmocka_unit_test(test_create_errors),
+		cmocka_unit_test(test_list_profiles),
+		cmocka_unit_test(test_user_profiles),
+		cmocka_unit_test(test_29bit),
+		cmocka_unit_test(test_spawn),
+		cmocka_unit_test(test_garbage),
+	};
+
+	return cmocka_run_group_tests(tests, group_setup, group_teardown);
+}

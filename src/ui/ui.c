@@ -279,7 +279,9 @@ static void draw_box(const struct ui *u, const char *title, const char *body, in
 	mvaddch(*top + tb.height - 1, *left, ACS_LLCORNER);
 	mvaddch(*top + tb.height - 1, *left + tb.width - 1, ACS_LRCORNER);
 	colour_on(u, C_TITLE);
-	put_fmt(*top, *left + 2, tb.width - 4, " %s ", title);
+	mvaddch(*top, *left + 2, ' ');
+	addnstr(title, tb.width - 6);
+	addch(' ');
 	colour_off();
 	for (i = 0; i < tb.nlines; i++)
 		put_clipped(*top + 2 + i, *left + 2, tb.width - 4, tb.lines[i]);
@@ -305,7 +307,7 @@ static bool ui_ask(struct ui *u, const char *title, const char *body)
 	int top, left, height, width, key;
 	char text[4096];
 
-	snprintf(text, sizeof text, "%s\n \n", body);
+	snprintf(text, sizeof text, "%s\n(y: yes, n or Esc: no, Tab: switch, Enter: choose)\n \n", body);
 	for (;;) {
 		draw(u);
 		draw_box(u, title, text, &top, &left, &height, &width);
@@ -328,7 +330,7 @@ static bool ui_ask(struct ui *u, const char *title, const char *body)
 /* Modal message; any key closes it. */
 static void ui_tell(struct ui *u, const char *title, const char *body)
 {
-	int top, left, height, width;
+	int top, left, height, width, key;
 	char text[4096];
 
 	snprintf(text, sizeof text, "%s\n \n(press any key)", body);
@@ -336,7 +338,8 @@ static void ui_tell(struct ui *u, const char *title, const char *body)
 		draw(u);
 		draw_box(u, title, text, &top, &left, &height, &width);
 		refresh();
-		if (getch() != KEY_RESIZE || got_signal)
+		key = getch();
+		if (got_signal || (key != ERR && key != KEY_RESIZE))
 			return;
 	}
 }

@@ -39,6 +39,8 @@ tui_wait "Write coding?" 10
 tui_keys y
 if tui_wait "Coding done" 10; then pass "y confirms and the write is done"; else fail "write done" "$(tui_screen)"; fi
 check_contains "result says written and verified" "written and verified" "$(tui_screen)"
+sleep 1
+check_contains "the result stays on screen until a key is pressed" "Coding done" "$(tui_screen)"
 tui_keys Enter
 if tui_wait "[x] Fold mirrors on lock" 5; then pass "feature now shown on"; else fail "feature on" "$(tui_screen)"; fi
 

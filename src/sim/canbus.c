@@ -129,14 +129,23 @@ static void ecu_reply(struct sim *s, struct sim_ecu *ecu, size_t n)
 	t->active = true;
 }
 
-/* A complete request message reached the ECU: answer it. */
+/* An ECU sends a reply message delay_us after now (immediately in this
+ * version: the timing model schedules it). */
+void sim_ecu_reply(struct sim *s, struct sim_ecu *ecu, uint64_t delay_us, const uint8_t *msg,
+		   size_t n)
+{
+	(void)delay_us;
+	if (n == 0 || n > SIM_MSG_MAX)
+		return;
+	memcpy(ecu->itx.buf, msg, n);
+	ecu_reply(s, ecu, n);
+}
+
+/* A complete request message reached the ECU: the vehicle answers it. */
 static void ecu_message(struct sim *s, struct sim_ecu *ecu, bool functional, const uint8_t *req,
 			size_t n)
 {
-	size_t len = sim_ecu_service(&s->vehicle, ecu, functional, req, n, ecu->itx.buf);
-
-	if (len)
-		ecu_reply(s, ecu, len);
+	sim_ecu_request(s, ecu, functional, req, n);
 }
 
 /* Single frame: a whole request; it ends any transfer in progress. */

@@ -103,6 +103,22 @@ struct sim_bus {
 	bool overflow;
 };
 
+/* Faults injected on demand ("faults=" in the port spec or the vehicle
+ * profile), e.g. "eof@4000+pending:50+seed:7". Counts are -1 when off. */
+struct sim_faults {
+	uint64_t seed;        /* seed:N      seed of every random choice */
+	double drop_rate;     /* drop:R      fraction of adapter output bytes lost */
+	double junk_rate;     /* junk:R      fraction of junk bytes (NUL, 0xFC) added */
+	long reset_at;        /* reset@N     adapter resets after N output bytes */
+	long eof_at;          /* eof@N       the link ends after N bytes (both ways) */
+	long buffer_full_at;  /* bufferfull@N  the Nth data request ends in BUFFER FULL */
+	long can_error_at;    /* canerror@N  the Nth data request answers CAN ERROR */
+	int pending;          /* pending:N   each UDS request gets N 0x78 replies first */
+	long silent_after;    /* silent@N    ECUs stop answering after N requests */
+	char silent_ecu[16];  /* silent:ECU@N  only that ECU ("" = all) */
+	double volts;         /* volts:V     battery voltage, <= 0 when off */
+};
+
 /* The adapter's settings and input state (what AT commands change). */
 struct sim_at {
 	bool echo, linefeeds, spaces, headers, memory;
@@ -135,6 +151,8 @@ struct sim {
 	struct sim_at at;
 	struct sim_bus bus;
 	pthread_mutex_t *lock; /* guards everything while served in a thread */
+	struct sim_faults faults;
+	uint64_t now_us;       /* modelled time since creation */
 	char *state_file;      /* state=FILE: vehicle state kept between runs */
 	unsigned saved_writes; /* writes already in the state file */
 	struct error state_error; /* why the last save failed, if it did */
@@ -186,6 +204,11 @@ void sim_bus_clear(struct sim_bus *b);
 void sim_bus_free(struct sim_bus *b);
 /* Aborts every ISO-TP transfer in progress (adapter or vehicle reset). */
 void sim_can_reset(struct sim *s);
+/* An ECU sends a reply message delay_us after the current modelled time
+ * (the vehicle calls this zero or more times per request: 0x78 first, then
+ * the final answer). */
+void sim_ecu_reply(struct sim *s, struct sim_ecu *ecu, uint64_t delay_us, const uint8_t *msg,
+		   size_t n);
 
 /* vehicle.c */
 /* Reads a vehicle profile. */
@@ -193,9 +216,10 @@ int sim_vehicle_load(const struct sdata *d, const char *file, struct sim_vehicle
 		     struct error *e);
 /* Frees what sim_vehicle_load allocated. */
 void sim_vehicle_free(struct sim_vehicle *v);
-/* Answers one request message; returns the reply length, 0 for none. */
-size_t sim_ecu_service(const struct sim_vehicle *v, struct sim_ecu *ecu, bool functional,
-		       const uint8_t *req, size_t n, uint8_t *resp);
+/* A complete request reached an ECU (physically or functionally
+ * addressed); it answers through sim_ecu_reply(). */
+void sim_ecu_request(struct sim *s, struct sim_ecu *ecu, bool functional, const uint8_t *req,
+		     size_t n);
 /* The ECU with the given id, or NULL. */
 const struct sim_ecu *sim_vehicle_ecu(const struct sim_vehicle *v, const char *id);
 /* The DID of an ECU, or NULL. */

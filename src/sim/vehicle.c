@@ -529,14 +529,16 @@ static size_t dispatch(const struct sim_vehicle *v, struct sim_ecu *ecu, const u
 	return nrc(resp, req[0], NRC_SNS);
 }
 
-/* Answers one request message; resp holds SIM_MSG_MAX bytes. */
-size_t sim_ecu_service(const struct sim_vehicle *v, struct sim_ecu *ecu, bool functional,
-		       const uint8_t *req, size_t n, uint8_t *resp)
+/* A complete request reached an ECU: it answers through sim_ecu_reply(). */
+void sim_ecu_request(struct sim *s, struct sim_ecu *ecu, bool functional, const uint8_t *req,
+		     size_t n)
 {
+	static uint8_t resp[SIM_MSG_MAX];
 	size_t len;
 
 	if (n == 0)
-		return 0;
-	len = dispatch(v, ecu, req, n, resp);
-	return suppressed(functional, resp, len) ? 0 : len;
+		return;
+	len = dispatch(&s->vehicle, ecu, req, n, resp);
+	if (len && !suppressed(functional, resp, len))
+		sim_ecu_reply(s, ecu, 0, resp, len);
 }

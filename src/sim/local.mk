@@ -4,7 +4,9 @@
 libobdcon_a_SOURCES += \
 	src/sim/sim.c src/sim/sim.h src/sim/sim_internal.h \
 	src/sim/at.c src/sim/request.c src/sim/canbus.c \
-	src/sim/vehicle.c src/sim/state.c src/sim/profiles.c
+	src/sim/vehicle.c src/sim/state.c src/sim/profiles.c \
+	src/sim/timing.c src/sim/faults.c src/sim/stn.c src/sim/serve.c \
+	src/sim/cli.c
 nodist_libobdcon_a_SOURCES += src/sim/profiles_embedded.c
 BUILT_SOURCES += src/sim/profiles_embedded.c
 CLEANFILES += src/sim/profiles_embedded.c

@@ -26,6 +26,8 @@
 #define SIM_MSG_MAX 4095   /* longest ISO-TP message (12-bit length) */
 #define SIM_NAME_MAX 64    /* longest profile name */
 #define SIM_QUEUE_MAX 8192 /* frames in flight on the bus after one request */
+#define SIM_REFUSE_MAX 16  /* AT commands a profile may refuse */
+#define SIM_FCPA_MAX 8     /* STCFCPA flow control pairs */
 
 /* A classic CAN frame. */
 struct sim_frame {
@@ -33,6 +35,9 @@ struct sim_frame {
 	bool ext;        /* 29-bit identifier */
 	uint8_t len;     /* data length code, 0..8 */
 	uint8_t data[8];
+	/* -- timing model (timing.c) -- */
+	int src;         /* sender: index of an ECU, -1 = the adapter */
+	uint64_t seq;    /* order of queueing, for arbitration ties */
 };
 
 /* The adapter profile (profiles/adapters/NAME.lua). */
@@ -44,6 +49,16 @@ struct sim_adapter {
 	int protocol;    /* ATSP default, 0 = automatic */
 	uint8_t *junk;   /* bytes emitted after a reset (clones: 0xFC) */
 	size_t njunk;
+	/* -- command set, buffers and UART (profile fields, see elm327.lua) -- */
+	char *sti, *stdi;   /* STI / STDI answers; NULL: no ST commands at all */
+	char refuse[SIM_REFUSE_MAX][8]; /* AT commands answered with "?" */
+	size_t nrefuse;
+	bool count_digit;   /* accepts a response count digit after data */
+	size_t buffer;      /* RS232 transmit buffer (BUFFER FULL beyond it) */
+	size_t stpx_max;    /* longest message STPX / STCSEGR handle */
+	long baud;          /* UART rate after power-up */
+	long baud_max;      /* highest rate ATBRD / STBR accept */
+	uint32_t reset_us;  /* time from ATZ to the banner */
 };
 
 /* A data identifier of an ECU and its current value. */
@@ -84,6 +99,11 @@ struct sim_ecu {
 	unsigned writes;  /* successful writes, so the state file is saved */
 	struct sim_isotp_rx irx;
 	struct sim_isotp_tx itx;
+	/* -- ISO-TP timing of the ECU (canbus.c reads them). vehicle.c fills
+	 *    them from the optional ECU fields fc_bs and fc_stmin of the profile:
+	 *    the block size and STmin byte of the flow control the ECU sends
+	 *    for segmented requests; 0 = no limit, no separation time. -- */
+	int fc_bs, fc_stmin;
 };
 
 /* The vehicle profile (profiles/vehicles/NAME.lua) and its state. */
@@ -142,6 +162,19 @@ struct sim_at {
 	size_t linelen;
 	bool overflow;
 	char last[SIM_LINE_MAX + 1]; /* the last command, repeated by a bare CR */
+	/* -- timing model, filters, ST commands -- */
+	bool responses;       /* ATR1: listen for replies */
+	uint32_t cf, cm;      /* ATCF / ATCM: filter and mask */
+	uint8_t cfm_digits;   /* 3 or 8: the kind of frame they apply to; 0 = unset */
+	bool cf_set, cm_set;
+	uint8_t brt;          /* ATBRT, 5 ms units */
+	uint64_t timeout_us;  /* ATST (4 ms units) or STPTO (ms) */
+	uint64_t recent[4];   /* adaptive timing: latencies of recent replies */
+	size_t nrecent;
+	bool segt, segr;      /* STCSEGT, STCSEGR */
+	struct { uint32_t tx, rx; bool ext; } fcpa[SIM_FCPA_MAX]; /* STCFCPA */
+	size_t nfcpa;
+	long baud;            /* current UART rate */
 };
 
 /* A simulator: adapter + vehicle + bus. */
@@ -156,6 +189,8 @@ struct sim {
 	char *state_file;      /* state=FILE: vehicle state kept between runs */
 	unsigned saved_writes; /* writes already in the state file */
 	struct error state_error; /* why the last save failed, if it did */
+	/* -- timing model, adapter activity, faults (timing.c, request.c) -- */
+	struct sim_core *core;
 };
 
 /* A profile built into the binary (profiles_embedded.c, generated). */
@@ -238,5 +273,236 @@ int sim_profile_load(const char *kind, const char *name, struct sdata *out, char
 		     struct error *e);
 /* Known profile names of a kind, sorted, one per line into out. */
 void sim_profile_names(const char *kind, struct buf *out);
+
+/* ======================================================================
+ * Timing model, adapter activity and faults (timing.c, request.c, stn.c,
+ * faults.c, serve.c). Modelled time is s->now_us; everything that takes
+ * time is an event in a queue ordered by (time, order of scheduling).
+ * ====================================================================== */
+
+#define SIM_RX_TRACKS 8       /* segmented replies followed at once */
+#define SIM_EVENTS_MAX 65536  /* events pending at once (more are dropped) */
+
+/* What the adapter is doing. */
+enum sim_mode {
+	SIM_IDLE,     /* reading a command line */
+	SIM_RESET,    /* ATZ: rebooting; input is lost */
+	SIM_REQUEST,  /* a data request: sending, then listening */
+	SIM_MONITOR,  /* ATMA: printing bus traffic until a byte arrives */
+	SIM_DATA,     /* STPX l: reading payload lines after "DATA>" */
+	SIM_BRD_WAIT, /* ATBRD / STBR: switched, pausing before the ID string */
+	SIM_BRD_CR,   /* ATBRD / STBR: waiting for the host's CR at the new rate */
+};
+
+/* Kinds of scheduled events. */
+enum sim_ev_kind {
+	SIM_EV_FRAME_END,   /* the frame on the bus is complete */
+	SIM_EV_ADAPTER,     /* an adapter timer */
+	SIM_EV_ADAPTER_CF,  /* the adapter's next consecutive frame is due */
+	SIM_EV_ECU_REPLY,   /* an ECU starts sending a message */
+	SIM_EV_ECU_CF,      /* an ECU's next consecutive frame is due */
+	SIM_EV_ECU_TIMEOUT, /* an ECU waited too long for a flow control (N_Bs) */
+	SIM_EV_ECU_RX_TIMEOUT, /* an ECU waited too long for a consecutive frame (N_Cr) */
+};
+
+/* A scheduled event. Timers carry the generation of their owner when
+ * scheduled; a later generation cancels them. */
+struct sim_event {
+	uint64_t t, seq;
+	int kind, ecu;
+	uint32_t gen;
+	uint8_t *msg; /* SIM_EV_ECU_REPLY: the message (owned) */
+	size_t n;
+};
+
+/* ISO-TP timing state of one ECU (canbus.c). */
+struct sim_ecu_tp {
+	uint32_t tx_gen, rx_gen; /* cancel CF and timeout events */
+	bool wait_fc;            /* sending: waiting for the tester's FC */
+	unsigned bs, in_block;   /* granted block size (0 = none), CFs sent in it */
+	uint64_t stmin_us;       /* granted separation time */
+	uint64_t last_cf;        /* when its last CF left */
+	unsigned rx_block;       /* receiving: CFs since its last FC */
+};
+
+/* A segmented reply the adapter follows (flow control, counting,
+ * STCSEGR reassembly). */
+struct sim_rx_track {
+	bool used, ext;
+	uint32_t id;
+	size_t len, have;        /* announced length, payload bytes so far */
+	unsigned bs, cfs;        /* block size granted, CFs since the last FC */
+	uint8_t *msg;            /* reassembly (STCSEGR 1), SIM_MSG_MAX bytes */
+};
+
+/* Phases of a data request. */
+enum sim_phase {
+	SIM_PH_SEND,   /* the request's frames are going out */
+	SIM_PH_FC,     /* adapter segmentation: waiting for the ECU's FC */
+	SIM_PH_LISTEN, /* printing replies until the timer runs out */
+};
+
+/* The data request in progress. */
+struct sim_req {
+	enum sim_phase phase;
+	unsigned count, got;     /* response count (0 = none), complete responses */
+	bool any;                /* something was printed */
+	bool measured;           /* the latency of this request was recorded */
+	bool cut;                /* bufferfull fault: cut the first line */
+	uint64_t sent_us;        /* when the request's last frame left */
+	uint64_t timeout_us;     /* wait for the first reply */
+	struct sim_rx_track tracks[SIM_RX_TRACKS];
+	/* segmented sending by the adapter (STPX, STCSEGT 1) */
+	uint8_t msg[SIM_MSG_MAX];
+	size_t len, pos;
+	uint32_t id;
+	bool ext;
+	uint8_t sn;
+	unsigned bs, in_block;
+	uint64_t stmin_us;
+};
+
+/* The parameters of an STPX command. */
+struct sim_stpx {
+	uint32_t id;
+	bool id_set;
+	uint64_t timeout_us;     /* 0 = the current timeout */
+	unsigned count;
+	size_t len;              /* l: payload bytes to read after DATA> */
+};
+
+/* Everything of the timing model and the adapter's activity. */
+struct sim_core {
+	struct sim_event *ev;    /* binary heap */
+	size_t nev, cap;
+	uint64_t seq;
+	struct sim_frame *pend;  /* frames waiting for the bus */
+	size_t npend, cappend;
+	bool busy;               /* a frame is on the bus */
+	struct sim_frame cur;
+	uint64_t rx_t0, rx_k;    /* UART input burst: start, characters */
+	uint64_t tx_t0, tx_k;    /* UART output burst */
+	uint64_t tx_last;        /* when the last output character is done */
+	struct buf stage;        /* output of the current step */
+	struct buf txq;          /* output on the line, not yet taken */
+	uint64_t *txt;           /* completion time of each byte of txq */
+	size_t txt_cap;
+	enum sim_mode mode;
+	uint32_t gen;            /* adapter timers */
+	struct sim_req req;
+	long brd_old, brd_new;   /* ATBRD: rates before and after */
+	bool brd_stn;            /* STBR: the ID string is STI's */
+	bool crlf;               /* a command line just ended: an LF is its CRLF */
+	struct sim_stpx stpx;    /* STPX l: waiting for its payload */
+	uint8_t data[SIM_MSG_MAX];
+	size_t ndata;
+	char dline[SIM_LINE_MAX + 1];
+	size_t ndline;
+	bool dline_bad;
+	uint64_t rng;            /* faults: xorshift64* state */
+	uint64_t out_count;      /* bytes the adapter produced (reset@) */
+	uint64_t link_count;     /* bytes on the link both ways (eof@) */
+	long data_requests;      /* data requests so far (bufferfull@, canerror@) */
+	bool closed;             /* eof@ reached: the link is gone */
+	bool throttle;           /* serve in real time */
+	struct sim_ecu_tp *tp;   /* per ECU */
+	struct sim_stats stats;
+};
+
+/* timing.c */
+/* Allocates the timing model of s (after the profiles are loaded). */
+int sim_core_new(struct sim *s, struct error *e);
+/* Frees it. */
+void sim_core_free(struct sim *s);
+/* Schedules an event at time t (msg is copied). */
+void sim_schedule(struct sim *s, uint64_t t, int kind, int ecu, uint32_t gen,
+		  const uint8_t *msg, size_t n);
+/* Processes every event due up to t, then sets the clock to t. */
+void sim_advance(struct sim *s, uint64_t t);
+/* Host bytes: each arrives at its modelled time on the UART. */
+void sim_feed(struct sim *s, const uint8_t *in, size_t n);
+/* Runs while the adapter works on its own, then until its output left. */
+void sim_settle(struct sim *s);
+/* Moves the output done by until into out. */
+void sim_out_take(struct sim *s, uint64_t until, struct buf *out);
+/* The time of the next event or output byte; false if there is none. */
+bool sim_next_time(const struct sim *s, uint64_t *t);
+/* Queues a frame for the bus (f->src tells the sender). */
+void sim_bus_send(struct sim *s, const struct sim_frame *f);
+/* Withdraws the adapter's frames not yet on the bus. */
+void sim_bus_withdraw_adapter(struct sim *s);
+/* Bit time of the vehicle's bus in microseconds, 0 without a CAN bus. */
+unsigned sim_bit_us(int protocol);
+/* Bus time of a frame: data bits, ID, CRC, ACK, EOF and interframe space. */
+uint64_t sim_frame_us(const struct sim *s, const struct sim_frame *f);
+/* Puts one byte on the UART output at the current time. */
+void sim_uart_put(struct sim *s, uint8_t b);
+/* Changes the UART rate from the current time on. */
+void sim_uart_set_baud(struct sim *s, long baud);
+/* Room left in the adapter's transmit buffer (staged output counts). */
+size_t sim_out_room(const struct sim *s);
+/* True if the adapter works on its own (not idle, not waiting for the host). */
+bool sim_working(const struct sim *s);
+
+/* faults.c */
+/* Puts every fault off. */
+void sim_faults_init(struct sim_faults *f);
+/* Parses "item+item..." into f (items override what f has). */
+int sim_faults_parse(struct sim_faults *f, const char *text, struct error *e);
+/* A random number (xorshift64*, seeded by seed:N). */
+uint64_t sim_random(struct sim *s);
+/* Moves the staged output onto the UART through the output faults. */
+void sim_out_commit(struct sim *s);
+/* Counts a host byte; false once the link is closed (eof@). */
+bool sim_fault_input(struct sim *s);
+/* Counts a data request; SIM_FAULT_* for the one that hits it. */
+int sim_fault_request(struct sim *s);
+
+/* Faults that hit a data request. */
+enum { SIM_FAULT_NONE, SIM_FAULT_BUFFER_FULL, SIM_FAULT_CAN_ERROR };
+
+/* at.c (timing model) */
+/* Prints the prompt: an empty line and ">". */
+void sim_at_prompt(const struct sim *s, struct buf *out);
+/* An adapter timer of generation gen ran out. */
+void sim_at_timer(struct sim *s, uint32_t gen);
+/* The adapter resets as after a power glitch (reset@ fault). */
+void sim_at_glitch(struct sim *s);
+/* True if the profile refuses AT command name (as in the command table). */
+bool sim_at_refused(const struct sim *s, const char *name);
+/* Starts the baud rate handshake of ATBRD / STBR. */
+void sim_at_brd(struct sim *s, long baud);
+
+/* request.c (timing model) */
+/* Sends a message (1..SIM_MSG_MAX bytes) as a request and listens. */
+void sim_req_start(struct sim *s, const uint8_t *msg, size_t n, const struct sim_stpx *px);
+/* A frame on the bus reached the adapter. */
+void sim_req_frame(struct sim *s, const struct sim_frame *f);
+/* The adapter's frame left. */
+void sim_req_sent(struct sim *s, const struct sim_frame *f);
+/* The request timer ran out. */
+void sim_req_timer(struct sim *s);
+/* The adapter's next consecutive frame is due. */
+void sim_req_cf(struct sim *s);
+/* A byte from the host interrupts the request or monitor: STOPPED. */
+void sim_req_stop(struct sim *s);
+/* ATMA: monitors the bus. */
+void sim_req_monitor(struct sim *s);
+/* The time the adapter waits after a reply (ATST, ATAT). */
+uint64_t sim_req_wait_us(const struct sim *s);
+
+/* stn.c */
+/* Runs an ST command line (compacted, upper case); false if unknown. */
+bool sim_stn_command(struct sim *s, const char *cmd, struct buf *out);
+/* A byte of the payload lines after "DATA>". */
+void sim_stn_data_byte(struct sim *s, uint8_t c, struct buf *out);
+
+/* canbus.c (timing model) */
+/* A frame of the adapter reached the ECUs. */
+void sim_can_deliver(struct sim *s, const struct sim_frame *f);
+/* An ECU's frame left. */
+void sim_ecu_sent(struct sim *s, const struct sim_frame *f);
+/* An ECU event (reply, next CF, timeout). */
+void sim_ecu_event(struct sim *s, const struct sim_event *ev);
 
 #endif

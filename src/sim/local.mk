@@ -26,3 +26,9 @@ TESTS += tests/unit/test_sim
 tests_unit_test_sim_SOURCES = tests/unit/test_sim.c
 tests_unit_test_sim_CFLAGS = $(TEST_CFLAGS)
 tests_unit_test_sim_LDADD = $(TEST_LIBS)
+
+check_PROGRAMS += tests/unit/test_sim_timing
+TESTS += tests/unit/test_sim_timing
+tests_unit_test_sim_timing_SOURCES = tests/unit/test_sim_timing.c
+tests_unit_test_sim_timing_CFLAGS = $(TEST_CFLAGS)
+tests_unit_test_sim_timing_LDADD = $(TEST_LIBS)

@@ -20,7 +20,7 @@
  *   AT1: min(ATST, max(32 ms, 2 * L))
  *   AT2: min(ATST, max(16 ms, L + L / 4))
  * where L is the largest latency of the last four requests that got a
- * reply; without such a request, and with ATAT0, it is ATST. The wait
+ * reply (this one included); with ATAT0 it is ATST. The wait
  * for the first reply is always ATST, so "NO DATA" means ATST passed.
  *
  * STCSEGR 1 (STN): a segmented reply is reassembled in the adapter's
@@ -279,9 +279,10 @@ static bool print_message(struct sim *s, const struct sim_rx_track *t)
  * rx: 7E8-7EF go to 7E0-7E7, 18 DA F1 xx to 18 DA xx F1; any other
  * identifier is answered on itself, which reaches no ECU (so non-OBD
  * modules need ATFC SH/SD/SM1, as on a real ELM327: see
- * mechanics.stackexchange.com question 91169). STCFCPA pairs replace the
- * automatic ones (FRPM): a first frame from an identifier without a pair
- * gets no flow control. */
+ * mechanics.stackexchange.com question 91169). OBDLink adapters answer
+ * an 11-bit identifier on the one 8 below it (FRPM: automatic pairs are
+ * TxID = RxID - 8). STCFCPA pairs replace the automatic ones (FRPM): a
+ * first frame from an identifier without a pair gets no flow control. */
 static bool fc_id(const struct sim *s, const struct sim_frame *rx, uint32_t *id)
 {
 	size_t i;
@@ -295,7 +296,7 @@ static bool fc_id(const struct sim *s, const struct sim_frame *rx, uint32_t *id)
 		return false;
 	}
 	*id = rx->id;
-	if (!rx->ext && rx->id >= 0x7E8 && rx->id <= 0x7EF)
+	if (!rx->ext && ((rx->id >= 0x7E8 && rx->id <= 0x7EF) || (s->adapter.sti && rx->id >= 8)))
 		*id = rx->id - 8;
 	else if (rx->ext && (rx->id & 0x1FFF0000u) == 0x18DA0000u)
 		*id = 0x18DA0000u | (rx->id & 0xFF) << 8 | (rx->id >> 8 & 0xFF);
@@ -455,7 +456,9 @@ static void arm(struct sim *s, uint64_t us)
 	sim_schedule(s, s->now_us + us, SIM_EV_ADAPTER, -1, ++s->core->gen, NULL, 0);
 }
 
-/* The ECU's flow control while the adapter segments a request. */
+/* The ECU's flow control while the adapter segments a request: clear to
+ * send (the next CF once STmin after the last one passed), wait, or
+ * overflow (CAN ERROR). */
 static void take_fc(struct sim *s, const struct sim_frame *f)
 {
 	struct sim_req *r = &s->core->req;
@@ -471,7 +474,11 @@ static void take_fc(struct sim *s, const struct sim_frame *f)
 		r->stmin_us = st <= 0x7F ? st * 1000u : st >= 0xF1 && st <= 0xF9 ? (st - 0xF0) * 100u
 										   : 127000u;
 		r->phase = SIM_PH_SEND;
-		sim_req_cf(s);
+		if (r->last_cf && r->last_cf + r->stmin_us > s->now_us)
+			sim_schedule(s, r->last_cf + r->stmin_us, SIM_EV_ADAPTER_CF, -1, s->core->gen,
+				     NULL, 0);
+		else
+			sim_req_cf(s);
 		break;
 	case 1:
 		arm(s, r->timeout_us);
@@ -544,6 +551,8 @@ void sim_req_sent(struct sim *s, const struct sim_frame *f)
 
 	if (c->mode != SIM_REQUEST || r->phase != SIM_PH_SEND)
 		return;
+	if (type == 2)
+		r->last_cf = s->now_us;
 	if (type == 1 || (type == 2 && r->pos < r->len)) {
 		if (type == 1 || (r->bs && ++r->in_block >= r->bs)) {
 			r->phase = SIM_PH_FC;
@@ -645,7 +654,7 @@ void sim_req_start(struct sim *s, const uint8_t *msg, size_t n, const struct sim
 	r->timeout_us = px->timeout_us ? px->timeout_us : s->at.timeout_us;
 	r->len = r->pos = 0;
 	r->bs = r->in_block = 0;
-	r->stmin_us = 0;
+	r->stmin_us = r->last_cf = 0;
 	r->id = f.id;
 	r->ext = f.ext;
 	first_frame(s, msg, n, &f);

@@ -360,6 +360,7 @@ struct sim_req {
 	uint8_t sn;
 	unsigned bs, in_block;
 	uint64_t stmin_us;
+	uint64_t last_cf;        /* when its last CF left, 0 = none yet */
 };
 
 /* The parameters of an STPX command. */

@@ -26,6 +26,7 @@
 
 #define LINK_DEFAULT_BAUD 38400
 #define LINK_CONNECT_TIMEOUT_MS 5000
+#define HANGUP_DRAIN_MS 1000
 
 enum link_kind { KIND_SERIAL, KIND_PTY, KIND_TCP, KIND_PAIR, KIND_LISTEN };
 
@@ -344,6 +345,8 @@ void link_close(struct link *l)
 {
 	if (l == NULL)
 		return;
+	if ((l->kind == KIND_SERIAL || l->kind == KIND_PTY) && l->fd >= 0 && l->hold_fd < 0)
+		ioctl(l->fd, TIOCNXCL); /* a served pty outlives us: leave it open to others */
 	if (l->sp) {
 		sp_close(l->sp);
 		sp_free_port(l->sp);
@@ -652,7 +655,37 @@ int link_tcp_accept(struct link *listener, struct link **out, int timeout_ms, st
 	return 1;
 }
 
-/* Hangs the link up: sockets are shut down, terminals closed. */
+/* Bytes written to a pty server not yet read by its client: still in
+ * the master's queue or in the slave's input; -1 on error. */
+static int pty_pending(const struct link *l)
+{
+	int out = 0, in = 0;
+
+	if (ioctl(l->fd, TIOCOUTQ, &out) < 0 || ioctl(l->hold_fd, FIONREAD, &in) < 0)
+		return -1;
+	return out + in;
+}
+
+/* Waits (up to HANGUP_DRAIN_MS) until a pty client has read what was
+ * written: closing the master would discard it. The kernel moves bytes
+ * from master to slave asynchronously, so "nothing pending" must be seen
+ * twice, a millisecond apart. */
+static void pty_drain(struct link *l)
+{
+	int64_t deadline = clock_ms() + HANGUP_DRAIN_MS;
+	int quiet = 0, n;
+
+	while (quiet < 2 && clock_ms() < deadline) {
+		clock_sleep_us(1000);
+		n = pty_pending(l);
+		if (n < 0)
+			return;
+		quiet = n == 0 ? quiet + 1 : 0;
+	}
+}
+
+/* Hangs the link up: sockets are shut down, terminals closed (a pty
+ * server's after its client read what is waiting). */
 void link_hangup(struct link *l)
 {
 	if (l == NULL || l->fd < 0 || l->sp != NULL)
@@ -661,6 +694,8 @@ void link_hangup(struct link *l)
 		shutdown(l->fd, SHUT_RDWR);
 		return;
 	}
+	if (l->hold_fd >= 0)
+		pty_drain(l);
 	close(l->fd);
 	l->fd = -1;
 	if (l->hold_fd >= 0) {

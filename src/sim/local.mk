@@ -32,3 +32,17 @@ TESTS += tests/unit/test_sim_timing
 tests_unit_test_sim_timing_SOURCES = tests/unit/test_sim_timing.c
 tests_unit_test_sim_timing_CFLAGS = $(TEST_CFLAGS)
 tests_unit_test_sim_timing_LDADD = $(TEST_LIBS)
+
+check_PROGRAMS += tests/unit/test_sim_pty
+TESTS += tests/unit/test_sim_pty
+tests_unit_test_sim_pty_SOURCES = tests/unit/test_sim_pty.c
+tests_unit_test_sim_pty_CFLAGS = $(TEST_CFLAGS)
+tests_unit_test_sim_pty_LDADD = $(TEST_LIBS)
+
+# "obdcon sim" for other programs: sim_main() as a program of its own and
+# the shell test that drives it over a pty and TCP.
+check_PROGRAMS += tests/integration/sim_main
+tests_integration_sim_main_SOURCES = tests/integration/sim_main.c
+tests_integration_sim_main_LDADD = libobdcon.a $(DEP_LIBS)
+TESTS += tests/integration/sim_cli.sh
+EXTRA_DIST += tests/integration/sim_cli.sh

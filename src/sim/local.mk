@@ -46,3 +46,10 @@ tests_integration_sim_main_SOURCES = tests/integration/sim_main.c
 tests_integration_sim_main_LDADD = libobdcon.a $(DEP_LIBS)
 TESTS += tests/integration/sim_cli.sh
 EXTRA_DIST += tests/integration/sim_cli.sh
+
+# make bench: the link model's figures for a scan on each adapter profile.
+EXTRA_PROGRAMS += tests/bench/bench_sim
+BENCHES += tests/bench/bench_sim
+tests_bench_bench_sim_SOURCES = tests/bench/bench_sim.c
+tests_bench_bench_sim_CFLAGS = $(AM_CFLAGS) $(DEP_CFLAGS)
+tests_bench_bench_sim_LDADD = libobdcon.a $(DEP_LIBS)

@@ -508,6 +508,10 @@ void sim_req_frame(struct sim *s, const struct sim_frame *f)
 	}
 	if (!s->at.responses)
 		return;
+	if (++r->frames > SIM_QUEUE_MAX) {
+		fail(s, "BUFFER FULL"); /* a stream that never ends (an FC that is a request) */
+		return;
+	}
 	measure(s);
 	if (take_frame(s, f))
 		r->got++;
@@ -649,6 +653,7 @@ void sim_req_start(struct sim *s, const uint8_t *msg, size_t n, const struct sim
 	r->phase = SIM_PH_SEND;
 	r->count = px->count;
 	r->got = 0;
+	r->frames = 0;
 	r->any = r->measured = false;
 	r->cut = fault == SIM_FAULT_BUFFER_FULL;
 	r->timeout_us = px->timeout_us ? px->timeout_us : s->at.timeout_us;

@@ -346,6 +346,7 @@ enum sim_phase {
 struct sim_req {
 	enum sim_phase phase;
 	unsigned count, got;     /* response count (0 = none), complete responses */
+	size_t frames;           /* frames taken (SIM_QUEUE_MAX at most) */
 	bool any;                /* something was printed */
 	bool measured;           /* the latency of this request was recorded */
 	bool cut;                /* bufferfull fault: cut the first line */

@@ -34,7 +34,10 @@ void sim_free(struct sim *s);
  * for the host (ATMA, DATA>, a baud rate handshake). Returns 0, or
  * -ERR_EOF once the link is closed by an eof@ fault. */
 int sim_input(struct sim *s, const uint8_t *in, size_t n, struct buf *out);
-/* Serves the simulator on a link until EOF on it or *stop becomes non-zero. */
+/* Serves the simulator on a link until EOF on it, an eof@ fault (the link
+ * is hung up) or *stop becoming non-zero. Unthrottled, modelled waits of
+ * the adapter pass at once and idle real time is added to modelled time;
+ * with "throttle" modelled time follows real time (see serve.c). */
 int sim_serve(struct sim *s, struct link *l, volatile sig_atomic_t *stop, struct error *e);
 
 /* A simulator running in a thread of this process behind a link pair. */

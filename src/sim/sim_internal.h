@@ -7,8 +7,13 @@
  *   canbus.c    the bus: frame queue, ISO-TP segmentation in the ECUs
  *   vehicle.c   the ECUs' services on the message level (UDS, OBD-II)
  *   profiles.c  finding profiles: the user's directory, then the built-in ones
- * Every reply is immediate in this version; a timing model (link speed,
- * bus load, ECU delays) and faults will hook into sim_input and canbus.c. */
+ *   timing.c    modelled time: the event queue, UART and CAN bus timing
+ *   faults.c    faults on demand ("faults=...") and the output they spoil
+ *   stn.c       the ST commands of OBDLink profiles (STPX, STCSEGT, ...)
+ *   serve.c     serving on a link, unthrottled or in real time
+ *   cli.c       "obdcon sim --list/--pty/--tcp"
+ * Everything that takes time is an event at a modelled time (see the
+ * section "Timing model" at the end of this file). */
 #ifndef OBDCON_SIM_SIM_INTERNAL_H
 #define OBDCON_SIM_SIM_INTERNAL_H
 
@@ -116,7 +121,7 @@ struct sim_vehicle {
 	size_t necus;
 };
 
-/* Frames the ECUs sent, waiting for the adapter to take them. */
+/* A frame queue (legacy: the timing model queues frames in sim_core). */
 struct sim_bus {
 	struct sim_frame *q;
 	size_t head, len, cap;
@@ -229,15 +234,18 @@ bool sim_proto_ext(int protocol);
 const char *sim_proto_name(int protocol);
 
 /* canbus.c */
-/* Puts a frame from the adapter on the bus; ECUs queue their answers. */
+/* Puts a frame from the adapter on the bus; the ECUs get it when it is
+ * complete. */
 void sim_can_send(struct sim *s, const struct sim_frame *f);
-/* Takes the next frame an ECU sent; false when there is none. */
+/* The queue of struct sim_bus (kept for compatibility; the bus of the
+ * timing model is sim_bus_send() in timing.c). Takes its next frame. */
 bool sim_bus_pop(struct sim_bus *b, struct sim_frame *f);
-/* Drops frames in flight. */
+/* Empties it. */
 void sim_bus_clear(struct sim_bus *b);
-/* Frees the queue. */
+/* Frees it. */
 void sim_bus_free(struct sim_bus *b);
-/* Aborts every ISO-TP transfer in progress (adapter or vehicle reset). */
+/* The adapter's CAN controller resets (ATZ, ATD): its frames not yet
+ * sent are gone; the ECUs' ISO-TP timers end their transfers. */
 void sim_can_reset(struct sim *s);
 /* An ECU sends a reply message delay_us after the current modelled time
  * (the vehicle calls this zero or more times per request: 0x78 first, then

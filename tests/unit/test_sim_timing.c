@@ -80,6 +80,15 @@ static int group_setup(void **state)
 			 "  ecus = { { id = '01', tx = 0x7E0, rx = 0x7E8, obd = true,\n"
 			 "    dids = { [0x0100] = string.rep('X', 200) } } } }\n") < 0)
 		return -1;
+	if (write_config("profiles/vehicles/faulty.lua",
+			 "return { id = 'faulty', vin = '12345678901234567', protocol = 6,\n"
+			 "  faults = 'canerror@1+volts:12.1',\n"
+			 "  ecus = { { id = '01', tx = 0x7E0, rx = 0x7E8, obd = true } } }\n") < 0 ||
+	    write_config("profiles/vehicles/badfaults.lua",
+			 "return { id = 'badfaults', vin = '12345678901234567',\n"
+			 "  faults = 'sparks:3',\n"
+			 "  ecus = { { id = '01', tx = 0x7E0, rx = 0x7E8, obd = true } } }\n") < 0)
+		return -1;
 	return write_config("profiles/vehicles/ext.lua",
 			    "return { id = 'ext', vin = '12345678901234567', protocol = 7,\n"
 			    "  ecus = { { id = '01', tx = 0x18DA10F1, rx = 0x18DAF110, obd = true,\n"
@@ -449,6 +458,27 @@ static void test_fault_parse(void **state)
 	assert_null(s);
 }
 
+/* A vehicle profile's faults string applies first, the spec's after it. */
+static void test_vehicle_faults(void **state)
+{
+	struct error e = { 0 };
+	struct sim *s = quiet_sim("faulty");
+
+	(void)state;
+	assert_string_equal(feed(s, "ATRV\r"), "12.1V\r\r>");
+	assert_string_equal(feed(s, "010D\r"), "CAN ERROR\r\r>");
+	assert_string_equal(feed(s, "010D1\r"), "41 0D 00 \r\r>");
+	sim_free(s);
+	s = quiet_sim("faulty,faults=volts:11");
+	assert_string_equal(feed(s, "ATRV\r"), "11.0V\r\r>");
+	sim_free(s);
+	s = NULL;
+	assert_int_equal(sim_create("badfaults", &s, &e), -ERR_ARG);
+	assert_non_null(strstr(e.text, "badfaults.lua"));
+	assert_non_null(strstr(e.text, "sparks:3"));
+	assert_null(s);
+}
+
 /* reset@N: the banner interrupts the reply after N bytes; defaults again. */
 static void test_fault_reset(void **state)
 {
@@ -591,6 +621,7 @@ int main(void)
 		cmocka_unit_test(test_brd_timing),
 		cmocka_unit_test(test_stats),
 		cmocka_unit_test(test_fault_parse),
+		cmocka_unit_test(test_vehicle_faults),
 		cmocka_unit_test(test_fault_reset),
 		cmocka_unit_test(test_fault_eof),
 		cmocka_unit_test(test_fault_requests),

@@ -83,6 +83,18 @@ struct app_code_result {
 
 struct app;
 
+/* CAN addressing typed by a user for raw requests. */
+struct app_can_target {
+	uint32_t tx, rx;
+	bool ext;
+};
+
+/* A serial port present on this machine. */
+struct app_port {
+	char name[128];
+	char description[128];
+};
+
 /* Creates a console instance and loads the brand scripts; script errors
  * are reported through hooks and do not stop it. */
 int app_new(const struct app_options *opt, const struct app_hooks *hooks, struct app **out,
@@ -99,6 +111,18 @@ int app_code(struct app *a, const struct app_change *changes, size_t n,
 	     struct app_code_result *res, struct error *e);
 /* Closes the adapter and the session (packing it when configured); frees. */
 int app_close(struct app *a, char *archive, size_t n, struct error *e);
+
+/* Parses "7E0", "7E0:7E8", "18DA10F1" or "18DA10F1:18DAF110". */
+int app_parse_can_target(const char *spec, struct app_can_target *t, struct error *e);
+/* True for requests that change a module (they need --yes). */
+bool app_request_changes_module(const uint8_t *req, size_t n);
+/* Sends one raw UDS request; a negative answer is -ERR_NEGATIVE by name. */
+int app_uds_raw(struct app *a, const struct app_can_target *t, const uint8_t *req, size_t n,
+		uint8_t *resp, size_t cap, size_t *rlen, struct error *e);
+/* Lists present serial ports; returns the count or -ERR_*. */
+int app_list_ports(struct app_port *out, size_t max, struct error *e);
+/* The adapter's fingerprint in one line. */
+void app_adapter_fingerprint(const struct app *a, char *out, size_t n);
 
 /* Accessors for screens and printers. */
 const char *app_port(const struct app *a);

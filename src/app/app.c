@@ -85,18 +85,36 @@ static int open_port(struct app *a, const char *port, struct error *e)
 static void record_adapter(struct app *a)
 {
 	const struct adapter_info *info = adapter_info(a->adapter);
-	char volts[32];
+	char text[256];
 
-	snprintf(a->adapter_name, sizeof a->adapter_name, "%s%s%s", info->elm_version,
-		 info->device[0] ? " / " : "", info->device);
+	if (info->caps.stn)
+		snprintf(a->adapter_name, sizeof a->adapter_name, "%s %s", info->stn_version,
+			 info->stn_device);
+	else
+		snprintf(a->adapter_name, sizeof a->adapter_name, "%s", info->elm_version);
 	session_set_info(a->session, "port", a->port);
 	session_set_info(a->session, "link", link_kind(a->link));
 	session_set_info(a->session, "adapter", info->elm_version);
 	session_set_info(a->session, "adapter.device", info->device);
+	session_set_info(a->session, "adapter.chip", info->chip);
+	session_set_info(a->session, "adapter.stn", info->stn_version);
+	session_set_info(a->session, "adapter.stn_device", info->stn_device);
 	session_set_info(a->session, "adapter.protocol", info->protocol);
 	session_set_info(a->session, "adapter.path", info->path);
-	snprintf(volts, sizeof volts, "%.1f", a->volts);
-	session_set_info(a->session, "voltage", volts);
+	snprintf(text, sizeof text, "%d", info->max_request);
+	session_set_info(a->session, "adapter.max_request", text);
+	snprintf(text, sizeof text, "%d", info->baud);
+	session_set_info(a->session, "adapter.baud", text);
+	snprintf(text, sizeof text, "%d", info->rtt_ms);
+	session_set_info(a->session, "adapter.rtt_ms", text);
+	snprintf(text, sizeof text, "caf0=%d fc_header=%d r0=%d count_digit=%d stpx=%d",
+		 info->caps.caf0, info->caps.fc_header, info->caps.r0, info->caps.count_digit,
+		 info->caps.stpx);
+	session_set_info(a->session, "adapter.caps", text);
+	adapter_describe(a->adapter, text, sizeof text);
+	session_set_info(a->session, "adapter.fingerprint", text);
+	snprintf(text, sizeof text, "%.1f", a->volts);
+	session_set_info(a->session, "voltage", text);
 }
 
 /* Opens the port, starts a session, initialises the adapter. */
@@ -129,7 +147,11 @@ int app_connect(struct app *a, const char *port, struct error *e)
 	if (adapter_voltage(a->adapter, &a->volts, &ve) < 0)
 		app_say(a, APP_WARNING, "cannot read battery voltage: %s", ve.text);
 	record_adapter(a);
-	app_say(a, APP_INFO, "adapter %s, battery %.1f V", a->adapter_name, a->volts);
+	{
+		char fp[256];
+		adapter_describe(a->adapter, fp, sizeof fp);
+		app_say(a, APP_INFO, "adapter %s; battery %.1f V", fp, a->volts);
+	}
 	return 0;
 }
 

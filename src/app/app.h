@@ -130,6 +130,8 @@ const char *app_vin(const struct app *a);
 const char *app_brand_name(const struct app *a);
 double app_voltage(const struct app *a);
 const char *app_adapter_name(const struct app *a);
+/* The adapter's send path in brackets ("[elm-burst, 4095 B, 12 ms]"). */
+const char *app_adapter_path(const struct app *a);
 const char *app_session_path(const struct app *a);
 size_t app_module_count(const struct app *a);
 const struct app_module *app_module(const struct app *a, size_t i);

@@ -105,3 +105,16 @@ void app_adapter_fingerprint(const struct app *a, char *out, size_t n)
 	}
 	adapter_describe(a->adapter, out, n);
 }
+
+/* The adapter's send path, request limit and round trip, for status lines. */
+const char *app_adapter_path(const struct app *a)
+{
+	static char text[96];
+	const struct adapter_info *i;
+
+	if (a->adapter == NULL)
+		return "";
+	i = adapter_info(a->adapter);
+	snprintf(text, sizeof text, "[%s, %d B, %d ms]", i->path, i->max_request, i->rtt_ms);
+	return text;
+}

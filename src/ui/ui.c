@@ -118,8 +118,8 @@ static void draw_status(const struct ui *u)
 
 	colour_on(u, C_BAR);
 	if (u->app)
-		put_fmt(LINES - 2, 0, COLS, " %s | %s | VIN %s | %.1f V | session %s",
-			app_port(u->app), app_adapter_name(u->app),
+		put_fmt(LINES - 2, 0, COLS, " %s | %s %s | VIN %s | %.1f V | session %s",
+			app_port(u->app), app_adapter_name(u->app), app_adapter_path(u->app),
 			app_vin(u->app)[0] ? app_vin(u->app) : "-", app_voltage(u->app),
 			base ? base + 1 : "-");
 	else

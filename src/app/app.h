@@ -124,6 +124,16 @@ int app_list_ports(struct app_port *out, size_t max, struct error *e);
 /* The adapter's fingerprint in one line. */
 void app_adapter_fingerprint(const struct app *a, char *out, size_t n);
 
+/* Sends a line typed by hand to the adapter (bypasses the safety checks;
+ * recorded as a warning in the session) and returns the raw answer. */
+int app_raw_command(struct app *a, const char *line, char *out, size_t n, struct error *e);
+/* Asks the running operation to stop at its next safe point (or clears it). */
+void app_request_cancel(struct app *a, bool cancel);
+/* True when a stop was asked for. */
+bool app_cancel_requested(const struct app *a);
+/* The simulator's profiles, one a line: name, kind, description (tabs). */
+void app_list_sim_profiles(char *out, size_t n);
+
 /* Accessors for screens and printers. */
 const char *app_port(const struct app *a);
 const char *app_vin(const struct app *a);

@@ -397,7 +397,7 @@ static int run_batch(const struct options *opt)
 {
 	const char *cmd = opt->args[0];
 	struct app_hooks hooks = { (void *)opt, batch_message, batch_confirm };
-	struct app_options aopt = { NULL, opt->pack };
+	struct app_options aopt = { NULL, opt->pack, opt->baud != 0 };
 	struct app *a = NULL;
 	struct error e, ce;
 	char archive[PATH_MAX] = "";

@@ -117,6 +117,24 @@ static void record_adapter(struct app *a)
 	session_set_info(a->session, "voltage", text);
 }
 
+/* Raises the UART rate where it helps and is safe: not over Bluetooth
+ * (the radio module's UART rate is fixed) or TCP, not when --baud fixed it. */
+static void raise_baud(struct app *a)
+{
+	const char *kind = link_kind(a->link);
+	struct error e;
+	int baud;
+
+	if (a->opt.fixed_baud || strcmp(kind, "tcp") == 0 || strstr(a->port, "rfcomm") != NULL)
+		return;
+	error_clear(&e);
+	baud = adapter_raise_baud(a->adapter, 2000000, &e);
+	if (baud < 0)
+		app_say(a, APP_WARNING, "changing the UART rate failed: %s", e.text);
+	else
+		app_say(a, APP_PROGRESS, "UART at %d baud", baud);
+}
+
 /* Opens the port, starts a session, initialises the adapter. */
 int app_connect(struct app *a, const char *port, struct error *e)
 {
@@ -144,6 +162,7 @@ int app_connect(struct app *a, const char *port, struct error *e)
 		e->kind = e->kind == ERR_EOF || e->kind == ERR_TIMEOUT ? ERR_OPEN : e->kind;
 		return error_wrap(e, "no usable adapter on %s", port);
 	}
+	raise_baud(a);
 	if (adapter_voltage(a->adapter, &a->volts, &ve) < 0)
 		app_say(a, APP_WARNING, "cannot read battery voltage: %s", ve.text);
 	record_adapter(a);

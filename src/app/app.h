@@ -35,6 +35,7 @@ struct app_hooks {
 struct app_options {
 	const char *sessions_dir; /* NULL: $XDG_DATA_HOME/obdcon/sessions */
 	bool pack_on_close;       /* pack the session into a .tar.gz on close */
+	bool fixed_baud;          /* keep the UART rate (--baud): no ATBRD/STBR */
 };
 
 /* A module of the connected vehicle and what it told us about itself. */

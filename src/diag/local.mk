@@ -1,4 +1,8 @@
-libobdcon_a_SOURCES += src/diag/uds.c src/diag/uds.h \
+libobdcon_a_SOURCES += \
+	src/diag/uds.c src/diag/uds.h \
+	src/diag/uds_msg.h src/diag/uds_internal.h \
+	src/diag/uds_names.c src/diag/uds_enc.c src/diag/uds_dec.c \
+	src/diag/uds_records.c src/diag/uds_services.c \
 	src/diag/dtc.c src/diag/dtc.h src/diag/dtc_text.c
 
 check_PROGRAMS += tests/unit/test_uds tests/unit/test_dtc

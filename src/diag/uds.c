@@ -20,6 +20,7 @@ struct uds_peer {
 	uint8_t session;
 	int p2_ms;
 	int p2star_ms;
+	bool timed;      /* P2/P2* came from the module's 0x50 reply */
 	int64_t last_ms; /* when the last request to it was sent */
 };
 
@@ -161,6 +162,7 @@ static void peer_default(struct uds_peer *p)
 	p->session = UDS_SESSION_DEFAULT;
 	p->p2_ms = UDS_P2_DEFAULT_MS;
 	p->p2star_ms = UDS_P2STAR_DEFAULT_MS;
+	p->timed = false;
 }
 
 /* The target's record, made on first use. */
@@ -186,7 +188,7 @@ void uds_get_timing(const struct uds *u, const struct uds_target *t, struct uds_
 	int i = peer_index(u, &t->can);
 
 	tm->session = i >= 0 ? u->peers[i].session : UDS_SESSION_DEFAULT;
-	tm->has_timing = i >= 0;
+	tm->has_timing = i >= 0 && u->peers[i].timed;
 	tm->p2_ms = i >= 0 ? u->peers[i].p2_ms : UDS_P2_DEFAULT_MS;
 	tm->p2star_ms = i >= 0 ? u->peers[i].p2star_ms : UDS_P2STAR_DEFAULT_MS;
 }
@@ -333,6 +335,7 @@ int uds_session(struct uds *u, const struct uds_target *t, uint8_t session,
 	p->session = session;
 	p->p2_ms = got.p2_ms;
 	p->p2star_ms = got.p2star_ms;
+	p->timed = got.has_timing;
 	if (tm)
 		*tm = got;
 	return 0;

@@ -882,6 +882,8 @@ static void test_client_session_timing(void **state)
 	assert_int_equal(tm.p2star_ms, 5000);   /* 0x01F4 * 10 */
 	uds_get_timing(u, &ecu, &tm);
 	assert_int_equal(tm.session, UDS_SESSION_EXTENDED);
+	assert_true(tm.has_timing);
+	assert_int_equal(tm.p2_ms, 25);
 	assert_int_equal(uds_read_did(u, &ecu, 0xF190, out, sizeof out, &len, &e), 0);
 	assert_int_equal(f.waits[1], 25 + 100);   /* the session's P2 + margin */
 	assert_int_equal(f.waits[2], 5000 + 100); /* after 0x78: P2* + margin */
@@ -889,6 +891,7 @@ static void test_client_session_timing(void **state)
 	assert_int_equal(uds_pending_count(u), 1);
 	uds_get_timing(u, &bcm, &tm); /* another target keeps the defaults */
 	assert_int_equal(tm.session, UDS_SESSION_DEFAULT);
+	assert_false(tm.has_timing);
 	assert_int_equal(tm.p2star_ms, 5000);
 	uds_free(u);
 }

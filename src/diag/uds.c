@@ -48,23 +48,21 @@ static int tp_receive(void *ctx, const struct can_target *t, int timeout_ms,
 	return isotp_receive(ctx, t, timeout_ms, reply, e);
 }
 
-/* Sending without waiting for a reply: not offered by ISO-TP yet. */
+/* ISO-TP send without waiting for a reply (suppressed positive responses). */
 static int tp_send(void *ctx, const struct can_target *t, const uint8_t *req, size_t n,
 		   struct error *e)
 {
-	(void)ctx, (void)t, (void)req, (void)n;
-	return error_set(e, ERR_UNSUPPORTED, "the transport cannot send without a reply yet");
+	return isotp_send_only(ctx, t, req, n, e);
 }
 
-/* One request to several responders: not offered by ISO-TP yet. */
+/* ISO-TP functional request: every responder's reply, by CAN ID. */
 static int tp_request_functional(void *ctx, uint32_t tx, bool ext, const uint8_t *req,
 				 size_t n, int timeout_ms, struct isotp_msg *replies, size_t cap,
 				 size_t *count, struct error *e)
 {
-	(void)ctx, (void)ext, (void)req, (void)n, (void)timeout_ms, (void)replies, (void)cap;
-	*count = 0;
-	return error_set(e, ERR_UNSUPPORTED, "functional requests to %03X are not supported yet",
-			 (unsigned)tx);
+	struct can_target t = { tx, 0, ext };
+
+	return isotp_request_functional(ctx, &t, req, n, timeout_ms, replies, cap, count, e);
 }
 
 /* UDS client over any transport. */

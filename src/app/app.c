@@ -511,6 +511,17 @@ const struct app_feature *app_feature(const struct app *a, size_t i)
 	return i < a->nfeatures ? &a->features[i] : NULL;
 }
 
+/* Index of a module by id, or -1. */
+int app_find_module(const struct app *a, const char *id)
+{
+	size_t i;
+
+	for (i = 0; i < a->nmodules; i++)
+		if (strcmp(a->modules[i].id, id) == 0)
+			return (int)i;
+	return -1;
+}
+
 /* Index of a feature by id, or -1. */
 int app_find_feature(const struct app *a, const char *id)
 {

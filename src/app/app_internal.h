@@ -35,6 +35,7 @@ struct app {
 	struct app_feature features[APP_MAX_FEATURES];
 	size_t nfeatures;
 	atomic_bool cancel;
+	struct app_module_dtcs dtcs[APP_MAX_MODULES];
 };
 
 /* Reports a line through the hooks (and to the session's events). */

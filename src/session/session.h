@@ -61,6 +61,10 @@ int session_set_vin(struct session *s, const char *vin, struct error *e);
 /* Records a key/value about the connection for the manifest ("port",
  * "adapter", "adapter.device", "voltage", "brand"...). */
 void session_set_info(struct session *s, const char *key, const char *value);
+/* Records what was done, for the manifest's "operations" list and for
+ * `obdcon sessions`: "scan", "coding", "restore", "flash"... Each name is
+ * kept once, in the order first seen; written with the next manifest. */
+void session_set_operation(struct session *s, const char *op);
 /* Records (or updates, by id) a module's identification for the manifest. */
 void session_add_module(struct session *s, const struct session_module *m);
 /* Writes backups/<module>-<DID>.bin atomically (temporary name, fsync,

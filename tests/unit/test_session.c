@@ -19,6 +19,7 @@
 
 #include <cmocka.h>
 
+#include "session/manifest.h"
 #include "session/session.h"
 #include "util/buf.h"
 #include "util/clock.h"
@@ -757,6 +758,125 @@ static void test_close_null(void **state)
 	assert_string_equal(archive, "");
 }
 
+/* Operations are recorded once each, in order, and read back with the rest. */
+static void test_operations(void **state)
+{
+	struct fixture *f = *state;
+	struct session *s = new_session(f->base);
+	struct session_manifest m;
+	struct error e = { 0 };
+	char dir[PATH_MAX];
+
+	fill_manifest_data(s);
+	session_set_operation(s, "scan");
+	session_set_operation(s, "coding");
+	session_set_operation(s, "scan");
+	session_set_operation(s, "");
+	session_set_operation(s, NULL);
+	session_set_operation(NULL, "scan");
+	sfmt(dir, sizeof dir, "%s", session_path(s));
+	end_session(s);
+	if (session_manifest_load(dir, &m, &e) < 0)
+		fail_msg("%s", e.text);
+	assert_int_equal(m.noperations, 2);
+	assert_string_equal(m.operations[0], "scan");
+	assert_string_equal(m.operations[1], "coding");
+	assert_true(m.clean);
+	assert_non_null(m.ended);
+	assert_string_equal(m.vin, "WVWZZZ1JZXW000001");
+	assert_int_equal(m.nmodules, 2);
+	assert_string_equal(m.modules[0].sw, "0002");
+	assert_null(m.modules[0].hw);
+	assert_int_equal(m.nbackups, 1);
+	assert_int_equal(m.backups[0].did, 0xF190);
+	assert_memory_equal(m.backups[0].data, "\xDE\xAD\xBE\xEF", 4);
+	assert_non_null(session_manifest_file(&m, "transcript.log"));
+	assert_null(session_manifest_file(&m, "manifest.json"));
+	assert_int_equal(session_manifest_verify(&m, dir, false, NULL, &e), 0);
+	session_manifest_free(&m);
+}
+
+/* A backup is in the manifest as soon as it is made: a session killed right
+ * after it still lists it for restore. */
+static void test_backup_in_manifest_at_once(void **state)
+{
+	static const uint8_t val[] = { 0x5A, 0xA5 };
+	struct fixture *f = *state;
+	struct session *s = new_session(f->base);
+	struct session_manifest m;
+	struct error e = { 0 };
+
+	backup(s, "BCM", 0x0600, val, sizeof val, NULL, 0);
+	if (session_manifest_load(session_path(s), &m, &e) < 0)
+		fail_msg("%s", e.text);
+	assert_false(m.clean);
+	assert_int_equal(m.nbackups, 1);
+	assert_string_equal(m.backups[0].module, "BCM");
+	assert_memory_equal(m.backups[0].data, val, sizeof val);
+	assert_non_null(session_manifest_file(&m, "backups/BCM-0600.bin"));
+	session_manifest_free(&m);
+	end_session(s);
+}
+
+/* Manifests that must be refused, and the field each names. */
+static void test_manifest_refused(void **state)
+{
+	static const char *const bad[][2] = {
+		{ "[]", "not a JSON object" },
+		{ "{}", "format: missing" },
+		{ "{\"format\": \"obdcon-session-9\"}", "unknown format 'obdcon-session-9'" },
+		{ "{\"format\": \"obdcon-session-1\", \"clean\": 1}", "clean: not a boolean" },
+		{ "{\"format\": \"obdcon-session-1\", \"files\": {}}", "files: not an array" },
+		{ "{\"format\": \"obdcon-session-1\", \"files\": [{\"path\": \"../x\", \"size\": 1,"
+		  " \"sha256\": \"\"}]}", "files[0].path: refused path '../x'" },
+		{ "{\"format\": \"obdcon-session-1\", \"files\": [{\"path\": \"a\", \"size\": -1,"
+		  " \"sha256\": \"\"}]}", "files[0].size: -1 out of range" },
+		{ "{\"format\": \"obdcon-session-1\", \"files\": [{\"path\": \"a\", \"size\": 1,"
+		  " \"sha256\": \"AB\"}]}", "files[0].sha256: not a SHA-256 in hex" },
+		{ "{\"format\": \"obdcon-session-1\", \"modules\": [{\"id\": \"x\", \"tx\": \"7E0\"}]}",
+		  "modules[0].tx: not an integer" },
+		{ "{\"format\": \"obdcon-session-1\", \"backups\": [{\"module\": \"x\", \"tx\": 1,"
+		  " \"rx\": 2, \"did\": 70000, \"length\": 1, \"data\": \"00\"}]}",
+		  "backups[0].did: 70000 out of range" },
+		{ "{\"format\": \"obdcon-session-1\", \"backups\": [{\"module\": \"x\", \"tx\": 1,"
+		  " \"rx\": 2, \"did\": 1, \"length\": 2, \"data\": \"00\"}]}",
+		  "backups[0].data: not 2 bytes of hex" },
+		{ "{\"format\": \"obdcon-session-1\", \"vin\": \"a\\u0000b\"}", "vin: not a string" },
+		{ "{\"format\": \"obdcon-session-1\"", "JSON line 1" },
+	};
+	struct session_manifest m;
+	struct error e;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		error_clear(&e);
+		assert_true(session_manifest_parse(bad[i][0], strlen(bad[i][0]), &m, &e) < 0);
+		assert_int_equal(e.kind, ERR_FORMAT);
+		if (strstr(e.text, bad[i][1]) == NULL)
+			fail_msg("'%s': got '%s', want '%s'", bad[i][0], e.text, bad[i][1]);
+		assert_null(m.priv);
+	}
+}
+
+/* The manifest is the first file of an archive (listing reads only it). */
+static void test_pack_manifest_first(void **state)
+{
+	struct fixture *f = *state;
+	struct session *s = new_session(f->base);
+	char dir[PATH_MAX], archive[PATH_MAX], cmd[PATH_MAX + 32], want[PATH_MAX];
+	struct buf out = { 0 };
+
+	backup(s, "BCM", 0x0600, (const uint8_t *)"\x01", 1, NULL, 0);
+	sfmt(dir, sizeof dir, "%s", session_path(s));
+	assert_int_equal(session_close(s, true, archive, sizeof archive, NULL), 0);
+	sfmt(cmd, sizeof cmd, "tar -tzf '%s' | head -n 2", archive);
+	run_capture(cmd, &out);
+	sfmt(want, sizeof want, "%s/\n%s/manifest.json\n", base_name(dir), base_name(dir));
+	assert_string_equal(buf_str(&out), want);
+	buf_free(&out);
+}
+
 /* Runs every session test as one group. */
 int main(void)
 {
@@ -776,6 +896,10 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_name_collision, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_survives_kill, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_close_null, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_operations, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_backup_in_manifest_at_once, setup, teardown),
+		cmocka_unit_test(test_manifest_refused),
+		cmocka_unit_test_setup_teardown(test_pack_manifest_first, setup, teardown),
 	};
 
 	return cmocka_run_group_tests_name("session", tests, NULL, NULL);

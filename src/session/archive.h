@@ -75,9 +75,10 @@ int session_unpack(const char *archive, const char *parent, const char *tag,
 		   struct error *e);
 /* Removes the temporary directory (whatever is still in it) and frees. */
 void session_unpacked_free(struct session_unpacked *u);
-/* Reads <top>/manifest.json out of an archive without unpacking anything
- * else (for listing); the top-level folder's name goes to top. */
-int session_archive_manifest(const char *archive, struct buf *out, char *top, size_t topn,
-			     struct error *e);
+/* Reads <top>/manifest.json, and <top>/<rel> when rel is not NULL (within
+ * file's limit), out of an archive without unpacking anything; the top
+ * folder's name goes to top. Nothing is verified. */
+int session_archive_read(const char *archive, const char *rel, struct buf *manifest,
+			 struct buf *file, char *top, size_t topn, struct error *e);
 
 #endif

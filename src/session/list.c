@@ -70,7 +70,7 @@ static void list_archive(struct session_info *i, bool *nomem)
 	struct error e = { 0 };
 	struct buf text = { 0 };
 	char top[NAME_MAX + 1];
-	int rc = session_archive_manifest(i->archive, &text, top, sizeof top, &e);
+	int rc = session_archive_read(i->archive, NULL, &text, NULL, top, sizeof top, &e);
 
 	if (rc == 0)
 		rc = session_manifest_parse((const char *)text.data, text.len, &m, &e);

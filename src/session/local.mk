@@ -2,7 +2,8 @@
 libobdcon_a_SOURCES += src/session/session.c src/session/session.h \
 	src/session/archive.c src/session/archive.h \
 	src/session/manifest.c src/session/manifest.h \
-	src/session/unpack.c src/session/store.c src/session/list.c src/session/store.h
+	src/session/unpack.c src/session/store.c src/session/list.c src/session/store.h \
+	src/session/replay.c src/session/replay.h
 # The JSON reader lives in util but is built here: the session layer is its
 # first user (manifests).
 libobdcon_a_SOURCES += src/util/json_parse.c src/util/json_parse.h

@@ -585,60 +585,85 @@ static int unpack_read_entry(struct archive *a, struct buf *out, const char *raw
 		if (r < 0)
 			return unpack_refuse(e, raw, archive_error_string(a));
 		if (buf_append(out, chunk, (size_t)r) < 0)
-			return unpack_refuse(e, raw, "manifest larger than the limit");
+			return unpack_refuse(e, raw, "larger than the limit");
 	}
 }
 
-/* True if name (normalised) is <top>/manifest.json; copies top out. */
-static bool unpack_is_manifest(const char *name, char *top, size_t topn)
+/* What session_archive_read() looks for, and what it found. */
+struct unpack_want {
+	const char *rel; /* a file below the top folder, or NULL */
+	struct buf *manifest, *file;
+	char *top;
+	size_t topn;
+	bool got_manifest, got_file;
+};
+
+/* Reads the current entry if it is one that is wanted (name normalised);
+ * both must lie in the same top folder. */
+static int unpack_take(struct archive *a, struct unpack_want *w, const char *name,
+		       struct error *e)
 {
 	const char *slash = strchr(name, '/');
-	size_t len;
+	size_t len = slash ? (size_t)(slash - name) : 0;
+	bool is_manifest, is_file;
 
-	if (slash == NULL || strcmp(slash + 1, SESSION_MANIFEST_NAME) != 0)
-		return false;
-	len = (size_t)(slash - name);
-	if (len >= topn)
-		return false;
-	memcpy(top, name, len);
-	top[len] = 0;
-	return true;
+	if (slash == NULL || len >= w->topn ||
+	    (w->top[0] && (strlen(w->top) != len || strncmp(w->top, name, len) != 0)))
+		return 0;
+	is_manifest = !w->got_manifest && strcmp(slash + 1, SESSION_MANIFEST_NAME) == 0;
+	is_file = w->rel && !w->got_file && strcmp(slash + 1, w->rel) == 0;
+	if (!is_manifest && !is_file)
+		return 0;
+	memcpy(w->top, name, len);
+	w->top[len] = 0;
+	if (is_manifest)
+		w->got_manifest = true;
+	else
+		w->got_file = true;
+	return unpack_read_entry(a, is_manifest ? w->manifest : w->file, name, e);
 }
 
-/* Scans headers until <top>/manifest.json and reads it. */
-static int unpack_find_manifest(struct archive *a, struct buf *out, char *top, size_t topn,
-				struct error *e)
+/* Scans the headers for the wanted entries and reads them. */
+static int unpack_scan(struct archive *a, struct unpack_want *w, struct error *e)
 {
 	struct archive_entry *ae;
 	char name[SESSION_PATH_MAX];
 	size_t entries = 0;
-	int r;
+	int r, rc = 0;
 
-	while (++entries <= UNPACK_ENTRIES_MAX) {
+	while (rc == 0 && ++entries <= UNPACK_ENTRIES_MAX &&
+	       !(w->got_manifest && (w->rel == NULL || w->got_file))) {
 		r = archive_read_next_header(a, &ae);
 		if (r == ARCHIVE_EOF)
 			break;
 		if (r < ARCHIVE_WARN)
 			return error_set(e, ERR_FORMAT, "%s", archive_error_string(a));
 		if (unpack_name(archive_entry_pathname(ae), name, sizeof name) == NULL &&
-		    archive_entry_filetype(ae) == AE_IFREG && unpack_is_manifest(name, top, topn))
-			return unpack_read_entry(a, out, name, e);
+		    archive_entry_filetype(ae) == AE_IFREG && archive_entry_hardlink(ae) == NULL)
+			rc = unpack_take(a, w, name, e);
 	}
-	return error_set(e, ERR_NOT_FOUND, "no %s in the archive", SESSION_MANIFEST_NAME);
+	if (rc == 0 && !w->got_manifest)
+		rc = error_set(e, ERR_NOT_FOUND, "no %s in the archive", SESSION_MANIFEST_NAME);
+	if (rc == 0 && w->rel && !w->got_file)
+		rc = error_set(e, ERR_NOT_FOUND, "no %s in the archive", w->rel);
+	return rc;
 }
 
-/* Reads <top>/manifest.json out of an archive. */
-int session_archive_manifest(const char *archive, struct buf *out, char *top, size_t topn,
-			     struct error *e)
+/* Reads <top>/manifest.json, and <top>/<rel> when rel is not NULL, out of
+ * an archive without writing anything. */
+int session_archive_read(const char *archive, const char *rel, struct buf *manifest,
+			 struct buf *file, char *top, size_t topn, struct error *e)
 {
+	struct unpack_want w = { rel, manifest, file, top, topn, false, false };
 	struct archive *a;
 	int fd = unpack_open(archive, &a, e);
 	int rc;
 
 	if (fd < 0)
 		return error_wrap(e, "%s", archive);
-	out->limit = SESSION_MANIFEST_LIMIT;
-	rc = unpack_find_manifest(a, out, top, topn, e);
+	top[0] = 0;
+	manifest->limit = SESSION_MANIFEST_LIMIT;
+	rc = unpack_scan(a, &w, e);
 	unpack_close(a, fd);
 	return rc < 0 ? error_wrap(e, "%s", archive) : 0;
 }

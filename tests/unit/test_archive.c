@@ -333,6 +333,31 @@ static void test_list(void **state)
 	session_list_free(v, n);
 }
 
+/* session_list_print() writes what the builders produce. */
+static void print_matches(const struct session_info *v, size_t n, struct buf *scratch)
+{
+	FILE *fp;
+	char text[8192];
+	size_t got;
+	int json;
+
+	for (json = 0; json < 2; json++) {
+		buf_reset(scratch);
+		if (json)
+			session_list_json(v, n, scratch);
+		else
+			session_list_text(v, n, scratch);
+		fp = tmpfile();
+		assert_non_null(fp);
+		assert_int_equal(session_list_print(fp, v, n, json), 0);
+		rewind(fp);
+		got = fread(text, 1, sizeof text - 1, fp);
+		text[got] = 0;
+		fclose(fp);
+		assert_string_equal(text, buf_str(scratch));
+	}
+}
+
 /* The listing as JSON reads back with the promised fields. */
 static void test_list_json(void **state)
 {
@@ -373,6 +398,7 @@ static void test_list_json(void **state)
 	assert_non_null(strstr(buf_str(&out), "  clean       scan, coding (2 backups)  dir, tar.gz"));
 	assert_non_null(strstr(buf_str(&out), VIN_B "  unfinished  coding (1 backup) "));
 	assert_non_null(strstr(buf_str(&out), base_name(b)));
+	print_matches(v, n, &out);
 	session_list_free(v, n);
 	buf_reset(&out);
 	session_list_text(NULL, 0, &out);
@@ -497,6 +523,32 @@ static void test_export_tampered_dir(void **state)
 			 -ERR_VERIFY);
 	assert_non_null(strstr(e.text, "notes.txt: not listed in the manifest"));
 	assert_int_equal(dir_entries(f->base), 1);
+}
+
+/* A session killed before its first manifest still exports: the archive
+ * gets a manifest made from what the directory holds, and imports. */
+static void test_export_without_manifest(void **state)
+{
+	struct fixture *f = *state;
+	char dir[PATH_MAX], path[PATH_MAX], out[PATH_MAX], got[PATH_MAX];
+	struct session_view *v = NULL;
+	struct error e = { 0 };
+
+	sfmt(dir, sizeof dir, "%s/20260101-120000", f->base);
+	assert_int_equal(mkdir(dir, 0700), 0);
+	sfmt(path, sizeof path, "%s/transcript.log", dir);
+	spit(path, "2026-01-01T12:00:00.000Z TX ATZ\\r\n");
+	assert_int_equal(session_export(f->base, "20260101-120000", SESSION_TAR_XZ, NULL, out,
+					sizeof out, &e), 0);
+	assert_int_equal(session_import(out, f->other, got, sizeof got, &e), 0);
+	assert_int_equal(session_open_existing(f->other, got, &v, &e), 0);
+	assert_false(v->manifest.clean);
+	assert_non_null(v->manifest.recovered);
+	assert_null(v->manifest.started);
+	assert_int_equal(v->manifest.nfiles, 1);
+	assert_string_equal(v->manifest.files[0].path, "transcript.log");
+	assert_int_equal(v->manifest.files[0].size, 34);
+	session_view_close(v);
 }
 
 /* Import: a new directory with the same files, private modes, unique names. */
@@ -984,6 +1036,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_export_formats, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_export_from_archive, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_export_tampered_dir, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_export_without_manifest, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_import_round_trip, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_import_tampered, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_import_hostile, setup, teardown),

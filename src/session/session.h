@@ -78,7 +78,8 @@ int session_write_manifest(struct session *s, bool clean_end, struct error *e);
  * <dir>.tar.gz beside the directory when pack is true (archive path in
  * archive, may be NULL), and frees it. */
 int session_close(struct session *s, bool pack, char *archive, size_t n, struct error *e);
-/* Packs a session directory into an archive file (streaming). */
+/* Packs a session directory into an archive file (streaming, 64 KiB at a
+ * time; manifest.json first so listings read only the start). */
 int session_pack(const char *dir, const char *archive, enum session_format fmt, struct error *e);
 /* File name extension of an archive format, with its dot (".tar.gz"). */
 const char *session_format_ext(enum session_format fmt);

@@ -250,7 +250,7 @@ static int store_place(const struct session_unpacked *u, const char *base, char 
 		       size_t n, struct error *e)
 {
 	char name[NAME_MAX + 1];
-	int i;
+	int i, saved;
 
 	for (i = 1; i <= STORE_NAME_TRIES; i++) {
 		if (i == 1)
@@ -266,9 +266,9 @@ static int store_place(const struct session_unpacked *u, const char *base, char 
 		}
 		if (rename(u->dir, final) == 0)
 			return 0;
-		i = errno;
+		saved = errno;
 		rmdir(final);
-		return error_set(e, ERR_IO, "rename to %s: %s", final, strerror(i));
+		return error_set(e, ERR_IO, "rename to %s: %s", final, strerror(saved));
 	}
 	return error_set(e, ERR_IO, "%s: too many sessions named %s", base, u->top);
 }

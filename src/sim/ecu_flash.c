@@ -513,21 +513,22 @@ static size_t download_block(struct sim_req *r)
 	return 0;
 }
 
-/* One block of an upload: as much as a block holds. */
+/* One block of an upload, as much as a block holds; returns its data
+ * length (in resp + 2), 0 after an NRC. */
 static size_t upload_block(struct sim_req *r, bool again)
 {
 	struct sim_flash *f = &r->ecu->m.flash;
 	uint32_t from = again ? f->xprev : f->xpos, n;
 
-	if (r->n != 2)
-		return sim_nrc(r, NRC_IMLOIF);
-	if (from >= f->xend)
-		return sim_nrc(r, NRC_RSE);
+	if (r->n != 2 || from >= f->xend) {
+		r->len = sim_nrc(r, r->n != 2 ? NRC_IMLOIF : NRC_RSE);
+		return 0;
+	}
 	n = f->xend - from < f->max_block - 2u ? f->xend - from : f->max_block - 2u;
 	memcpy(r->resp + 2, f->mem + from, n);
 	f->xprev = from;
 	f->xpos = from + n;
-	return 2 + n;
+	return n;
 }
 
 /* 0x36 TransferData: the next block (counter + 1, FF wraps to 00); the
@@ -536,7 +537,7 @@ size_t sim_svc_transfer(struct sim_req *r)
 {
 	struct sim_flash *f = &r->ecu->m.flash;
 	bool again;
-	size_t len = 2, rc;
+	size_t n = 0, rc;
 
 	if (r->n < 2)
 		return sim_nrc(r, NRC_IMLOIF);
@@ -546,9 +547,8 @@ size_t sim_svc_transfer(struct sim_req *r)
 	if (!again && r->req[1] != (uint8_t)(f->bsc + 1))
 		return sim_nrc(r, NRC_WBSC);
 	if (f->xfer == 'U') {
-		len = upload_block(r, again);
-		if (r->resp[0] == 0x7F)
-			return len;
+		if ((n = upload_block(r, again)) == 0)
+			return r->len;
 	} else if (!again && (rc = download_block(r)) != 0) {
 		return rc;
 	}
@@ -556,7 +556,7 @@ size_t sim_svc_transfer(struct sim_req *r)
 	f->xany = true;
 	r->resp[0] = 0x76;
 	r->resp[1] = f->bsc;
-	return len;
+	return 2 + n;
 }
 
 /* 0x37 RequestTransferExit: ends a transfer once every byte moved. */

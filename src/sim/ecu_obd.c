@@ -4,7 +4,8 @@
  * s->now_us, so two runs see the same numbers:
  *   idle rpm wanders +-20 around the profile's rpm (two triangle waves),
  *   coolant warms 1 degree C per 10 s up to 90, the battery shows 14.2 V
- *   (alternator) +-0.1, load and throttle wander a little, the odometer
+ *   (28.2 V on a 24 V vehicle: the alternator) +-0.1, load and throttle
+ *   wander a little, the odometer
  *   counts the profile's speed, the run time counts seconds.
  * With the engine off every value stays at its profile value. Other ECUs
  * show live quantities in DIDs (live_dids); OBD ECUs also answer the OBD
@@ -223,7 +224,8 @@ static double running_value(const struct sim *s, const struct sim_live *l, enum 
 	case SIM_Q_INTAKE: return l->ambient + 8 + 2 * wave(t, 20000);
 	case SIM_Q_LOAD: return l->load + 3 * wave(t, 4100);
 	case SIM_Q_THROTTLE: return l->throttle + wave(t, 3100);
-	case SIM_Q_VOLTAGE: return 14.2 + 0.1 * wave(t, 7000);
+	case SIM_Q_VOLTAGE: /* the alternator: 14.2 V, or 28.2 V on a 24 V vehicle */
+		return (s->vehicle.voltage > 18 ? 28.2 : 14.2) + 0.1 * wave(t, 7000);
 	case SIM_Q_ODOMETER: return l->odometer + l->speed * secs / 3600;
 	case SIM_Q_RUNTIME: return secs;
 	default: break;

@@ -30,6 +30,9 @@ enum {
 	NRC_SNSIAS = 0x7F, /* serviceNotSupportedInActiveSession */
 };
 
+/* Most 0x78 answers the pending fault sends before one answer. */
+#define PENDING_MAX 1000
+
 /* The UDS services an ECU knows unless its profile lists fewer. */
 static const uint8_t all_services[] = { 0x10, 0x11, 0x14, 0x19, 0x22, 0x23, 0x27, 0x28,
 					0x2E, 0x31, 0x34, 0x35, 0x36, 0x37, 0x3E, 0x85 };
@@ -467,7 +470,7 @@ static uint64_t send_uds(struct sim_req *r)
 	uint64_t gap = (uint64_t)r->ecu->m.p2_ms * 800, t = 0, end, tt;
 	int k;
 
-	for (k = 0; k < r->s->faults.pending; k++) {
+	for (k = 0; k < r->s->faults.pending && k < PENDING_MAX; k++) {
 		t += gap;
 		emit(r, t, pending, sizeof pending);
 	}
@@ -488,15 +491,13 @@ static uint64_t send_uds(struct sim_req *r)
 static void finish(struct sim_req *r)
 {
 	struct sim_ecu_model *m = &r->ecu->m;
+	bool answer = r->len && !suppressed_nrc(r) && !(r->suppress && r->busy_us == 0);
 	uint64_t t = 0;
 
-	if (r->len == 0 || suppressed_nrc(r) || (r->suppress && r->busy_us == 0)) {
-		t = 0;
-	} else if (r->req[0] < 0x10) {
+	if (answer && r->req[0] < 0x10)
 		emit(r, 0, r->resp, r->len);
-	} else {
+	else if (answer)
 		t = send_uds(r);
-	}
 	if (r->busy_us)
 		m->busy_until_us = r->s->now_us + t;
 	if (r->reboot)

@@ -180,13 +180,42 @@ static uint32_t swap32(uint32_t x)
 	return x >> 24 | (x >> 8 & 0xFF00) | (x << 8 & 0xFF0000) | x << 24;
 }
 
-/* Keys of the profiles' algorithms, written out by hand. */
-static uint32_t key_demo_1(uint32_t s) { return rol(s ^ 0x5A5A5A5A, 3) + 0x1234; }
-static uint32_t key_demo_11(uint32_t s) { return rol(swap32(s) ^ 0xC0FFEE00, 32 - 7); }
-static uint32_t key_vw_engine_11(uint32_t s) { return ~rol(swap32(s + 0x0B16F00D), 32 - 5); }
-static uint32_t key_vw_body_3(uint32_t s) { return rol(s ^ 0x13572468, 11) - 0x0BAD; }
-static uint32_t key_ford_pcm(uint32_t s) { return (rol(s ^ 0x00A5C3E1, 9) + 0x00135799) & 0xFFFFFF; }
-static uint32_t key_truck_5(uint32_t s) { return swap32(rol(s, 1) ^ 0xDEADBEEF) + 0x100; }
+/* Keys of the profiles' algorithms, written out by hand. The demo's level
+ * 1 (and the VW-style engine's level 3): xor, rol 3, add. */
+static uint32_t key_demo_1(uint32_t s)
+{
+	return rol(s ^ 0x5A5A5A5A, 3) + 0x1234;
+}
+
+/* The demo engine's level 0x11: swap, xor, ror 7. */
+static uint32_t key_demo_11(uint32_t s)
+{
+	return rol(swap32(s) ^ 0xC0FFEE00, 32 - 7);
+}
+
+/* The VW-style engine's level 0x11: add, swap, ror 5, not. */
+static uint32_t key_vw_engine_11(uint32_t s)
+{
+	return ~rol(swap32(s + 0x0B16F00D), 32 - 5);
+}
+
+/* The VW-style central electrics' level 3: xor, rol 11, sub. */
+static uint32_t key_vw_body_3(uint32_t s)
+{
+	return rol(s ^ 0x13572468, 11) - 0x0BAD;
+}
+
+/* The Ford-style engine's level 1 (3-byte seed and key): xor, rol 9, add. */
+static uint32_t key_ford_pcm(uint32_t s)
+{
+	return (rol(s ^ 0x00A5C3E1, 9) + 0x00135799) & 0xFFFFFF;
+}
+
+/* The truck engine's level 5: rol 1, xor, swap, add. */
+static uint32_t key_truck_5(uint32_t s)
+{
+	return swap32(rol(s, 1) ^ 0xDEADBEEF) + 0x100;
+}
 
 /* Requests the seed of a level and sends the key: the ECU unlocks. */
 static void unlock(struct sim *s, const char *ecu, uint8_t level, uint32_t (*key)(uint32_t))
@@ -1197,6 +1226,43 @@ static void test_profile_errors(void **state)
 	profile_error("service_sessions = { [0x2E] = 0 }", "session");
 }
 
+/* Random requests of every service and length never break an ECU (the
+ * sanitizer build checks every access); afterwards each one answers. */
+static void test_garbage_requests(void **state)
+{
+	static const char *const vehicles[] = { "demo", "vw", "ford", "truck" };
+	static const uint8_t sids[] = { 0x01, 0x03, 0x04, 0x07, 0x09, 0x10, 0x11, 0x14, 0x19,
+					0x22, 0x23, 0x27, 0x28, 0x2E, 0x31, 0x34, 0x35, 0x36,
+					0x37, 0x3E, 0x85, 0x00, 0xFF };
+	static uint8_t req[SIM_MSG_MAX];
+	uint32_t x = 2024;
+	size_t v, i, k, n;
+
+	(void)state;
+	for (v = 0; v < sizeof vehicles / sizeof vehicles[0]; v++) {
+		struct sim *s = vsim(vehicles[v]);
+		for (k = 0; k < 3000; k++) {
+			struct sim_ecu *ecu = &s->vehicle.ecus[k % s->vehicle.necus];
+			x = x * 1103515245u + 12345u;
+			n = 1 + (x >> 16) % (k % 50 == 0 ? SIM_MSG_MAX : 12);
+			for (i = 0; i < n; i++) {
+				x = x * 1103515245u + 12345u;
+				req[i] = (uint8_t)(x >> 16);
+			}
+			req[0] = sids[(x >> 8) % sizeof sids];
+			nreplies = 0;
+			sim_ecu_request(s, ecu, k % 7 == 0 && ecu->obd, req, n);
+			sim_bus_clear(&s->bus);
+			assert_true(nreplies <= 8);
+			s->now_us += (x >> 20) % 3000 * MS;
+		}
+		s->now_us += 60000 * MS;
+		for (i = 0; i < s->vehicle.necus; i++)
+			expect(s, s->vehicle.ecus[i].id, "3E00", "7E00");
+		sim_free(s);
+	}
+}
+
 /* Runs every test as one group (one TAP plan). */
 int main(void)
 {
@@ -1221,6 +1287,7 @@ int main(void)
 		cmocka_unit_test(test_state_file),
 		cmocka_unit_test(test_adapter_29bit),
 		cmocka_unit_test(test_profile_errors),
+		cmocka_unit_test(test_garbage_requests),
 	};
 
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);

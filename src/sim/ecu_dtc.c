@@ -1,5 +1,5 @@
 /* ecu_dtc.c: diagnostic trouble codes of a virtual ECU. Each DTC has a
- * status byte (ISO 14229-1 D.2: bit 0 testFailed, 2 pendingDTC, 3
+ * status byte (statusOfDTC of ISO 14229-1: bit 0 testFailed, 2 pendingDTC, 3
  * confirmedDTC, 4/6 testNotCompleted..., 7 warningIndicatorRequested) and
  * a place in the fault memory: 0x19 01/02 report the stored ones, 0x19 0A
  * every supported one. A clear (0x14, OBD-II mode 04) empties the fault

@@ -129,7 +129,7 @@ struct sim_svc_rule {
 	uint8_t sessions;
 };
 
-/* A diagnostic trouble code (3 bytes, ISO 14229-1 D.1 format) and state. */
+/* A diagnostic trouble code (3 bytes, as 0x19 sends it) and its state. */
 struct sim_dtc {
 	uint32_t code;
 	uint8_t status, profile_status;

@@ -4,6 +4,7 @@ TESTS += \
 	tests/integration/cli.sh \
 	tests/integration/scan.sh \
 	tests/integration/code.sh \
+	tests/integration/uds.sh \
 	tests/integration/layers.sh \
 	tests/integration/manpage.sh \
 	tests/tui/toggle.sh
@@ -11,6 +12,7 @@ EXTRA_DIST += tests/tmux.sh \
 	tests/integration/cli.sh \
 	tests/integration/scan.sh \
 	tests/integration/code.sh \
+	tests/integration/uds.sh \
 	tests/integration/layers.sh \
 	tests/integration/manpage.sh \
 	tests/tui/toggle.sh

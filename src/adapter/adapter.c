@@ -1,5 +1,6 @@
 /* adapter.c: the ELM327/STN command driver: one command at a time, read to
- * the prompt, parse; initialisation; CAN target selection. */
+ * the prompt, parse; resynchronisation, reset and probe; CAN target
+ * selection with flow control; the primitive sends the ISO-TP layer uses. */
 #include "config.h"
 #include "adapter/adapter.h"
 
@@ -15,14 +16,20 @@
 #define DEFAULT_TIMEOUT_MS 3000
 #define RESET_TIMEOUT_MS 5000
 #define WRITE_TIMEOUT_MS 2000
+#define RESYNC_TRIES 3
+#define STPX_INLINE_MAX 32   /* longer STPX payloads go through l: and DATA> */
+#define DEFAULT_ST_MS 200    /* ATST 32, the data sheet's default */
 
 struct adapter {
 	struct link *link;
 	struct adapter_info info;
 	int timeout_ms;
 	bool have_target;
-	struct can_target target;  /* what ATSH/ATCRA are set to */
-	bool fc_unsupported;       /* adapter answered ? to ATFC SH */
+	struct can_target target;  /* what ATSH/ATCRA/ATFC are set to */
+	int caf;                   /* ATCAF1 (1), ATCAF0 (0), unknown (-1) */
+	int responses;             /* ATR1 (1), ATR0 (0), unknown (-1) */
+	bool fc_manual;            /* ATFC SM1 may be set */
+	int st_ms;                 /* current ATST in ms */
 	struct elm_format fmt;
 	uint8_t raw[RAW_MAX];
 	size_t nraw;
@@ -38,7 +45,7 @@ struct adapter *adapter_new(struct link *l)
 		return NULL;
 	a->link = l;
 	a->timeout_ms = DEFAULT_TIMEOUT_MS;
-	a->fmt.headers = false;
+	adapter_forget_state(a);
 	return a;
 }
 
@@ -48,7 +55,7 @@ void adapter_free(struct adapter *a)
 	free(a);
 }
 
-/* What the probe found. */
+/* The fingerprint. */
 const struct adapter_info *adapter_info(const struct adapter *a)
 {
 	return &a->info;
@@ -60,21 +67,46 @@ void adapter_set_timeout(struct adapter *a, int ms)
 	a->timeout_ms = ms > 0 ? ms : DEFAULT_TIMEOUT_MS;
 }
 
-/* Sends one command line and reads everything up to the prompt into a->raw. */
-static int adapter_roundtrip(struct adapter *a, const char *cmd, int timeout_ms, struct error *e)
+/* Marks every cached setting unknown, so each is sent again when needed. */
+void adapter_forget_state(struct adapter *a)
 {
-	char line[RAW_MAX / 4];
-	int64_t deadline = clock_ms() + timeout_ms;
+	a->have_target = false;
+	a->caf = -1;
+	a->responses = -1;
+	a->fc_manual = true;
+	a->st_ms = -1;
+}
+
+/* The settings right after a reset (ATZ), as the data sheet gives them. */
+static void assume_defaults(struct adapter *a)
+{
+	a->have_target = false;
+	a->caf = 1;
+	a->responses = 1;
+	a->fc_manual = false;
+	a->st_ms = DEFAULT_ST_MS;
+}
+
+/* Writes a command line (command plus CR) after dropping stale input. */
+static int write_line(struct adapter *a, const char *cmd, struct error *e)
+{
+	char line[RAW_MAX / 2];
 	size_t len = strlen(cmd);
-	long r;
 
 	if (len + 2 > sizeof line)
 		return error_set(e, ERR_ARG, "command too long (%zu characters)", len);
 	link_drain(a->link);
 	memcpy(line, cmd, len);
 	line[len++] = '\r';
-	if (link_write(a->link, line, len, WRITE_TIMEOUT_MS, e) < 0)
-		return -(int)e->kind;
+	return link_write(a->link, line, len, WRITE_TIMEOUT_MS, e);
+}
+
+/* Reads into a->raw until a prompt '>' arrives or the deadline passes. */
+static int read_to_prompt(struct adapter *a, const char *cmd, int64_t deadline, int timeout_ms,
+			  struct error *e)
+{
+	long r;
+
 	a->nraw = 0;
 	while (a->nraw == 0 || memchr(a->raw, '>', a->nraw) == NULL) {
 		if (a->nraw >= sizeof a->raw)
@@ -90,6 +122,16 @@ static int adapter_roundtrip(struct adapter *a, const char *cmd, int timeout_ms,
 		a->nraw += (size_t)r;
 	}
 	return 0;
+}
+
+/* Sends one command line and reads everything up to the prompt. */
+static int roundtrip(struct adapter *a, const char *cmd, int timeout_ms, struct error *e)
+{
+	int64_t deadline = clock_ms() + timeout_ms;
+
+	if (write_line(a, cmd, e) < 0)
+		return -(int)e->kind;
+	return read_to_prompt(a, cmd, deadline, timeout_ms, e);
 }
 
 /* Maps a parsed status to an error (0 for the good ones). */
@@ -119,15 +161,21 @@ static int status_error(const struct elm_reply *r, const char *cmd, struct error
 	}
 }
 
+/* Timeout for a command: resets take longer. */
+static int command_timeout(const struct adapter *a, const char *cmd)
+{
+	if (strcmp(cmd, "ATZ") == 0 || strcmp(cmd, "ATWS") == 0 || strcmp(cmd, "ATD") == 0)
+		return RESET_TIMEOUT_MS;
+	return a->timeout_ms;
+}
+
 /* Sends an AT/ST command and returns its text answer. */
 int adapter_command(struct adapter *a, const char *cmd, char *out, size_t n, struct error *e)
 {
-	int timeout = strcmp(cmd, "ATZ") == 0 || strcmp(cmd, "ATWS") == 0 ? RESET_TIMEOUT_MS
-									  : a->timeout_ms;
-
-	if (adapter_roundtrip(a, cmd, timeout, e) < 0)
+	if (roundtrip(a, cmd, command_timeout(a, cmd), e) < 0)
 		return -(int)e->kind;
 	elm_parse_text(cmd, a->raw, a->nraw, &a->reply);
+	a->info.junk += a->reply.junk;
 	if (status_error(&a->reply, cmd, e) < 0)
 		return -(int)e->kind;
 	if (out && n)
@@ -135,43 +183,209 @@ int adapter_command(struct adapter *a, const char *cmd, char *out, size_t n, str
 	return 0;
 }
 
-/* Runs a list of setup commands, stopping at the first failure. */
-static int run_commands(struct adapter *a, const char *const *cmds, struct error *e)
+/* Sends a command line and returns the raw reply up to the prompt. */
+int adapter_raw_command(struct adapter *a, const char *cmd, char *raw, size_t n, struct error *e)
 {
-	size_t i;
+	size_t len;
 
-	for (i = 0; cmds[i]; i++)
-		if (adapter_command(a, cmds[i], NULL, 0, e) < 0)
-			return error_wrap(e, "initialising the adapter");
+	adapter_forget_state(a);
+	if (roundtrip(a, cmd, command_timeout(a, cmd), e) < 0)
+		return -(int)e->kind;
+	len = a->nraw < n - 1 ? a->nraw : n - 1;
+	memcpy(raw, a->raw, len);
+	raw[len] = 0;
 	return 0;
 }
 
-/* Resets and configures the adapter for ISO 15765 CAN. */
+/* Runs a command whose only question is whether the adapter knows it:
+ * *known is false on "?"; other failures are errors. */
+static int probe(struct adapter *a, const char *cmd, bool *known, struct error *e)
+{
+	*known = false;
+	if (adapter_command(a, cmd, NULL, 0, e) == 0) {
+		*known = true;
+		return 0;
+	}
+	if (e->kind == ERR_UNSUPPORTED) {
+		error_clear(e);
+		return 0;
+	}
+	if (e->kind == ERR_TIMEOUT && strncmp(cmd, "AT", 2) != 0) {
+		*known = true; /* a data request that got NO DATA was understood */
+		error_clear(e);
+		return 0;
+	}
+	return -(int)e->kind;
+}
+
+/* Resets the adapter from an unknown state: a busy adapter is stopped by
+ * the first byte, a stale prompt or junk is drained, and ATZ is retried
+ * until its banner comes back. */
+static int reset_adapter(struct adapter *a, struct error *e)
+{
+	int i;
+
+	for (i = 0; i < RESYNC_TRIES; i++) {
+		error_clear(e);
+		if (adapter_command(a, "ATZ", a->info.elm_version, sizeof a->info.elm_version, e) ==
+			    0 &&
+		    strstr(a->info.elm_version, "ELM") != NULL)
+			return 0;
+		if (e->kind == ERR_EOF || e->kind == ERR_IO)
+			break;
+		clock_sleep_us(100000);
+		link_drain(a->link);
+	}
+	if (e->kind == ERR_NONE)
+		error_set(e, ERR_PROTOCOL, "no ELM327 banner after ATZ (got '%s')",
+			  a->info.elm_version);
+	return error_wrap(e, "resetting the adapter");
+}
+
+/* Runs the setup commands that every later command relies on. */
+static int configure(struct adapter *a, const char *protocol_cmd, struct error *e)
+{
+	const char *const setup[] = { "ATE0", "ATL0", "ATS0", "ATH1", protocol_cmd, NULL };
+	size_t i;
+
+	for (i = 0; setup[i]; i++)
+		if (adapter_command(a, setup[i], NULL, 0, e) < 0)
+			return error_wrap(e, "configuring the adapter");
+	a->fmt.headers = true;
+	a->have_target = false;
+	return 0;
+}
+
+/* Longest STPX message of an STN chip, from its STI answer. */
+static int stpx_limit(const char *sti)
+{
+	if (strstr(sti, "STN21") || strstr(sti, "STN22"))
+		return 4096;
+	return 2048;
+}
+
+/* Reads the STN identification; plain ELM327s answer "?". */
+static int probe_stn(struct adapter *a, struct error *e)
+{
+	bool known;
+	char *sp;
+
+	if (adapter_command(a, "STI", a->info.stn_version, sizeof a->info.stn_version, e) < 0) {
+		a->info.stn_version[0] = 0;
+		if (e->kind != ERR_UNSUPPORTED)
+			return -(int)e->kind;
+		error_clear(e);
+		return 0;
+	}
+	a->info.caps.stn = true;
+	a->info.caps.stpx_max = stpx_limit(a->info.stn_version);
+	snprintf(a->info.chip, sizeof a->info.chip, "%s", a->info.stn_version);
+	sp = strchr(a->info.chip, ' ');
+	if (sp)
+		*sp = 0;
+	if (adapter_command(a, "STDI", a->info.stn_device, sizeof a->info.stn_device, e) < 0) {
+		a->info.stn_device[0] = 0;
+		error_clear(e);
+	}
+	if (probe(a, "STPX d:0100,r:1", &known, e) < 0)
+		return -(int)e->kind;
+	a->info.caps.stpx = known;
+	return 0;
+}
+
+/* Probes the commands each send path needs, restoring the defaults. */
+static int probe_commands(struct adapter *a, struct error *e)
+{
+	struct adapter_caps *c = &a->info.caps;
+
+	if (probe(a, "ATCAF0", &c->caf0, e) < 0 || (c->caf0 && adapter_command(a, "ATCAF1", NULL, 0, e) < 0))
+		return -(int)e->kind;
+	if (probe(a, "ATFCSH7E0", &c->fc_header, e) < 0)
+		return -(int)e->kind;
+	if (probe(a, "ATR0", &c->r0, e) < 0 || (c->r0 && adapter_command(a, "ATR1", NULL, 0, e) < 0))
+		return -(int)e->kind;
+	if (probe(a, "01001", &c->count_digit, e) < 0)
+		return -(int)e->kind;
+	return 0;
+}
+
+/* Chooses how long requests are sent, from what the adapter answered. */
+static void choose_path(struct adapter *a)
+{
+	struct adapter_info *i = &a->info;
+	static const char *const names[] = {
+		[PATH_SINGLE_FRAME] = "single-frame",
+		[PATH_ELM_SLOW] = "elm-caf0",
+		[PATH_ELM_BURST] = "elm-burst",
+		[PATH_STPX] = "stpx",
+	};
+
+	if (i->caps.stpx)
+		i->send_path = PATH_STPX;
+	else if (i->caps.caf0 && i->caps.r0)
+		i->send_path = PATH_ELM_BURST;
+	else if (i->caps.caf0)
+		i->send_path = PATH_ELM_SLOW;
+	else
+		i->send_path = PATH_SINGLE_FRAME;
+	i->max_request = i->send_path == PATH_SINGLE_FRAME ? 7 : 4095;
+	if (i->send_path == PATH_STPX && i->caps.stpx_max < i->max_request)
+		i->max_request = i->caps.stpx_max;
+	snprintf(i->path, sizeof i->path, "%s", names[i->send_path]);
+}
+
+/* Measures the round trip of a short command (the average of three). */
+static void measure_rtt(struct adapter *a)
+{
+	int64_t t0 = clock_us();
+	int i;
+
+	for (i = 0; i < 3; i++)
+		if (adapter_command(a, "ATRV", NULL, 0, NULL) < 0 && i == 0)
+			break;
+	a->info.rtt_ms = (int)((clock_us() - t0) / 3000);
+}
+
+/* Resynchronises, resets, configures and probes the adapter. */
 int adapter_init(struct adapter *a, struct error *e)
 {
-	static const char *const setup[] = { "ATE0", "ATL0", "ATS0", "ATH1", "ATSP6", NULL };
-	int64_t t0;
-
 	memset(&a->info, 0, sizeof a->info);
-	a->have_target = false;
-	a->fc_unsupported = false;
-	if (adapter_command(a, "ATZ", NULL, 0, e) < 0)
-		return error_wrap(e, "resetting the adapter");
-	if (run_commands(a, setup, e) < 0)
-		return -(int)e->kind;
-	a->fmt.headers = true;
 	a->fmt.ext_ids = false;
-	t0 = clock_us();
+	if (reset_adapter(a, e) < 0)
+		return -(int)e->kind;
+	assume_defaults(a);
+	if (configure(a, "ATSP6", e) < 0)
+		return -(int)e->kind;
+	snprintf(a->info.chip, sizeof a->info.chip, "ELM327");
 	if (adapter_command(a, "ATI", a->info.elm_version, sizeof a->info.elm_version, e) < 0)
 		return error_wrap(e, "identifying the adapter");
-	a->info.rtt_ms = (int)((clock_us() - t0 + 500) / 1000);
 	if (adapter_command(a, "AT@1", a->info.device, sizeof a->info.device, NULL) < 0)
 		a->info.device[0] = 0;
+	if (probe_stn(a, e) < 0 || probe_commands(a, e) < 0)
+		return error_wrap(e, "probing the adapter");
 	if (adapter_command(a, "ATDP", a->info.protocol, sizeof a->info.protocol, NULL) < 0)
 		a->info.protocol[0] = 0;
-	snprintf(a->info.path, sizeof a->info.path, "caf1-single-frame");
-	a->info.max_request = 7;
+	choose_path(a);
+	measure_rtt(a);
+	a->info.baud = link_baud(a->link);
+	a->fc_manual = true;
 	return 0;
+}
+
+/* One line describing the fingerprint. */
+void adapter_describe(const struct adapter *a, char *out, size_t n)
+{
+	const struct adapter_info *i = &a->info;
+	char uart[32];
+
+	if (i->baud)
+		snprintf(uart, sizeof uart, "%d baud", i->baud);
+	else
+		snprintf(uart, sizeof uart, "no UART");
+	snprintf(out, n, "%s%s%s (%s), path %s, max %d bytes, %s, rtt %d ms",
+		 i->caps.stn ? i->stn_version : i->elm_version, i->caps.stn ? " / " : "",
+		 i->caps.stn ? i->stn_device : "", i->caps.stn ? i->elm_version : i->device,
+		 i->path, i->max_request, uart, i->rtt_ms);
 }
 
 /* Reads the supply voltage in volts. */
@@ -186,6 +400,54 @@ int adapter_voltage(struct adapter *a, double *volts, struct error *e)
 	if (end == text || (*end != 'V' && *end != 'v' && *end != 0) || v < 0 || v > 60)
 		return error_set(e, ERR_PROTOCOL, "unexpected voltage reading '%s'", text);
 	*volts = v;
+	return 0;
+}
+
+/* Sets a cached on/off setting with the pair of commands for it. */
+static int set_flag(struct adapter *a, int *cached, bool on, const char *on_cmd,
+		    const char *off_cmd, struct error *e)
+{
+	if (*cached == (int)on)
+		return 0;
+	if (adapter_command(a, on ? on_cmd : off_cmd, NULL, 0, e) < 0)
+		return -(int)e->kind;
+	*cached = on;
+	return 0;
+}
+
+/* Formatting on (CAF1) or off (CAF0). */
+static int set_caf(struct adapter *a, bool on, struct error *e)
+{
+	if (!on && !a->info.caps.caf0)
+		return error_set(e, ERR_UNSUPPORTED,
+				 "this adapter refuses ATCAF0, so it cannot send raw frames");
+	return set_flag(a, &a->caf, on, "ATCAF1", "ATCAF0", e);
+}
+
+/* Turns waiting for replies after a send on or off. */
+int adapter_set_responses(struct adapter *a, bool on, struct error *e)
+{
+	if (!on && !a->info.caps.r0)
+		return error_set(e, ERR_UNSUPPORTED, "this adapter refuses ATR0");
+	return set_flag(a, &a->responses, on, "ATR1", "ATR0", e);
+}
+
+/* Sets the reply timeout (ATST) in milliseconds. */
+int adapter_set_reply_timeout(struct adapter *a, int ms, struct error *e)
+{
+	int units = (ms + 3) / 4;
+	char cmd[16];
+
+	if (units < 1)
+		units = 1;
+	if (units > 255)
+		units = 255;
+	if (units * 4 == a->st_ms)
+		return 0;
+	snprintf(cmd, sizeof cmd, "ATST%02X", units);
+	if (adapter_command(a, cmd, NULL, 0, e) < 0)
+		return -(int)e->kind;
+	a->st_ms = units * 4;
 	return 0;
 }
 
@@ -205,30 +467,56 @@ static int set_header(struct adapter *a, const struct can_target *t, struct erro
 	return adapter_command(a, cmd, NULL, 0, e);
 }
 
-/* Sets flow control for IDs the adapter's automatic flow control does not
- * cover; adapters that refuse ATFC SH are remembered and skipped. */
+/* True when the adapter's automatic flow control already answers the
+ * target (OBD IDs: 7E8..7EF from 7E0..7E7, 18DAF1xx from 18DAxxF1). */
+bool adapter_auto_flow_control(const struct can_target *t)
+{
+	if (!t->ext)
+		return t->rx >= 0x7E8 && t->rx <= 0x7EF && t->tx == t->rx - 8;
+	return (t->rx & 0xFFFFFF00u) == 0x18DAF100u &&
+	       t->tx == (0x18DA00F1u | (t->rx & 0xFF) << 8);
+}
+
+/* Sets flow control for IDs the automatic flow control does not cover;
+ * an adapter that refuses ATFC SH is left as it is (the ISO-TP layer then
+ * receives long replies with its own flow control). */
 static int set_flow_control(struct adapter *a, const struct can_target *t, struct error *e)
 {
 	static const char *const tail[] = { "ATFCSD300000", "ATFCSM1", NULL };
 	char cmd[32];
+	size_t i;
 
-	if (a->fc_unsupported || (!t->ext && t->rx == t->tx + 8))
-		return 0;
-	if (t->ext)
-		snprintf(cmd, sizeof cmd, "ATFCSH%08X", (unsigned)t->tx);
-	else
-		snprintf(cmd, sizeof cmd, "ATFCSH%03X", (unsigned)t->tx);
-	if (adapter_command(a, cmd, NULL, 0, e) < 0) {
-		if (e->kind != ERR_UNSUPPORTED)
+	if (!a->info.caps.fc_header || t->rx == 0 || adapter_auto_flow_control(t)) {
+		if (a->fc_manual && adapter_command(a, "ATFCSM0", NULL, 0, e) < 0)
 			return -(int)e->kind;
-		a->fc_unsupported = true;
-		error_clear(e);
+		a->fc_manual = false;
 		return 0;
 	}
-	return run_commands(a, tail, e);
+	snprintf(cmd, sizeof cmd, t->ext ? "ATFCSH%08X" : "ATFCSH%03X", (unsigned)t->tx);
+	if (adapter_command(a, cmd, NULL, 0, e) < 0)
+		return -(int)e->kind;
+	for (i = 0; tail[i]; i++)
+		if (adapter_command(a, tail[i], NULL, 0, e) < 0)
+			return -(int)e->kind;
+	a->fc_manual = true;
+	return 0;
 }
 
-/* Points the adapter at a target: header, receive filter, flow control. */
+/* Switches between 11-bit and 29-bit CAN and sends the formatting again
+ * (some clones reset it on a protocol change). */
+static int set_protocol(struct adapter *a, bool ext, struct error *e)
+{
+	if (ext == a->fmt.ext_ids)
+		return 0;
+	if (configure(a, ext ? "ATSP7" : "ATSP6", e) < 0)
+		return -(int)e->kind;
+	a->fmt.ext_ids = ext;
+	a->caf = -1;
+	a->fc_manual = true;
+	return 0;
+}
+
+/* Points the adapter at a target: protocol, header, filter, flow control. */
 static int select_target(struct adapter *a, const struct can_target *t, struct error *e)
 {
 	char cmd[32];
@@ -237,41 +525,303 @@ static int select_target(struct adapter *a, const struct can_target *t, struct e
 	    a->target.ext == t->ext)
 		return 0;
 	a->have_target = false;
-	if (t->ext != a->fmt.ext_ids) {
-		if (adapter_command(a, t->ext ? "ATSP7" : "ATSP6", NULL, 0, e) < 0)
-			return -(int)e->kind;
-		a->fmt.ext_ids = t->ext;
-	}
-	if (set_header(a, t, e) < 0)
-		return -(int)e->kind;
-	if (t->ext)
-		snprintf(cmd, sizeof cmd, "ATCRA%08X", (unsigned)t->rx);
+	if (set_protocol(a, t->ext, e) < 0 || set_header(a, t, e) < 0)
+		return error_wrap(e, "addressing %X", (unsigned)t->tx);
+	if (t->rx == 0)
+		snprintf(cmd, sizeof cmd, "ATCRA");
 	else
-		snprintf(cmd, sizeof cmd, "ATCRA%03X", (unsigned)t->rx);
+		snprintf(cmd, sizeof cmd, t->ext ? "ATCRA%08X" : "ATCRA%03X", (unsigned)t->rx);
 	if (adapter_command(a, cmd, NULL, 0, e) < 0 || set_flow_control(a, t, e) < 0)
-		return -(int)e->kind;
+		return error_wrap(e, "addressing %X", (unsigned)t->tx);
 	a->target = *t;
 	a->have_target = true;
 	return 0;
 }
 
-/* Sends one CAN payload to a target and parses the frames received. */
-int adapter_send(struct adapter *a, const struct can_target *t, const uint8_t *data, size_t n,
-		 int timeout_ms, struct elm_reply *reply, struct error *e)
+/* Appends the response-count digit when the adapter knows it. */
+static void add_count(const struct adapter *a, char *cmd, size_t n, int expect)
 {
-	char hexreq[2 * 8 + 1];
+	size_t len = strlen(cmd);
+
+	if (expect > 0 && expect <= 15 && a->info.caps.count_digit && len + 2 <= n) {
+		cmd[len] = "0123456789ABCDEF"[expect];
+		cmd[len + 1] = 0;
+	}
+}
+
+/* Sends a data line and parses the frames received until the prompt. */
+static int data_exchange(struct adapter *a, const struct can_target *t, const char *cmd,
+			 const struct adapter_send_opt *opt, struct elm_reply *reply,
+			 struct error *e)
+{
+	int timeout = opt && opt->timeout_ms > 0 ? opt->timeout_ms : a->timeout_ms;
+
+	if (roundtrip(a, cmd, timeout, e) < 0)
+		return -(int)e->kind;
+	elm_parse_data(cmd, a->raw, a->nraw, &a->fmt, reply);
+	if (reply->status == ELM_DATA)
+		return 0;
+	if (a->responses == 0 && (reply->status == ELM_EMPTY || reply->status == ELM_OK))
+		return 0;
+	if (reply->status == ELM_NO_DATA || reply->status == ELM_EMPTY)
+		return error_set(e, ERR_TIMEOUT, "no answer from %X", (unsigned)t->rx);
+	return status_error(reply, cmd, e);
+}
+
+/* Sends up to 7 payload bytes with the adapter's formatting. */
+int adapter_send(struct adapter *a, const struct can_target *t, const uint8_t *data, size_t n,
+		 const struct adapter_send_opt *opt, struct elm_reply *reply, struct error *e)
+{
+	char cmd[2 * 8 + 2];
 
 	if (n == 0 || n > 7)
 		return error_set(e, ERR_ARG, "payload of %zu bytes does not fit one frame", n);
-	if (select_target(a, t, e) < 0)
-		return error_wrap(e, "addressing %03X", (unsigned)t->tx);
-	hex_encode(data, n, hexreq);
-	if (adapter_roundtrip(a, hexreq, timeout_ms > 0 ? timeout_ms : a->timeout_ms, e) < 0)
+	if (select_target(a, t, e) < 0 || set_caf(a, true, e) < 0)
 		return -(int)e->kind;
-	elm_parse_data(hexreq, a->raw, a->nraw, &a->fmt, reply);
+	if (adapter_set_responses(a, !(opt && opt->no_reply && a->info.caps.r0), e) < 0)
+		return -(int)e->kind;
+	hex_encode(data, n, cmd);
+	add_count(a, cmd, sizeof cmd, opt ? opt->expect : 0);
+	return data_exchange(a, t, cmd, opt, reply, e);
+}
+
+/* Sends one raw CAN frame with formatting off. */
+int adapter_send_frame(struct adapter *a, const struct can_target *t, const uint8_t *frame,
+		       size_t n, const struct adapter_send_opt *opt, struct elm_reply *reply,
+		       struct error *e)
+{
+	char cmd[2 * 8 + 2];
+
+	if (n == 0 || n > 8)
+		return error_set(e, ERR_ARG, "a CAN frame holds 1 to 8 bytes, not %zu", n);
+	if (select_target(a, t, e) < 0 || set_caf(a, false, e) < 0)
+		return -(int)e->kind;
+	hex_encode(frame, n, cmd);
+	if (a->responses != 0)
+		add_count(a, cmd, sizeof cmd, opt ? opt->expect : 0);
+	return data_exchange(a, t, cmd, opt, reply, e);
+}
+
+/* Builds the STPX command line for a message (d: inline, or l: with data after DATA>). */
+static void stpx_command(const uint8_t *data, size_t n, const struct adapter_send_opt *opt,
+			 int st_ms, char *cmd, size_t cap)
+{
+	int used;
+	int wait = opt && opt->timeout_ms > 0 ? opt->timeout_ms : st_ms > 0 ? st_ms : DEFAULT_ST_MS;
+
+	if (n <= STPX_INLINE_MAX) {
+		used = snprintf(cmd, cap, "STPX d:");
+		hex_encode(data, n, cmd + used);
+		used += (int)(2 * n);
+	} else {
+		used = snprintf(cmd, cap, "STPX l:%zu", n);
+	}
+	used += snprintf(cmd + used, cap - (size_t)used, ",t:%d", wait > 60000 ? 60000 : wait);
+	if (opt && opt->expect > 0)
+		snprintf(cmd + used, cap - (size_t)used, ",r:%d", opt->expect);
+}
+
+/* Sends the payload of an STPX l: command after its DATA> prompt. */
+static int stpx_payload(struct adapter *a, const uint8_t *data, size_t n, int64_t deadline,
+			int timeout, struct error *e)
+{
+	char *hexdata = malloc(2 * n + 2);
+	int rc;
+
+	if (hexdata == NULL)
+		return error_set(e, ERR_NOMEM, "out of memory");
+	if (read_to_prompt(a, "STPX", deadline, timeout, e) < 0 ||
+	    strstr((const char *)a->raw, "DATA") == NULL) {
+		free(hexdata);
+		if (e->kind != ERR_NONE)
+			return -(int)e->kind;
+		elm_parse_text("STPX", a->raw, a->nraw, &a->reply);
+		return status_error(&a->reply, "STPX", e) < 0 ? -(int)e->kind
+							      : error_set(e, ERR_PROTOCOL, "no DATA> prompt after STPX l:");
+	}
+	hex_encode(data, n, hexdata);
+	hexdata[2 * n] = '\r';
+	rc = link_write(a->link, hexdata, 2 * n + 1, WRITE_TIMEOUT_MS, e);
+	free(hexdata);
+	return rc;
+}
+
+/* STN: sends a whole message with STPX. */
+int adapter_send_stpx(struct adapter *a, const struct can_target *t, const uint8_t *data,
+		      size_t n, const struct adapter_send_opt *opt, struct elm_reply *reply,
+		      struct error *e)
+{
+	char cmd[2 * STPX_INLINE_MAX + 64];
+	int timeout = opt && opt->timeout_ms > 0 ? opt->timeout_ms : a->timeout_ms;
+	int64_t deadline = clock_ms() + timeout;
+
+	if (!a->info.caps.stpx)
+		return error_set(e, ERR_UNSUPPORTED, "this adapter has no STPX");
+	if (n == 0 || (int)n > a->info.caps.stpx_max)
+		return error_set(e, ERR_ARG, "STPX carries 1 to %d bytes, not %zu",
+				 a->info.caps.stpx_max, n);
+	if (select_target(a, t, e) < 0 || set_caf(a, true, e) < 0)
+		return -(int)e->kind;
+	stpx_command(data, n, opt, a->st_ms, cmd, sizeof cmd);
+	if (n <= STPX_INLINE_MAX)
+		return data_exchange(a, t, cmd, opt, reply, e);
+	if (write_line(a, cmd, e) < 0 || stpx_payload(a, data, n, deadline, timeout, e) < 0 ||
+	    read_to_prompt(a, cmd, deadline, timeout, e) < 0)
+		return -(int)e->kind;
+	elm_parse_data(NULL, a->raw, a->nraw, &a->fmt, reply);
 	if (reply->status == ELM_DATA)
 		return 0;
 	if (reply->status == ELM_NO_DATA || reply->status == ELM_EMPTY)
-		return error_set(e, ERR_TIMEOUT, "no answer from %03X", (unsigned)t->rx);
-	return status_error(reply, hexreq, e);
+		return error_set(e, ERR_TIMEOUT, "no answer from %X", (unsigned)t->rx);
+	return status_error(reply, "STPX", e);
+}
+
+/* Stops monitoring with one byte and reads to the prompt. */
+static int stop_monitor(struct adapter *a, struct error *e)
+{
+	int64_t deadline = clock_ms() + a->timeout_ms;
+	size_t keep = a->nraw;
+	long r;
+
+	if (link_write(a->link, "\r", 1, WRITE_TIMEOUT_MS, e) < 0)
+		return -(int)e->kind;
+	while (memchr(a->raw + keep, '>', a->nraw - keep) == NULL) {
+		if (a->nraw >= sizeof a->raw)
+			return error_set(e, ERR_PROTOCOL, "monitor output too long");
+		r = link_read(a->link, a->raw + a->nraw, sizeof a->raw - a->nraw,
+			      clock_remaining_ms(deadline), e);
+		if (r < 0)
+			return (int)r;
+		if (r == 0)
+			return error_set(e, ERR_TIMEOUT, "adapter did not stop monitoring");
+		a->nraw += (size_t)r;
+	}
+	return 0;
+}
+
+/* Listens for frames from the target without sending (ATMA). */
+int adapter_listen(struct adapter *a, const struct can_target *t, int timeout_ms,
+		   bool (*done)(void *arg, const struct elm_reply *r), void *arg,
+		   struct elm_reply *reply, struct error *e)
+{
+	int64_t deadline = clock_ms() + timeout_ms;
+	bool complete = false;
+	long r;
+
+	if (select_target(a, t, e) < 0 || set_caf(a, true, e) < 0 || write_line(a, "ATMA", e) < 0)
+		return -(int)e->kind;
+	a->nraw = 0;
+	while (!complete && clock_remaining_ms(deadline) > 0 && a->nraw < sizeof a->raw / 2) {
+		r = link_read(a->link, a->raw + a->nraw, sizeof a->raw - a->nraw,
+			      clock_remaining_ms(deadline), e);
+		if (r < 0)
+			return (int)r;
+		a->nraw += (size_t)r;
+		elm_parse_data("ATMA", a->raw, a->nraw, &a->fmt, reply);
+		complete = reply->nframes > 0 && done(arg, reply);
+		if (memchr(a->raw, '>', a->nraw))
+			break;
+	}
+	if (!memchr(a->raw, '>', a->nraw) && stop_monitor(a, e) < 0)
+		return -(int)e->kind;
+	elm_parse_data("ATMA", a->raw, a->nraw, &a->fmt, reply);
+	if (reply->status == ELM_STOPPED || reply->status == ELM_DATA)
+		reply->status = reply->nframes ? ELM_DATA : ELM_NO_DATA;
+	if (!complete && !(reply->nframes > 0 && done(arg, reply)))
+		return error_set(e, ERR_TIMEOUT, "no further reply from %X within %d ms",
+				 (unsigned)t->rx, timeout_ms);
+	return 0;
+}
+
+/* Reads until the given byte arrives (or the deadline); 0 when it came. */
+static int read_until_byte(struct adapter *a, uint8_t stop, int timeout_ms, struct error *e)
+{
+	int64_t deadline = clock_ms() + timeout_ms;
+	long r;
+
+	a->nraw = 0;
+	while (a->nraw == 0 || memchr(a->raw, stop, a->nraw) == NULL) {
+		if (a->nraw >= sizeof a->raw)
+			return error_set(e, ERR_PROTOCOL, "unexpected output while switching rate");
+		r = link_read(a->link, a->raw + a->nraw, sizeof a->raw - a->nraw,
+			      clock_remaining_ms(deadline), e);
+		if (r < 0)
+			return (int)r;
+		if (r == 0)
+			return error_set(e, ERR_TIMEOUT, "no answer while switching rate");
+		a->nraw += (size_t)r;
+	}
+	return 0;
+}
+
+/* Changes the host side of the UART; links without a UART (the in-process
+ * simulator) only model the rate, so there is nothing to change. */
+static int host_baud(struct adapter *a, int baud, struct error *e)
+{
+	if (strcmp(link_kind(a->link), "serial") != 0 && strcmp(link_kind(a->link), "pty") != 0)
+		return 0;
+	return link_set_baud(a->link, baud, e);
+}
+
+/* Goes back to the old rate after a failed switch and checks the adapter
+ * still answers there. */
+static int fall_back(struct adapter *a, int old_baud, struct error *e)
+{
+	struct error ignored;
+
+	host_baud(a, old_baud, &ignored);
+	clock_sleep_us(100000);
+	link_drain(a->link);
+	if (adapter_command(a, "ATI", NULL, 0, e) < 0)
+		return error_wrap(e, "adapter lost after a failed rate switch");
+	return 0;
+}
+
+/* One switch attempt to baud; 0 on success, 1 when refused or failed and
+ * the old rate still works, negative when the adapter is lost. */
+static int try_baud(struct adapter *a, int baud, int old_baud, struct error *e)
+{
+	char cmd[32];
+
+	if (a->info.caps.stn)
+		snprintf(cmd, sizeof cmd, "STBR%d", baud);
+	else
+		snprintf(cmd, sizeof cmd, "ATBRD%02X", (4000000 + baud / 2) / baud);
+	if (write_line(a, cmd, e) < 0)
+		return -(int)e->kind;
+	if (read_until_byte(a, '\r', 1000, e) < 0 || memchr(a->raw, '?', a->nraw)) {
+		error_clear(e);
+		return fall_back(a, old_baud, e) < 0 ? -(int)e->kind : 1;
+	}
+	if (host_baud(a, baud, e) < 0 || read_until_byte(a, '\r', 1000, e) < 0 ||
+	    link_write(a->link, "\r", 1, WRITE_TIMEOUT_MS, e) < 0 ||
+	    read_until_byte(a, '>', 1000, e) < 0) {
+		error_clear(e);
+		return fall_back(a, old_baud, e) < 0 ? -(int)e->kind : 1;
+	}
+	return 0;
+}
+
+/* Raises the UART rate with the ATBRD/STBR handshake. */
+int adapter_raise_baud(struct adapter *a, int max_baud, struct error *e)
+{
+	static const int stn_rates[] = { 2000000, 1000000, 500000, 230400, 115200, 0 };
+	static const int elm_rates[] = { 500000, 250000, 115200, 0 };
+	const int *rates = a->info.caps.stn ? stn_rates : elm_rates;
+	int old = a->info.baud ? a->info.baud : 38400;
+	size_t i;
+	int rc;
+
+	for (i = 0; max_baud > 0 && rates[i]; i++) {
+		if (rates[i] > max_baud || rates[i] <= old)
+			continue;
+		rc = try_baud(a, rates[i], old, e);
+		if (rc < 0)
+			return rc;
+		if (rc == 0) {
+			a->info.baud = rates[i];
+			return rates[i];
+		}
+	}
+	return old;
 }

@@ -85,18 +85,54 @@ static int open_port(struct app *a, const char *port, struct error *e)
 static void record_adapter(struct app *a)
 {
 	const struct adapter_info *info = adapter_info(a->adapter);
-	char volts[32];
+	char text[256];
 
-	snprintf(a->adapter_name, sizeof a->adapter_name, "%s%s%s", info->elm_version,
-		 info->device[0] ? " / " : "", info->device);
+	if (info->caps.stn)
+		snprintf(a->adapter_name, sizeof a->adapter_name, "%s %s", info->stn_version,
+			 info->stn_device);
+	else
+		snprintf(a->adapter_name, sizeof a->adapter_name, "%s", info->elm_version);
 	session_set_info(a->session, "port", a->port);
 	session_set_info(a->session, "link", link_kind(a->link));
 	session_set_info(a->session, "adapter", info->elm_version);
 	session_set_info(a->session, "adapter.device", info->device);
+	session_set_info(a->session, "adapter.chip", info->chip);
+	session_set_info(a->session, "adapter.stn", info->stn_version);
+	session_set_info(a->session, "adapter.stn_device", info->stn_device);
 	session_set_info(a->session, "adapter.protocol", info->protocol);
 	session_set_info(a->session, "adapter.path", info->path);
-	snprintf(volts, sizeof volts, "%.1f", a->volts);
-	session_set_info(a->session, "voltage", volts);
+	snprintf(text, sizeof text, "%d", info->max_request);
+	session_set_info(a->session, "adapter.max_request", text);
+	snprintf(text, sizeof text, "%d", info->baud);
+	session_set_info(a->session, "adapter.baud", text);
+	snprintf(text, sizeof text, "%d", info->rtt_ms);
+	session_set_info(a->session, "adapter.rtt_ms", text);
+	snprintf(text, sizeof text, "caf0=%d fc_header=%d r0=%d count_digit=%d stpx=%d",
+		 info->caps.caf0, info->caps.fc_header, info->caps.r0, info->caps.count_digit,
+		 info->caps.stpx);
+	session_set_info(a->session, "adapter.caps", text);
+	adapter_describe(a->adapter, text, sizeof text);
+	session_set_info(a->session, "adapter.fingerprint", text);
+	snprintf(text, sizeof text, "%.1f", a->volts);
+	session_set_info(a->session, "voltage", text);
+}
+
+/* Raises the UART rate where it helps and is safe: not over Bluetooth
+ * (the radio module's UART rate is fixed) or TCP, not when --baud fixed it. */
+static void raise_baud(struct app *a)
+{
+	const char *kind = link_kind(a->link);
+	struct error e;
+	int baud;
+
+	if (a->opt.fixed_baud || strcmp(kind, "tcp") == 0 || strstr(a->port, "rfcomm") != NULL)
+		return;
+	error_clear(&e);
+	baud = adapter_raise_baud(a->adapter, 2000000, &e);
+	if (baud < 0)
+		app_say(a, APP_WARNING, "changing the UART rate failed: %s", e.text);
+	else
+		app_say(a, APP_PROGRESS, "UART at %d baud", baud);
 }
 
 /* Opens the port, starts a session, initialises the adapter. */
@@ -126,10 +162,15 @@ int app_connect(struct app *a, const char *port, struct error *e)
 		e->kind = e->kind == ERR_EOF || e->kind == ERR_TIMEOUT ? ERR_OPEN : e->kind;
 		return error_wrap(e, "no usable adapter on %s", port);
 	}
+	raise_baud(a);
 	if (adapter_voltage(a->adapter, &a->volts, &ve) < 0)
 		app_say(a, APP_WARNING, "cannot read battery voltage: %s", ve.text);
 	record_adapter(a);
-	app_say(a, APP_INFO, "adapter %s, battery %.1f V", a->adapter_name, a->volts);
+	{
+		char fp[256];
+		adapter_describe(a->adapter, fp, sizeof fp);
+		app_say(a, APP_INFO, "adapter %s; battery %.1f V", fp, a->volts);
+	}
 	return 0;
 }
 
@@ -468,6 +509,17 @@ size_t app_feature_count(const struct app *a)
 const struct app_feature *app_feature(const struct app *a, size_t i)
 {
 	return i < a->nfeatures ? &a->features[i] : NULL;
+}
+
+/* Index of a module by id, or -1. */
+int app_find_module(const struct app *a, const char *id)
+{
+	size_t i;
+
+	for (i = 0; i < a->nmodules; i++)
+		if (strcmp(a->modules[i].id, id) == 0)
+			return (int)i;
+	return -1;
 }
 
 /* Index of a feature by id, or -1. */

@@ -11,6 +11,8 @@
 #include "session/session.h"
 #include "sim/sim.h"
 
+#include <stdatomic.h>
+
 #define DID_MAX 512
 
 struct app {
@@ -32,6 +34,8 @@ struct app {
 	size_t nmodules;
 	struct app_feature features[APP_MAX_FEATURES];
 	size_t nfeatures;
+	atomic_bool cancel;
+	struct app_module_dtcs dtcs[APP_MAX_MODULES];
 };
 
 /* Reports a line through the hooks (and to the session's events). */

@@ -1,6 +1,7 @@
-/* isotp.h: ISO 15765-2 transport: reassembles replies from the raw CAN
- * frames the adapter prints (headers on) and segments requests where the
- * adapter does not. */
+/* isotp.h: ISO 15765-2 transport over an ELM327/STN adapter: reassembly of
+ * replies from the raw frames the adapter prints (headers on), flow control
+ * by hand where the adapter does not send it, and the send paths for long
+ * requests (STPX, host-built frames with ATR0 bursts, one frame at a time). */
 #ifndef OBDCON_ISOTP_ISOTP_H
 #define OBDCON_ISOTP_ISOTP_H
 
@@ -12,6 +13,7 @@
 #include "util/error.h"
 
 #define ISOTP_MAX_MSG 4095
+#define ISOTP_PAD 0x00
 
 /* Reassembly state for one sender. */
 struct isotp_rx {
@@ -34,6 +36,13 @@ void isotp_rx_reset(struct isotp_rx *rx);
 /* Feeds one CAN frame's data bytes (PCI first). */
 enum isotp_rx_result isotp_rx_frame(struct isotp_rx *rx, const uint8_t *frame, size_t n,
 				    struct error *e);
+/* Decodes a flow-control frame: 0 clear to send, 1 wait, 2 overflow, -1 not FC. */
+int isotp_fc_decode(const uint8_t *frame, size_t n, unsigned *block_size, unsigned *stmin_us);
+/* Separation time of an STmin byte in microseconds (ISO 15765-2 table 14). */
+unsigned isotp_stmin_us(uint8_t stmin);
+/* Builds the frames of a message: first frame then consecutive frames, each
+ * padded to 8 bytes; returns the number of frames written to frames. */
+size_t isotp_segment(const uint8_t *msg, size_t n, uint8_t frames[][8], size_t max);
 
 /* A complete message received from one CAN ID. */
 struct isotp_msg {
@@ -44,18 +53,49 @@ struct isotp_msg {
 
 struct isotp;
 
+/* Counters for benchmarks and the status line. */
+struct isotp_stats {
+	unsigned requests;
+	unsigned round_trips;   /* adapter commands that waited for a prompt */
+	unsigned frames_sent;
+	unsigned listens;       /* replies waited for past the prompt */
+};
+
 /* Transport over an adapter (not owned). */
 struct isotp *isotp_new(struct adapter *a);
 /* Frees the transport. */
 void isotp_free(struct isotp *tp);
+/* Options of one request. */
+struct isotp_req_opt {
+	int timeout_ms;    /* wall-clock limit for the reply, 0 = default */
+	size_t expect_len; /* length of the expected reply when known (lets the
+			    * adapter stop at the last frame), 0 = unknown */
+};
+
 /* Sends req to the target and returns the first complete reply from its
- * reply ID; later complete replies of the same exchange stay queued for
- * isotp_receive(). */
+ * reply ID; later replies of the same exchange stay queued for
+ * isotp_receive(). Chooses the send path from the adapter's fingerprint. */
+int isotp_request_opt(struct isotp *tp, const struct can_target *t, const uint8_t *req,
+		      size_t n, const struct isotp_req_opt *opt, struct isotp_msg *reply,
+		      struct error *e);
+/* isotp_request_opt() with a timeout and an unknown reply length. */
 int isotp_request(struct isotp *tp, const struct can_target *t, const uint8_t *req, size_t n,
 		  int timeout_ms, struct isotp_msg *reply, struct error *e);
-/* Returns the next queued reply from the target, or listens for one until
- * timeout_ms. */
+/* Returns the next queued reply from the target, or listens for one (past
+ * the adapter's prompt) until timeout_ms. */
 int isotp_receive(struct isotp *tp, const struct can_target *t, int timeout_ms,
 		  struct isotp_msg *reply, struct error *e);
+/* Sends a functional request (t->rx 0: every reply the adapter's default
+ * filter passes) and returns the complete replies of all responders, one
+ * per CAN ID, in out (at most max); *count is how many. */
+int isotp_request_functional(struct isotp *tp, const struct can_target *t, const uint8_t *req,
+			     size_t n, int timeout_ms, struct isotp_msg *out, size_t max,
+			     size_t *count, struct error *e);
+/* Sends without waiting for any reply (suppressed positive responses such
+ * as 3E 80); requests of up to 7 bytes. */
+int isotp_send_only(struct isotp *tp, const struct can_target *t, const uint8_t *req, size_t n,
+		    struct error *e);
+/* Counters since the transport was made. */
+void isotp_get_stats(const struct isotp *tp, struct isotp_stats *out);
 
 #endif

@@ -1,1 +1,7 @@
 libobdcon_a_SOURCES += src/isotp/isotp.c src/isotp/isotp.h
+
+check_PROGRAMS += tests/unit/test_isotp
+TESTS += tests/unit/test_isotp
+tests_unit_test_isotp_SOURCES = tests/unit/test_isotp.c
+tests_unit_test_isotp_CFLAGS = $(TEST_CFLAGS)
+tests_unit_test_isotp_LDADD = $(TEST_LIBS)

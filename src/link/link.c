@@ -703,3 +703,21 @@ void link_hangup(struct link *l)
 		l->hold_fd = -1;
 	}
 }
+
+/* Lists present serial ports. */
+int link_list_ports(struct link_port *out, size_t max, struct error *e)
+{
+	struct sp_port **ports = NULL;
+	size_t n = 0, i;
+
+	if (sp_list_ports(&ports) != SP_OK)
+		return error_set(e, ERR_IO, "cannot list serial ports: %s", sp_error_text());
+	for (i = 0; ports[i] && n < max; i++) {
+		const char *desc = sp_get_port_description(ports[i]);
+		snprintf(out[n].name, sizeof out[n].name, "%s", sp_get_port_name(ports[i]));
+		snprintf(out[n].description, sizeof out[n].description, "%s", desc ? desc : "");
+		n++;
+	}
+	sp_free_port_list(ports);
+	return (int)n;
+}

@@ -47,6 +47,14 @@ const char *link_kind(const struct link *l);
 int link_baud(const struct link *l);
 /* Changes the UART rate of a serial or pty link. */
 int link_set_baud(struct link *l, int baud, struct error *e);
+/* A serial port present on this machine. */
+struct link_port {
+	char name[128];        /* device path */
+	char description[128]; /* what the system says it is */
+};
+/* Lists present serial ports (libserialport); returns how many were put
+ * in out (at most max), or -ERR_*. */
+int link_list_ports(struct link_port *out, size_t max, struct error *e);
 /* Counters: bytes written and read since open. */
 void link_counters(const struct link *l, uint64_t *tx, uint64_t *rx);
 

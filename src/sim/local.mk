@@ -53,3 +53,14 @@ BENCHES += tests/bench/bench_sim
 tests_bench_bench_sim_SOURCES = tests/bench/bench_sim.c
 tests_bench_bench_sim_CFLAGS = $(AM_CFLAGS) $(DEP_CFLAGS)
 tests_bench_bench_sim_LDADD = libobdcon.a $(DEP_LIBS)
+
+# --- The vehicle model: ECU services by subject (vehicle.c above reads the
+# --- profile), and its unit test.
+libobdcon_a_SOURCES += \
+	src/sim/ecu_uds.c src/sim/ecu_security.c src/sim/ecu_dtc.c \
+	src/sim/ecu_obd.c src/sim/ecu_flash.c
+check_PROGRAMS += tests/unit/test_sim_vehicle
+TESTS += tests/unit/test_sim_vehicle
+tests_unit_test_sim_vehicle_SOURCES = tests/unit/test_sim_vehicle.c
+tests_unit_test_sim_vehicle_CFLAGS = $(TEST_CFLAGS)
+tests_unit_test_sim_vehicle_LDADD = $(TEST_LIBS)

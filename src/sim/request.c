@@ -421,7 +421,7 @@ static bool take_frame(struct sim *s, const struct sim_frame *f)
 static void measure(struct sim *s)
 {
 	struct sim_at *t = &s->at;
-	struct sim_req *r = &s->core->req;
+	struct sim_adapter_req *r = &s->core->req;
 
 	if (r->measured || r->phase != SIM_PH_LISTEN)
 		return;
@@ -461,7 +461,7 @@ static void arm(struct sim *s, uint64_t us)
  * overflow (CAN ERROR). */
 static void take_fc(struct sim *s, const struct sim_frame *f)
 {
-	struct sim_req *r = &s->core->req;
+	struct sim_adapter_req *r = &s->core->req;
 	uint8_t st = f->data[2];
 
 	if (f->data[0] >> 4 != 3 || f->len < 3)
@@ -494,7 +494,7 @@ static void take_fc(struct sim *s, const struct sim_frame *f)
 void sim_req_frame(struct sim *s, const struct sim_frame *f)
 {
 	struct sim_core *c = s->core;
-	struct sim_req *r = &c->req;
+	struct sim_adapter_req *r = &c->req;
 
 	if ((c->mode != SIM_REQUEST && c->mode != SIM_MONITOR) || f->len == 0 || !accepted(s, f))
 		return;
@@ -526,7 +526,7 @@ void sim_req_frame(struct sim *s, const struct sim_frame *f)
 /* Sends the next consecutive frame of a request the adapter segments. */
 void sim_req_cf(struct sim *s)
 {
-	struct sim_req *r = &s->core->req;
+	struct sim_adapter_req *r = &s->core->req;
 	struct sim_frame f;
 	size_t chunk;
 
@@ -550,7 +550,7 @@ void sim_req_cf(struct sim *s)
 void sim_req_sent(struct sim *s, const struct sim_frame *f)
 {
 	struct sim_core *c = s->core;
-	struct sim_req *r = &c->req;
+	struct sim_adapter_req *r = &c->req;
 	unsigned type = s->at.caf ? f->data[0] >> 4 : 0;
 
 	if (c->mode != SIM_REQUEST || r->phase != SIM_PH_SEND)
@@ -579,7 +579,7 @@ void sim_req_sent(struct sim *s, const struct sim_frame *f)
  * control of a segmented request did not come. */
 void sim_req_timer(struct sim *s)
 {
-	struct sim_req *r = &s->core->req;
+	struct sim_adapter_req *r = &s->core->req;
 
 	if (r->phase == SIM_PH_FC)
 		fail(s, "FC RX TIMEOUT");
@@ -610,7 +610,7 @@ void sim_req_monitor(struct sim *s)
  * first frame of a message the adapter segments. */
 static void first_frame(struct sim *s, const uint8_t *msg, size_t n, struct sim_frame *f)
 {
-	struct sim_req *r = &s->core->req;
+	struct sim_adapter_req *r = &s->core->req;
 
 	if (!s->at.caf) {
 		f->len = (uint8_t)n;
@@ -636,7 +636,7 @@ static void first_frame(struct sim *s, const uint8_t *msg, size_t n, struct sim_
 void sim_req_start(struct sim *s, const uint8_t *msg, size_t n, const struct sim_stpx *px)
 {
 	struct sim_core *c = s->core;
-	struct sim_req *r = &c->req;
+	struct sim_adapter_req *r = &c->req;
 	struct sim_frame f;
 	int fault = sim_fault_request(s), proto = request_protocol(s, &c->stage);
 

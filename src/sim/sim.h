@@ -85,4 +85,10 @@ void sim_stats(const struct sim *s, struct sim_stats *out);
  * exit status: 0 after a signal, 1 on failure, 2 on bad usage. */
 int sim_main(int argc, char **argv);
 
+/* ---- Vehicle model introspection (ecu_flash.c) ---- */
+/* Copies n bytes of the flash memory of the ECU named ecu_id at addr (its
+ * initial image if nothing changed it yet); -1 if the ECU, its memory or
+ * the range does not exist. Safe while a thread serves the simulator. */
+int sim_get_memory(const struct sim *s, const char *ecu_id, uint32_t addr, uint8_t *out, size_t n);
+
 #endif

@@ -118,8 +118,8 @@ static void draw_status(const struct ui *u)
 
 	colour_on(u, C_BAR);
 	if (u->app)
-		put_fmt(LINES - 2, 0, COLS, " %s | %s | VIN %s | %.1f V | session %s",
-			app_port(u->app), app_adapter_name(u->app),
+		put_fmt(LINES - 2, 0, COLS, " %s | %s %s | VIN %s | %.1f V | session %s",
+			app_port(u->app), app_adapter_name(u->app), app_adapter_path(u->app),
 			app_vin(u->app)[0] ? app_vin(u->app) : "-", app_voltage(u->app),
 			base ? base + 1 : "-");
 	else
@@ -405,7 +405,7 @@ static bool ask_port(struct ui *u, char *port, size_t n)
 static int connect_and_scan(struct ui *u, const char *port, struct error *e)
 {
 	struct app_hooks hooks = { u, hook_message, hook_confirm };
-	struct app_options aopt = { NULL, u->opt->pack_on_close };
+	struct app_options aopt = { .pack_on_close = u->opt->pack_on_close };
 
 	if (app_new(&aopt, &hooks, &u->app, e) < 0)
 		return -(int)e->kind;

@@ -9,7 +9,7 @@ text=$(MANWIDTH=80 LC_ALL=C.UTF-8 man -l "$page" 2>/dev/null | col -b)
 for word in scan features code --port --demo --json --yes --no-archive --verbose transcript.log manifest.json "EXIT STATUS" "sim:" "tcp:"; do
 	check_contains "man page mentions $word" "$word" "$text"
 done
-for opt in $("$OBDCON" --help | grep -o '^  \(-., \)\?--[a-z-]*' | sed 's/.*--/--/'); do
+for opt in $("$OBDCON" --help | grep -o '^ *\(-., \)\?--[a-z-]*' | sed 's/.*--/--/'); do
 	check_contains "man page documents $opt from --help" "$opt" "$text"
 done
 finish

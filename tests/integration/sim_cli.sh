@@ -67,7 +67,7 @@ check_eq "an unknown fault exits 2" 2 "$rc"
 check_contains "the unknown fault is named" "wobble" "$(cat "$TEST_TMP/err")"
 
 # --pty: a terminal program's view (raw mode, printf, cat).
-$SIM --pty 'demo,adapter=clone15' >"$TEST_TMP/pty.out" 2>"$TEST_TMP/pty.err" &
+$SIM --pty 'demo,adapter=elm327' >"$TEST_TMP/pty.out" 2>"$TEST_TMP/pty.err" &
 pid=$!
 check "sim --pty prints the pty's path first" wait_for "$TEST_TMP/pty.out" /dev/
 path=$(head -n 1 "$TEST_TMP/pty.out")
@@ -84,8 +84,8 @@ printf 'ATSP6\r' >&3
 wait_prompts "$TEST_TMP/pty.reply" 3
 printf '0100\r' >&3
 check "0100 is answered" wait_prompts "$TEST_TMP/pty.reply" 4
-check_eq "the clone's replies, byte for byte" \
-	"ATI|~ELM327 v1.5|~|~>ATE0|~OK|~|~>OK|~|~>41 00 08 18 00 01 |~|~>" \
+check_eq "the adapter's replies, byte for byte" \
+	"ATI|~ELM327 v2.2|~|~>ATE0|~OK|~|~>OK|~|~>41 00 08 18 00 01 |~|~>" \
 	"$(visible "$TEST_TMP/pty.reply")"
 kill "$catpid" 2>/dev/null
 wait "$catpid" 2>/dev/null

@@ -235,15 +235,15 @@ static enum at_result at_desc(struct sim *s, const char *arg, struct buf *out)
 	return AT_DONE;
 }
 
-/* ATRV: the voltage at the OBD socket, "12.6V" (volts:V fault first). */
+/* ATRV: the voltage at the OBD socket, "12.6V": the vehicle's battery
+ * (charging while its engine runs), or the volts:V fault's. */
 static enum at_result at_voltage(struct sim *s, const char *arg, struct buf *out)
 {
 	char text[16];
 
 	if (arg[0])
 		return AT_BAD;
-	snprintf(text, sizeof text, "%.1fV",
-		 s->faults.volts > 0 ? s->faults.volts : s->vehicle.voltage);
+	snprintf(text, sizeof text, "%.1fV", sim_live_value(s, SIM_Q_VOLTAGE));
 	sim_at_line(s, out, text);
 	return AT_DONE;
 }

@@ -80,6 +80,11 @@ static int group_setup(void **state)
 			 "  ecus = { { id = '01', tx = 0x7E0, rx = 0x7E8, obd = true,\n"
 			 "    dids = { [0x0100] = string.rep('X', 200) } } } }\n") < 0)
 		return -1;
+	if (write_config("profiles/vehicles/running.lua",
+			 "return { id = 'running', vin = '12345678901234567', protocol = 6,\n"
+			 "  ecus = { { id = '01', tx = 0x7E0, rx = 0x7E8, obd = true,\n"
+			 "             live = { running = true, rpm = 800 } } } }\n") < 0)
+		return -1;
 	if (write_config("profiles/vehicles/faulty.lua",
 			 "return { id = 'faulty', vin = '12345678901234567', protocol = 6,\n"
 			 "  faults = 'canerror@1+volts:12.1',\n"
@@ -479,6 +484,19 @@ static void test_vehicle_faults(void **state)
 	assert_null(s);
 }
 
+/* ATRV reads the vehicle's battery: charging while the engine runs. */
+static void test_atrv_engine(void **state)
+{
+	struct sim *s = quiet_sim("running");
+	const char *out = feed(s, "ATRV\r");
+
+	(void)state;
+	assert_int_equal(strlen(out), strlen("14.2V\r\r>"));
+	assert_int_equal(strncmp(out, "14.", 3), 0);
+	assert_string_equal(out + 4, "V\r\r>");
+	sim_free(s);
+}
+
 /* reset@N: the banner interrupts the reply after N bytes; defaults again. */
 static void test_fault_reset(void **state)
 {
@@ -622,6 +640,7 @@ int main(void)
 		cmocka_unit_test(test_stats),
 		cmocka_unit_test(test_fault_parse),
 		cmocka_unit_test(test_vehicle_faults),
+		cmocka_unit_test(test_atrv_engine),
 		cmocka_unit_test(test_fault_reset),
 		cmocka_unit_test(test_fault_eof),
 		cmocka_unit_test(test_fault_requests),

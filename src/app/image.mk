@@ -1,0 +1,9 @@
+# app: flash images (raw, Intel HEX, S-record; checksums) and the flash journal
+libobdcon_a_SOURCES += src/app/image.c src/app/image.h
+check_PROGRAMS += tests/unit/test_image
+TESTS += tests/unit/test_image
+tests_unit_test_image_SOURCES = tests/unit/test_image.c
+tests_unit_test_image_CFLAGS = $(TEST_CFLAGS)
+tests_unit_test_image_LDADD = $(TEST_LIBS)
+EXTRA_DIST += tests/images/small.hex tests/images/small.s19 tests/images/small.s28 \
+	tests/images/small.s37 tests/images/bad-checksum.hex tests/images/truncated.s19

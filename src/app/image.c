@@ -4,7 +4,11 @@
  * Text formats are read line by line into chunks (address, bytes, line);
  * at the end the chunks are sorted by address and merged into segments, so
  * records may come in any order without quadratic copying, and a conflict
- * names both lines involved. */
+ * names both lines involved.
+ *
+ * Addresses are linear: a record's bytes run on past a 64 KiB boundary (no
+ * wrap inside an Intel HEX segment), and bytes past 0xFFFFFFFF are an error
+ * rather than wrapping to 0. */
 #include "config.h"
 #include "app/image.h"
 
@@ -687,7 +691,8 @@ static int build(struct parse *p)
 	uint64_t where = 0;
 	size_t k;
 
-	qsort(p->chunks, p->nchunks, sizeof *p->chunks, chunk_cmp);
+	if (p->nchunks > 0)
+		qsort(p->chunks, p->nchunks, sizeof *p->chunks, chunk_cmp);
 	for (k = 0; k < p->nchunks; k++) {
 		const struct chunk *c = &p->chunks[k];
 		switch (add_range(p->img, c->addr, p->pool.data + c->off, c->len, &where)) {

@@ -263,6 +263,9 @@ static void test_bad_fixtures(void **state)
 	image_free(&img);
 	assert_int_equal(image_read(&img, FIXTURES "/no-such.hex", NULL, &e), -ERR_NOT_FOUND);
 	image_free(&img);
+	assert_int_equal(image_read(&img, FIXTURES, NULL, &e), -ERR_IO); /* a directory */
+	assert_string_equal(e.text, FIXTURES ": read error");
+	image_free(&img);
 }
 
 /* Writes 64 KiB as Intel HEX with 04 records across a 64 KiB boundary. */
@@ -541,6 +544,28 @@ static void test_srec_errors(void **state)
 	(void)state;
 	for (i = 0; i < sizeof cases / sizeof cases[0]; i++)
 		expect_format_error("fw.s19", cases[i].text, cases[i].msg);
+}
+
+/* S5 and S6 record counts are checked when present. */
+static void test_srec_counts(void **state)
+{
+	struct image img;
+	struct error e = { 0 };
+
+	(void)state;
+	assert_int_equal(parse_text(&img, "fw.s37", "S107000001020304EE\nS604000001FA\n"
+						     "S9030000FC\n", &e), 0);
+	expect_segment(&img, 0, 0, "\x01\x02\x03\x04", 4);
+	assert_int_equal(img.header[0], 0);
+	image_free(&img);
+	/* a count record may come before the end, counting what precedes it */
+	assert_int_equal(parse_text(&img, "fw.s19", "S5030000FC\nS107000001020304EE\n"
+						     "S5030001FB\nS9030000FC\n", &e), 0);
+	image_free(&img);
+	expect_format_error("fw.s37", "S107000001020304EE\nS604000002F9\nS9030000FC\n",
+			    "fw.s37:2: record count 2, but 1 data records before it");
+	expect_format_error("fw.s37", "S107000001020304EE\nS60500000100F9\nS9030000FC\n",
+			    "fw.s37:2: S6 count record with 1 data bytes");
 }
 
 /* Identical duplicates merge; out-of-order records sort; conflicts name both lines. */
@@ -975,6 +1000,7 @@ int main(void)
 		cmocka_unit_test(test_ihex_sizes),
 		cmocka_unit_test(test_ihex_records),
 		cmocka_unit_test(test_srec_errors),
+		cmocka_unit_test(test_srec_counts),
 		cmocka_unit_test(test_overlaps),
 		cmocka_unit_test(test_add),
 		cmocka_unit_test(test_limit),

@@ -468,6 +468,8 @@ static int jp_header(struct jparse *ps, struct journal *j)
 		return -ERR_FORMAT;
 	if (!(v = jp_line(ps, "image")))
 		return -ERR_FORMAT;
+	if (strlen(v) >= sizeof j->image_path)
+		return jerr(ps, "image path longer than %d bytes", JOURNAL_PATH_MAX - 1);
 	snprintf(j->image_path, sizeof j->image_path, "%s", v);
 	if (!(v = jp_line(ps, "image-sha256")))
 		return -ERR_FORMAT;
@@ -601,6 +603,8 @@ static int jp_tail(struct jparse *ps, struct journal *j)
 		j->end = JOURNAL_FAILED;
 	else
 		return jerr(ps, "end is '%.32s', not running, ok or failed REASON", v);
+	if (j->end == JOURNAL_FAILED && strlen(v + 7) > JOURNAL_REASON_MAX)
+		return jerr(ps, "reason longer than %d bytes", JOURNAL_REASON_MAX);
 	if (j->end == JOURNAL_FAILED)
 		snprintf(j->reason, sizeof j->reason, "%s", v + 7);
 	return 0;

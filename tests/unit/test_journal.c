@@ -301,11 +301,20 @@ static void test_corrupt_lines(void **state)
 	struct error e = { 0 };
 	struct buf good = { 0 }, bad = { 0 };
 	char want[PATH_MAX + 128];
+	char reason[300];
 	size_t i;
 
 	sample_with_checksum(&good);
 	write_text(f->path, (const char *)good.data, good.len);
 	assert_int_equal(journal_load(&j, f->path, SHA, &e), 0);
+	memset(reason, 'x', sizeof reason);
+	memcpy(reason, "end failed ", 11);
+	reason[11 + JOURNAL_REASON_MAX + 1] = 0;
+	replace_line(&bad, buf_str(&good), 18, reason);
+	write_text(f->path, (const char *)bad.data, bad.len);
+	assert_int_equal(journal_load(&j, f->path, SHA, &e), -ERR_FORMAT);
+	snprintf(want, sizeof want, "%s:18: reason longer than 255 bytes", f->path);
+	assert_string_equal(e.text, want);
 	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		replace_line(&bad, buf_str(&good), cases[i].line, cases[i].repl);
 		write_text(f->path, (const char *)bad.data, bad.len);

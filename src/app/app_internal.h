@@ -15,12 +15,20 @@
 
 #define DID_MAX 512
 
+struct app_replay;
+/* Opens a recorded session and serves it on a new link pair (replay: port). */
+int app_replay_start(const char *what, struct link **console, struct app_replay **out,
+		     struct error *e);
+/* Stops a replay, writing its notes into the session's events. */
+void app_replay_stop(struct app_replay *r, struct session *s);
+
 struct app {
 	struct app_options opt;
 	struct app_hooks hooks;
 	struct script_host *scripts;
 	struct link *link;
 	struct sim_thread *sim;
+	struct app_replay *replay;
 	struct adapter *adapter;
 	struct isotp *tp;
 	struct uds *uds;

@@ -5,4 +5,5 @@
 profilesadaptersdir = $(pkgdatadir)/profiles/adapters
 dist_profilesadapters_DATA = profiles/adapters/elm327.lua
 profilesvehiclesdir = $(pkgdatadir)/profiles/vehicles
-dist_profilesvehicles_DATA = profiles/vehicles/demo.lua
+dist_profilesvehicles_DATA = profiles/vehicles/demo.lua \
+	profiles/vehicles/ford.lua profiles/vehicles/truck.lua profiles/vehicles/vw.lua

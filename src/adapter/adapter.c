@@ -376,11 +376,16 @@ int adapter_init(struct adapter *a, struct error *e)
 void adapter_describe(const struct adapter *a, char *out, size_t n)
 {
 	const struct adapter_info *i = &a->info;
+	char uart[32];
 
-	snprintf(out, n, "%s%s%s (%s), path %s, max %d bytes, %s%d baud, rtt %d ms",
+	if (i->baud)
+		snprintf(uart, sizeof uart, "%d baud", i->baud);
+	else
+		snprintf(uart, sizeof uart, "no UART");
+	snprintf(out, n, "%s%s%s (%s), path %s, max %d bytes, %s, rtt %d ms",
 		 i->caps.stn ? i->stn_version : i->elm_version, i->caps.stn ? " / " : "",
 		 i->caps.stn ? i->stn_device : "", i->caps.stn ? i->elm_version : i->device,
-		 i->path, i->max_request, i->baud ? "" : "no UART, ", i->baud, i->rtt_ms);
+		 i->path, i->max_request, uart, i->rtt_ms);
 }
 
 /* Reads the supply voltage in volts. */
@@ -726,4 +731,97 @@ int adapter_listen(struct adapter *a, const struct can_target *t, int timeout_ms
 		return error_set(e, ERR_TIMEOUT, "no further reply from %X within %d ms",
 				 (unsigned)t->rx, timeout_ms);
 	return 0;
+}
+
+/* Reads until the given byte arrives (or the deadline); 0 when it came. */
+static int read_until_byte(struct adapter *a, uint8_t stop, int timeout_ms, struct error *e)
+{
+	int64_t deadline = clock_ms() + timeout_ms;
+	long r;
+
+	a->nraw = 0;
+	while (a->nraw == 0 || memchr(a->raw, stop, a->nraw) == NULL) {
+		if (a->nraw >= sizeof a->raw)
+			return error_set(e, ERR_PROTOCOL, "unexpected output while switching rate");
+		r = link_read(a->link, a->raw + a->nraw, sizeof a->raw - a->nraw,
+			      clock_remaining_ms(deadline), e);
+		if (r < 0)
+			return (int)r;
+		if (r == 0)
+			return error_set(e, ERR_TIMEOUT, "no answer while switching rate");
+		a->nraw += (size_t)r;
+	}
+	return 0;
+}
+
+/* Changes the host side of the UART; links without a UART (the in-process
+ * simulator) only model the rate, so there is nothing to change. */
+static int host_baud(struct adapter *a, int baud, struct error *e)
+{
+	if (strcmp(link_kind(a->link), "serial") != 0 && strcmp(link_kind(a->link), "pty") != 0)
+		return 0;
+	return link_set_baud(a->link, baud, e);
+}
+
+/* Goes back to the old rate after a failed switch and checks the adapter
+ * still answers there. */
+static int fall_back(struct adapter *a, int old_baud, struct error *e)
+{
+	struct error ignored;
+
+	host_baud(a, old_baud, &ignored);
+	clock_sleep_us(100000);
+	link_drain(a->link);
+	if (adapter_command(a, "ATI", NULL, 0, e) < 0)
+		return error_wrap(e, "adapter lost after a failed rate switch");
+	return 0;
+}
+
+/* One switch attempt to baud; 0 on success, 1 when refused or failed and
+ * the old rate still works, negative when the adapter is lost. */
+static int try_baud(struct adapter *a, int baud, int old_baud, struct error *e)
+{
+	char cmd[32];
+
+	if (a->info.caps.stn)
+		snprintf(cmd, sizeof cmd, "STBR%d", baud);
+	else
+		snprintf(cmd, sizeof cmd, "ATBRD%02X", (4000000 + baud / 2) / baud);
+	if (write_line(a, cmd, e) < 0)
+		return -(int)e->kind;
+	if (read_until_byte(a, '\r', 1000, e) < 0 || memchr(a->raw, '?', a->nraw)) {
+		error_clear(e);
+		return fall_back(a, old_baud, e) < 0 ? -(int)e->kind : 1;
+	}
+	if (host_baud(a, baud, e) < 0 || read_until_byte(a, '\r', 1000, e) < 0 ||
+	    link_write(a->link, "\r", 1, WRITE_TIMEOUT_MS, e) < 0 ||
+	    read_until_byte(a, '>', 1000, e) < 0) {
+		error_clear(e);
+		return fall_back(a, old_baud, e) < 0 ? -(int)e->kind : 1;
+	}
+	return 0;
+}
+
+/* Raises the UART rate with the ATBRD/STBR handshake. */
+int adapter_raise_baud(struct adapter *a, int max_baud, struct error *e)
+{
+	static const int stn_rates[] = { 2000000, 1000000, 500000, 230400, 115200, 0 };
+	static const int elm_rates[] = { 500000, 250000, 115200, 0 };
+	const int *rates = a->info.caps.stn ? stn_rates : elm_rates;
+	int old = a->info.baud ? a->info.baud : 38400;
+	size_t i;
+	int rc;
+
+	for (i = 0; max_baud > 0 && rates[i]; i++) {
+		if (rates[i] > max_baud || rates[i] <= old)
+			continue;
+		rc = try_baud(a, rates[i], old, e);
+		if (rc < 0)
+			return rc;
+		if (rc == 0) {
+			a->info.baud = rates[i];
+			return rates[i];
+		}
+	}
+	return old;
 }

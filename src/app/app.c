@@ -78,6 +78,8 @@ static int open_port(struct app *a, const char *port, struct error *e)
 {
 	if (strncmp(port, "sim:", 4) == 0)
 		return sim_spawn(port + 4, &a->link, &a->sim, e);
+	if (strncmp(port, "replay:", 7) == 0)
+		return app_replay_start(port + 7, &a->link, &a->replay, e);
 	return link_open(port, &a->link, e);
 }
 
@@ -117,6 +119,24 @@ static void record_adapter(struct app *a)
 	session_set_info(a->session, "voltage", text);
 }
 
+/* Raises the UART rate where it helps and is safe: not over Bluetooth
+ * (the radio module's UART rate is fixed) or TCP, not when --baud fixed it. */
+static void raise_baud(struct app *a)
+{
+	const char *kind = link_kind(a->link);
+	struct error e;
+	int baud;
+
+	if (a->opt.fixed_baud || strcmp(kind, "tcp") == 0 || strstr(a->port, "rfcomm") != NULL)
+		return;
+	error_clear(&e);
+	baud = adapter_raise_baud(a->adapter, 2000000, &e);
+	if (baud < 0)
+		app_say(a, APP_WARNING, "changing the UART rate failed: %s", e.text);
+	else
+		app_say(a, APP_PROGRESS, "UART at %d baud", baud);
+}
+
 /* Opens the port, starts a session, initialises the adapter. */
 int app_connect(struct app *a, const char *port, struct error *e)
 {
@@ -144,6 +164,7 @@ int app_connect(struct app *a, const char *port, struct error *e)
 		e->kind = e->kind == ERR_EOF || e->kind == ERR_TIMEOUT ? ERR_OPEN : e->kind;
 		return error_wrap(e, "no usable adapter on %s", port);
 	}
+	raise_baud(a);
 	if (adapter_voltage(a->adapter, &a->volts, &ve) < 0)
 		app_say(a, APP_WARNING, "cannot read battery voltage: %s", ve.text);
 	record_adapter(a);
@@ -277,6 +298,7 @@ int app_scan(struct app *a, struct error *e)
 {
 	size_t i;
 
+	session_set_operation(a->session, "scan");
 	if (read_vin(a, e) < 0)
 		return -(int)e->kind;
 	if (session_set_vin(a->session, a->vin, e) < 0)
@@ -423,6 +445,7 @@ int app_close(struct app *a, char *archive, size_t n, struct error *e)
 	link_close(a->link);
 	if (a->sim)
 		sim_thread_stop(a->sim);
+	app_replay_stop(a->replay, a->session);
 	if (a->session) {
 		session_event(a->session, "session closed");
 		rc = session_close(a->session, a->opt.pack_on_close, archive, n, e);
@@ -490,6 +513,17 @@ size_t app_feature_count(const struct app *a)
 const struct app_feature *app_feature(const struct app *a, size_t i)
 {
 	return i < a->nfeatures ? &a->features[i] : NULL;
+}
+
+/* Index of a module by id, or -1. */
+int app_find_module(const struct app *a, const char *id)
+{
+	size_t i;
+
+	for (i = 0; i < a->nmodules; i++)
+		if (strcmp(a->modules[i].id, id) == 0)
+			return (int)i;
+	return -1;
 }
 
 /* Index of a feature by id, or -1. */

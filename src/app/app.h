@@ -35,6 +35,7 @@ struct app_hooks {
 struct app_options {
 	const char *sessions_dir; /* NULL: $XDG_DATA_HOME/obdcon/sessions */
 	bool pack_on_close;       /* pack the session into a .tar.gz on close */
+	bool fixed_baud;          /* keep the UART rate (--baud): no ATBRD/STBR */
 };
 
 /* A module of the connected vehicle and what it told us about itself. */
@@ -65,6 +66,45 @@ struct app_feature {
 	int value;             /* 0/1 for bit features */
 	bool supported;
 	char reason[160];      /* why unsupported, or why unknown */
+};
+
+#define APP_MAX_DTCS 128
+
+/* A fault code of a module, ready to show. */
+struct app_dtc {
+	char code[10];        /* "P0143" */
+	char raw[8];          /* "01431B" (UDS) or "0143" (OBD-II) */
+	uint8_t failure_type; /* UDS failure type byte (0 for OBD-II codes) */
+	uint8_t status;       /* status bits (ISO 14229-1 D.2) */
+	char status_text[96]; /* "failed, confirmed, MIL" */
+	const char *text;     /* description, or NULL when none is known */
+};
+
+/* The fault codes read from one module. */
+struct app_module_dtcs {
+	bool read;            /* the read succeeded */
+	bool obd;             /* read with OBD-II mode 03, not UDS */
+	uint8_t avail_mask;   /* status bits the module supports (UDS) */
+	char error[160];      /* why the read failed */
+	size_t n;
+	struct app_dtc dtcs[APP_MAX_DTCS];
+};
+
+/* One live value sample. */
+struct app_sample {
+	double t;             /* seconds since the live view started */
+	uint8_t pid;
+	const char *name;     /* PID name */
+	const char *label;    /* field of a PID with several values, or "" */
+	double value;
+	const char *unit;
+};
+
+/* Live data counters. */
+struct app_live_stats {
+	unsigned requests;
+	unsigned samples;
+	double seconds;
 };
 
 /* One requested change: feature id and new value. */
@@ -109,6 +149,26 @@ int app_read_features(struct app *a, struct error *e);
  * read back, compare; on failure restore the backed-up values. */
 int app_code(struct app *a, const struct app_change *changes, size_t n,
 	     struct app_code_result *res, struct error *e);
+/* Writes back the values backed up in an earlier session (a directory, an
+ * archive or a session name), after checking the VIN and each module's
+ * identification against it: the same transaction as coding. */
+int app_restore(struct app *a, const char *what, struct app_code_result *res, struct error *e);
+
+/* Reads the fault codes of one module (its index) or of all (-1). */
+int app_read_dtcs(struct app *a, int module, struct error *e);
+/* Fault codes read for module i. */
+const struct app_module_dtcs *app_module_dtcs(const struct app *a, size_t i);
+/* Clears fault codes of one module or all after a confirmation (default
+ * no; the codes are first recorded in the session), then reads them again. */
+int app_clear_dtcs(struct app *a, int module, struct error *e);
+/* Index of a module by id, or -1. */
+int app_find_module(const struct app *a, const char *id);
+/* Reads live OBD-II values from the engine: pids in one request per six
+ * (batched) or one request each, rounds times; each sample goes to fn. */
+int app_live(struct app *a, const uint8_t *pids, size_t n, unsigned rounds, bool batched,
+	     void (*fn)(void *arg, const struct app_sample *s), void *arg,
+	     struct app_live_stats *stats, struct error *e);
+
 /* Closes the adapter and the session (packing it when configured); frees. */
 int app_close(struct app *a, char *archive, size_t n, struct error *e);
 
@@ -123,6 +183,16 @@ int app_uds_raw(struct app *a, const struct app_can_target *t, const uint8_t *re
 int app_list_ports(struct app_port *out, size_t max, struct error *e);
 /* The adapter's fingerprint in one line. */
 void app_adapter_fingerprint(const struct app *a, char *out, size_t n);
+
+/* Sends a line typed by hand to the adapter (bypasses the safety checks;
+ * recorded as a warning in the session) and returns the raw answer. */
+int app_raw_command(struct app *a, const char *line, char *out, size_t n, struct error *e);
+/* Asks the running operation to stop at its next safe point (or clears it). */
+void app_request_cancel(struct app *a, bool cancel);
+/* True when a stop was asked for. */
+bool app_cancel_requested(const struct app *a);
+/* The simulator's profiles, one a line: name, kind, description (tabs). */
+void app_list_sim_profiles(char *out, size_t n);
 
 /* Accessors for screens and printers. */
 const char *app_port(const struct app *a);

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "app/app_internal.h"
+#include "util/buf.h"
 #include "util/hex.h"
 
 /* Parses one CAN ID of 3 (11-bit) or 8 (29-bit) hex digits. */
@@ -117,4 +118,37 @@ const char *app_adapter_path(const struct app *a)
 	i = adapter_info(a->adapter);
 	snprintf(text, sizeof text, "[%s, %d B, %d ms]", i->path, i->max_request, i->rtt_ms);
 	return text;
+}
+
+/* Sends a line typed by hand (the console's terminal pane) and returns the
+ * adapter's raw answer; the driver forgets its cached settings afterwards. */
+int app_raw_command(struct app *a, const char *line, char *out, size_t n, struct error *e)
+{
+	if (a->adapter == NULL)
+		return error_set(e, ERR_ARG, "not connected");
+	app_say(a, APP_WARNING, "typed by hand, bypassing the safety checks: %s", line);
+	return adapter_raw_command(a->adapter, line, out, n, e);
+}
+
+/* Asks the running operation to stop at its next safe point. */
+void app_request_cancel(struct app *a, bool cancel)
+{
+	atomic_store(&a->cancel, cancel);
+}
+
+/* True when the user asked the running operation to stop. */
+bool app_cancel_requested(const struct app *a)
+{
+	return atomic_load(&a->cancel);
+}
+
+/* The simulator's vehicle and adapter profiles, one a line:
+ * "name<TAB>adapter|vehicle<TAB>description". */
+void app_list_sim_profiles(char *out, size_t n)
+{
+	struct buf b = { 0 };
+
+	sim_list_profiles(&b);
+	snprintf(out, n, "%s", buf_str(&b));
+	buf_free(&b);
 }

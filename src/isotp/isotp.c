@@ -54,9 +54,14 @@ static enum isotp_rx_result rx_single(struct isotp_rx *rx, const uint8_t *f, siz
 static enum isotp_rx_result rx_first(struct isotp_rx *rx, const uint8_t *f, size_t n,
 				     struct error *e)
 {
-	size_t len = (size_t)(f[0] & 0x0F) << 8 | f[1];
+	size_t len;
 
-	if (n < 8 || len < 8) {
+	if (n < 8) {
+		error_set(e, ERR_PROTOCOL, "first frame of %zu bytes (a first frame has 8)", n);
+		return ISOTP_RX_ERROR;
+	}
+	len = (size_t)(f[0] & 0x0F) << 8 | f[1];
+	if (len < 8) {
 		error_set(e, ERR_PROTOCOL, "malformed first frame (length %zu, %zu bytes)", len, n);
 		return ISOTP_RX_ERROR;
 	}

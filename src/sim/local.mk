@@ -24,3 +24,14 @@ TESTS += tests/unit/test_sim
 tests_unit_test_sim_SOURCES = tests/unit/test_sim.c
 tests_unit_test_sim_CFLAGS = $(TEST_CFLAGS)
 tests_unit_test_sim_LDADD = $(TEST_LIBS)
+
+# --- The vehicle model: ECU services by subject (vehicle.c above reads the
+# --- profile), and its unit test.
+libobdcon_a_SOURCES += \
+	src/sim/ecu_uds.c src/sim/ecu_security.c src/sim/ecu_dtc.c \
+	src/sim/ecu_obd.c src/sim/ecu_flash.c
+check_PROGRAMS += tests/unit/test_sim_vehicle
+TESTS += tests/unit/test_sim_vehicle
+tests_unit_test_sim_vehicle_SOURCES = tests/unit/test_sim_vehicle.c
+tests_unit_test_sim_vehicle_CFLAGS = $(TEST_CFLAGS)
+tests_unit_test_sim_vehicle_LDADD = $(TEST_LIBS)

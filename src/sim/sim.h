@@ -49,4 +49,10 @@ int sim_get_did(const struct sim *s, const char *ecu_id, uint16_t did, uint8_t *
 /* Prints the known adapter and vehicle profiles, one a line, name first. */
 void sim_list_profiles(struct buf *out);
 
+/* ---- Vehicle model introspection (ecu_flash.c) ---- */
+/* Copies n bytes of the flash memory of the ECU named ecu_id at addr (its
+ * initial image if nothing changed it yet); -1 if the ECU, its memory or
+ * the range does not exist. Safe while a thread serves the simulator. */
+int sim_get_memory(const struct sim *s, const char *ecu_id, uint32_t addr, uint8_t *out, size_t n);
+
 #endif

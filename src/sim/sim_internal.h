@@ -70,6 +70,161 @@ struct sim_isotp_tx {
 	uint8_t buf[SIM_MSG_MAX];
 };
 
+/* ==== Vehicle model types (vehicle.c, ecu_*.c, state.c) ================
+ * What a virtual ECU knows beyond its identifiers and DIDs: sessions,
+ * security access, trouble codes, live values and flash memory, read from
+ * the vehicle profile, and their state while the simulator runs. */
+
+#define SIM_LEVELS_MAX 4   /* security levels of one ECU */
+#define SIM_OPS_MAX 16     /* operations of one seed/key algorithm */
+#define SIM_PIDS_MAX 32    /* OBD-II mode 01 PIDs of one ECU */
+#define SIM_EXT_MAX 8      /* extended data records of one DTC */
+
+/* Where something is allowed: sessions, security levels, engine state. */
+struct sim_access {
+	uint8_t sessions;   /* bit n: session n (1..7); 0 = every session */
+	uint8_t levels[SIM_LEVELS_MAX]; /* any of these unlocked levels will do */
+	uint8_t nlevels;    /* 0 = no security access needed */
+	bool engine_off;    /* refused (0x22) while the engine runs */
+};
+
+/* One step of a seed/key algorithm, applied to a 32-bit word. */
+struct sim_sec_op {
+	uint8_t op;         /* enum in ecu_security.c */
+	uint32_t arg;
+};
+
+/* A security access level (0x27) of an ECU: profile and state. */
+struct sim_sec_level {
+	uint8_t level;      /* odd requestSeed sub-function; the key is level + 1 */
+	uint8_t seed_len, key_len;  /* 1..4 bytes */
+	struct sim_sec_op ops[SIM_OPS_MAX];
+	size_t nops;
+	uint8_t sessions;   /* sessions it can be unlocked in (bit n = session n) */
+	unsigned attempts;  /* wrong keys that start the lock-out */
+	uint64_t lockout_us;
+	unsigned failed;    /* wrong keys so far */
+	uint64_t locked_until_us; /* lock-out end, 0 = none */
+};
+
+/* The security access of an ECU. */
+struct sim_security {
+	struct sim_sec_level levels[SIM_LEVELS_MAX];
+	size_t nlevels;
+	uint8_t unlocked;   /* level unlocked, 0 = locked */
+	uint8_t seed_level; /* level whose seed awaits a key, 0 = none */
+	uint32_t seed;
+	uint32_t count;     /* seeds handed out: no two seeds alike */
+};
+
+/* Write access of one writable DID (0x2E). */
+struct sim_did_rule {
+	uint16_t id;
+	struct sim_access access;
+};
+
+/* Sessions a service is allowed in (0x7F outside them). */
+struct sim_svc_rule {
+	uint8_t sid;
+	uint8_t sessions;
+};
+
+/* A diagnostic trouble code (3 bytes, as 0x19 sends it) and its state. */
+struct sim_dtc {
+	uint32_t code;
+	uint8_t status, profile_status;
+	bool stored, profile_stored; /* in fault memory (0x19 01/02 report it) */
+	uint64_t returns_us; /* an active fault: set again this long after a clear, 0 = never */
+	uint8_t *snapshot;  /* snapshot record 01 as sent: count, DID, data... */
+	size_t nsnapshot;
+	uint8_t ext_nr[SIM_EXT_MAX]; /* extended data records: number, bytes */
+	uint8_t *ext[SIM_EXT_MAX];
+	size_t ext_len[SIM_EXT_MAX];
+	size_t next;
+};
+
+/* The running engine (or not): the values OBD-II PIDs and live DIDs show. */
+struct sim_live {
+	bool running;
+	double idle_rpm, speed, coolant, ambient, load, throttle, fuel, odometer;
+	uint8_t pids[SIM_PIDS_MAX]; /* mode 01 PIDs answered, bitmaps aside */
+	size_t npids;
+};
+
+/* A DID whose value is a live quantity: raw = value * factor + offset. */
+struct sim_live_did {
+	uint16_t id;
+	uint8_t quantity;   /* enum sim_quantity */
+	uint8_t bytes;      /* 1..4, big-endian */
+	double factor, offset;
+};
+
+/* Flash memory of an ECU: profile, contents and the transfer in progress. */
+struct sim_flash {
+	bool present;
+	uint32_t addr, size, sector;
+	uint16_t max_block;    /* maxNumberOfBlockLength (SID and counter included) */
+	uint8_t checksum;      /* enum in ecu_flash.c */
+	uint16_t erase_rid, check_rid;
+	uint64_t erase_us, check_us;
+	struct sim_access prog;    /* erase, download, check */
+	bool readout;              /* 0x23 and 0x35 allowed at all */
+	struct sim_access read;    /* where they are */
+	uint8_t fill;              /* initial image: fill byte, or noise */
+	bool noise;
+	uint32_t noise_seed;
+	uint8_t *text;             /* initial image: bytes at text_off */
+	uint32_t text_off;
+	size_t ntext;
+	uint8_t sig[4];            /* checksum of the initial image, at its end */
+	uint8_t siglen;            /* its length (0: the image is not signed) */
+	uint8_t *mem;              /* contents, NULL until first needed */
+	uint8_t *erased;           /* per sector: erased in this programming session */
+	int xfer;                  /* 0 none, 'D' download, 'U' upload */
+	uint32_t xpos, xend, xprev; /* offsets: next byte, end, start of the last block */
+	uint8_t bsc;               /* last block sequence counter */
+	bool xany;                 /* a block was transferred */
+	uint16_t last_rid;         /* last routine run and its status, for 31 03 */
+	int last_status;           /* -1 = none */
+	unsigned gen, saved_gen;   /* changes to the contents, and those saved */
+};
+
+/* Everything of an ECU beyond identifiers and DIDs. */
+struct sim_ecu_model {
+	/* from the profile */
+	uint8_t sessions;          /* supported sessions (bit n = session n) */
+	uint8_t services[32];      /* supported UDS services, a bit each */
+	struct sim_svc_rule *svc_rules;
+	size_t nsvc_rules;
+	struct sim_did_rule *did_rules;
+	size_t ndid_rules;
+	uint16_t p2_ms, p2star_ms;
+	uint64_t s3_us, reset_us;
+	bool prog_from_extended;   /* 10 02 only from the extended session */
+	double min_volts;          /* programming refused below this */
+	struct sim_security sec;
+	struct sim_dtc *dtcs;
+	size_t ndtcs;
+	uint8_t dtc_avail;         /* DTC status availability mask */
+	bool has_live;
+	struct sim_live live;
+	struct sim_live_did *live_dids;
+	size_t nlive_dids;
+	struct sim_flash flash;
+	/* state */
+	uint8_t session;
+	uint64_t last_us;          /* time of the last request (S3) */
+	uint64_t boot_until_us;    /* rebooting until then: answers nothing */
+	uint64_t busy_until_us;    /* a slow routine runs until then */
+	unsigned long requests;    /* requests received (silent@N) */
+	uint8_t comm;              /* 0x28 control type in force */
+	bool dtc_off;              /* 0x85: DTC setting off */
+	uint64_t cleared_us;       /* time of the last 0x14 */
+	bool cleared;
+};
+
+/* ==== end of vehicle model types ======================================= */
+
 /* A virtual control module. tx/rx are seen from the tester, as in brand
  * scripts: the tester transmits requests on tx, the ECU answers on rx. */
 struct sim_ecu {
@@ -84,6 +239,9 @@ struct sim_ecu {
 	unsigned writes;  /* successful writes, so the state file is saved */
 	struct sim_isotp_rx irx;
 	struct sim_isotp_tx itx;
+	/* vehicle model (vehicle.c, ecu_*.c): */
+	struct sim_ecu_model m;
+	int fc_bs, fc_stmin; /* flow control it asks of a tester's segmented request */
 };
 
 /* The vehicle profile (profiles/vehicles/NAME.lua) and its state. */
@@ -94,6 +252,11 @@ struct sim_vehicle {
 	int protocol;    /* what an automatic protocol search finds */
 	struct sim_ecu *ecus;
 	size_t necus;
+	/* vehicle model (vehicle.c, ecu_*.c): a tap that sees every reply an
+	 * ECU sends, with its delay (tests, traces), NULL when unused */
+	void (*tap)(void *arg, const struct sim_ecu *ecu, uint64_t delay_us, const uint8_t *msg,
+		    size_t n);
+	void *tap_arg;
 };
 
 /* Frames the ECUs sent, waiting for the adapter to take them. */
@@ -238,5 +401,128 @@ int sim_profile_load(const char *kind, const char *name, struct sdata *out, char
 		     struct error *e);
 /* Known profile names of a kind, sorted, one per line into out. */
 void sim_profile_names(const char *kind, struct buf *out);
+
+/* ==== Vehicle model functions (vehicle.c, ecu_*.c) =====================
+ * vehicle.c     the profile: vehicle, ECUs, DIDs, shared field readers
+ * ecu_uds.c     requests: timing, faults, sessions, S3, reset, DIDs
+ * ecu_security.c  security access (0x27) and seed/key algorithms
+ * ecu_dtc.c     trouble codes: 0x19, 0x14, OBD-II modes 03, 04, 07
+ * ecu_obd.c     live values from modelled time: OBD-II modes 01, 09
+ * ecu_flash.c   flash memory: routines, download, upload, read-out */
+
+/* Live quantities of the vehicle (ecu_obd.c computes them). */
+enum sim_quantity {
+	SIM_Q_RPM, SIM_Q_SPEED, SIM_Q_COOLANT, SIM_Q_AMBIENT, SIM_Q_INTAKE, SIM_Q_LOAD,
+	SIM_Q_THROTTLE, SIM_Q_VOLTAGE, SIM_Q_ODOMETER, SIM_Q_RUNTIME, SIM_Q_FUEL, SIM_Q_COUNT
+};
+
+/* One request being answered: a service writes its answer into resp and
+ * returns its length (0: no answer). */
+struct sim_req {
+	struct sim *s;
+	struct sim_ecu *ecu;
+	bool functional;
+	const uint8_t *req;
+	size_t n;
+	uint8_t *resp;      /* room for SIM_MSG_MAX bytes */
+	size_t len;         /* answer length, 0 = no answer */
+	bool reboot;        /* the ECU reboots after the answer (0x11) */
+	bool suppress;      /* positive answer suppressed (bit 7 of the sub-function) */
+	uint64_t busy_us;   /* slow operation: the answer comes this long after, with 0x78 */
+};
+
+/* vehicle.c */
+/* An integral profile number in 0..max into *out; -1 if it is not one. */
+int sim_prof_uint(const struct sdata *v, double max, unsigned long *out);
+/* A numeric field: required (def < 0) or with a default. */
+int sim_prof_field(const struct sdata *t, const char *key, double max, long def,
+		   unsigned long *out, const char *where, struct error *e);
+/* A duration field in milliseconds, stored in microseconds. */
+int sim_prof_ms(const struct sdata *t, const char *key, long def, uint64_t *us, const char *where,
+		struct error *e);
+/* A session or list of sessions (1..7) as a bit set. */
+int sim_prof_sessions(const struct sdata *v, uint8_t *out, const char *where, struct error *e);
+/* An access table { session =, security =, engine_off = } (NULL: no limits). */
+int sim_prof_access(const struct sdata *t, struct sim_access *a, const char *where,
+		    struct error *e);
+
+/* ecu_uds.c */
+/* Reads sessions, services, service_sessions and the timing fields. */
+int sim_uds_load(const struct sdata *t, struct sim_ecu *ecu, const char *where, struct error *e);
+/* Frees what sim_uds_load allocated. */
+void sim_uds_free(struct sim_ecu *ecu);
+/* Writes a negative answer 7F SID code; returns its length. */
+size_t sim_nrc(struct sim_req *r, uint8_t code);
+/* 0 if a is satisfied now, else the NRC (session_nrc for a wrong session). */
+uint8_t sim_access_nrc(const struct sim *s, const struct sim_ecu *ecu, const struct sim_access *a,
+		       uint8_t session_nrc);
+/* The ECU returns to the default session: locked, communication and DTC
+ * setting back on, programming ended. */
+void sim_ecu_default_session(struct sim_ecu *ecu);
+
+/* ecu_security.c */
+/* Reads the security table: one level or a list of levels. */
+int sim_security_load(const struct sdata *t, struct sim_ecu *ecu, const char *where,
+		      struct error *e);
+/* The key of a seed by a level's algorithm. */
+uint32_t sim_security_key(const struct sim_sec_level *l, uint32_t seed);
+/* 0x27 SecurityAccess. */
+size_t sim_svc_security(struct sim_req *r);
+
+/* ecu_dtc.c */
+/* Reads the dtcs list and dtc_mask. */
+int sim_dtc_load(const struct sdata *t, struct sim_ecu *ecu, const char *where, struct error *e);
+/* Frees the DTCs. */
+void sim_dtc_free(struct sim_ecu *ecu);
+/* 0x19 ReadDTCInformation. */
+size_t sim_svc_read_dtc(struct sim_req *r);
+/* 0x14 ClearDiagnosticInformation. */
+size_t sim_svc_clear_dtc(struct sim_req *r);
+/* OBD-II modes 03, 07 (stored, pending codes) and 04 (clear). */
+size_t sim_obd_dtc(struct sim_req *r);
+
+/* ecu_obd.c */
+/* Reads live (the engine) and live_dids. */
+int sim_live_load(const struct sdata *t, struct sim_ecu *ecu, const char *where, struct error *e);
+/* Frees the live DIDs. */
+void sim_live_free(struct sim_ecu *ecu);
+/* A live quantity now, in its unit (rpm, km/h, degrees C, %, V, km, s);
+ * the voltage is the volts fault's when that is on. */
+double sim_live_value(const struct sim *s, enum sim_quantity q);
+/* True while the vehicle's engine runs. */
+bool sim_engine_running(const struct sim *s);
+/* Writes a live DID's value (or an OBD DID F4xx); returns its length, 0 if
+ * the ECU has no such DID. */
+size_t sim_live_did(const struct sim *s, const struct sim_ecu *ecu, uint16_t did, uint8_t *out);
+/* OBD-II modes 01 and 09; no answer for what the ECU does not know. */
+size_t sim_obd_request(struct sim_req *r);
+
+/* ecu_flash.c */
+/* Reads the flash table. */
+int sim_flash_load(const struct sdata *t, struct sim_ecu *ecu, const char *where, struct error *e);
+/* Frees the flash memory. */
+void sim_flash_free(struct sim_flash *f);
+/* The contents, allocated and filled with the initial image on first use;
+ * NULL without flash or memory. */
+uint8_t *sim_flash_mem(struct sim_flash *f);
+/* Copies n bytes at addr of the contents (initial image if untouched); -1
+ * outside the memory. */
+int sim_flash_read(const struct sim_flash *f, uint32_t addr, uint8_t *out, size_t n);
+/* Leaving the programming session: transfer aborted, erase forgotten. */
+void sim_flash_end_programming(struct sim_flash *f);
+/* 0x31 RoutineControl: erase and checksum routines. */
+size_t sim_svc_routine(struct sim_req *r);
+/* 0x34 RequestDownload and 0x35 RequestUpload. */
+size_t sim_svc_request_transfer(struct sim_req *r);
+/* 0x36 TransferData. */
+size_t sim_svc_transfer(struct sim_req *r);
+/* 0x37 RequestTransferExit. */
+size_t sim_svc_transfer_exit(struct sim_req *r);
+/* 0x23 ReadMemoryByAddress. */
+size_t sim_svc_read_memory(struct sim_req *r);
+/* CRC-32 (IEEE 802.3, reflected, as zlib) continued from crc (0 to start). */
+uint32_t sim_crc32(uint32_t crc, const uint8_t *p, size_t n);
+
+/* ==== end of vehicle model functions =================================== */
 
 #endif

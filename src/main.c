@@ -30,6 +30,8 @@ static void print_help(void)
 	       "  -m, --module=ID   dtc: only this module\n"
 	       "      --clear       dtc: clear the fault codes (with --yes)\n"
 	       "  -n, --count=N     live: rounds of readings (default 10)\n"
+	       "      --format=F    export: tar.gz (default), tar.xz or zip\n"
+	       "  -o, --output=FILE export: where to write the archive\n"
 	       "      --single      live: one PID per request instead of six\n"
 	       "  -v, --verbose     print progress messages on stderr\n"
 	       "  -h, --help        display this help and exit\n"
@@ -43,7 +45,12 @@ static void print_help(void)
 	       "  live PID...                read live OBD-II values (hex PIDs: 0C 0D 05)\n"
 	       "  uds --to ID [HEX...|-]     send raw UDS requests (from stdin with -), print\n"
 	       "                             each reply; changing requests need --yes\n"
+	       "  restore SESSION            write back the values backed up in SESSION\n"
+	       "                             (a name, directory or archive; asks first)\n"
 	       "  ports                      list the serial ports present\n"
+	       "  sessions                   list the recorded sessions\n"
+	       "  export SESSION             pack a session (--format, -o)\n"
+	       "  import ARCHIVE             unpack a verified session archive\n"
 	       "\n"
 	       "Exit status: 0 success, 1 the operation failed (vehicle or adapter said no),\n"
 	       "2 bad usage or bad input, 3 the adapter could not be reached.\n"
@@ -86,6 +93,8 @@ static int apply_option(int c, char **argv, struct cli_options *opt)
 	case 'm': opt->module = optarg; return -1;
 	case 'C': opt->clear = true; return -1;
 	case 'S': opt->single = true; return -1;
+	case 'F': opt->format = optarg; return -1;
+	case 'o': opt->output = optarg; return -1;
 	case 'n': return number_option("count", optarg, 1000000, &opt->count);
 	case 'b':
 		if (number_option("baud rate", optarg, 16000000, &opt->baud) >= 0 || opt->baud < 300)
@@ -109,13 +118,14 @@ static int parse_options(int argc, char **argv, struct cli_options *opt)
 		{ "to", required_argument, NULL, 't' },   { "baud", required_argument, NULL, 'b' },
 		{ "module", required_argument, NULL, 'm' }, { "clear", no_argument, NULL, 'C' },
 		{ "count", required_argument, NULL, 'n' }, { "single", no_argument, NULL, 'S' },
+		{ "format", required_argument, NULL, 'F' }, { "output", required_argument, NULL, 'o' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c, rc;
 
 	opt->pack = true;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":p:yvhVm:n:", longopts, NULL)) != -1)
+	while ((c = getopt_long(argc, argv, ":p:yvhVm:n:o:", longopts, NULL)) != -1)
 		if ((rc = apply_option(c, argv, opt)) >= 0)
 			return rc;
 	opt->args = argv + optind;

@@ -78,6 +78,8 @@ static int open_port(struct app *a, const char *port, struct error *e)
 {
 	if (strncmp(port, "sim:", 4) == 0)
 		return sim_spawn(port + 4, &a->link, &a->sim, e);
+	if (strncmp(port, "replay:", 7) == 0)
+		return app_replay_start(port + 7, &a->link, &a->replay, e);
 	return link_open(port, &a->link, e);
 }
 
@@ -296,6 +298,7 @@ int app_scan(struct app *a, struct error *e)
 {
 	size_t i;
 
+	session_set_operation(a->session, "scan");
 	if (read_vin(a, e) < 0)
 		return -(int)e->kind;
 	if (session_set_vin(a->session, a->vin, e) < 0)
@@ -442,6 +445,7 @@ int app_close(struct app *a, char *archive, size_t n, struct error *e)
 	link_close(a->link);
 	if (a->sim)
 		sim_thread_stop(a->sim);
+	app_replay_stop(a->replay, a->session);
 	if (a->session) {
 		session_event(a->session, "session closed");
 		rc = session_close(a->session, a->opt.pack_on_close, archive, n, e);

@@ -149,6 +149,11 @@ int app_read_features(struct app *a, struct error *e);
  * read back, compare; on failure restore the backed-up values. */
 int app_code(struct app *a, const struct app_change *changes, size_t n,
 	     struct app_code_result *res, struct error *e);
+/* Writes back the values backed up in an earlier session (a directory, an
+ * archive or a session name), after checking the VIN and each module's
+ * identification against it: the same transaction as coding. */
+int app_restore(struct app *a, const char *what, struct app_code_result *res, struct error *e);
+
 /* Reads the fault codes of one module (its index) or of all (-1). */
 int app_read_dtcs(struct app *a, int module, struct error *e);
 /* Fault codes read for module i. */

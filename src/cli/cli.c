@@ -80,7 +80,11 @@ static const struct cli_command commands[] = {
 	{ "dtc", CONNECT_SCAN, cli_check_dtc, cli_dtc, NULL, 0 },
 	{ "live", CONNECT_SCAN, cli_check_live, cli_live, NULL, -1 },
 	{ "uds", CONNECT_RAW, cli_check_uds, cli_uds, NULL, -1 },
+	{ "restore", CONNECT_SCAN, cli_check_restore, cli_restore, NULL, 1 },
 	{ "ports", CONNECT_NONE, NULL, NULL, cli_ports, 0 },
+	{ "sessions", CONNECT_NONE, NULL, NULL, cli_sessions, 0 },
+	{ "export", CONNECT_NONE, NULL, NULL, cli_export, 1 },
+	{ "import", CONNECT_NONE, NULL, NULL, cli_import, 1 },
 };
 
 /* The command called name, or NULL. */

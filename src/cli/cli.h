@@ -49,7 +49,12 @@ int cli_check_code(const struct cli_options *opt);
 int cli_check_dtc(const struct cli_options *opt);
 int cli_check_live(const struct cli_options *opt);
 int cli_check_uds(const struct cli_options *opt);
+int cli_restore(struct app *a, const struct cli_options *opt, struct error *e);
+int cli_check_restore(const struct cli_options *opt);
 /* Commands that need no adapter. */
 int cli_ports(const struct cli_options *opt);
+int cli_sessions(const struct cli_options *opt);
+int cli_export(const struct cli_options *opt);
+int cli_import(const struct cli_options *opt);
 
 #endif

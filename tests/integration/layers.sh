@@ -16,8 +16,8 @@ allowed() {
 	script) echo "" ;;
 	sim) echo "link script" ;;
 	app) echo "diag isotp adapter link session script sim" ;;
-	ui) echo "app" ;;
-	cli) echo "app" ;;
+	ui) echo "app session" ;;
+	cli) echo "app session" ;;
 	esac
 }
 

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "sim/sim.h"
 #include "ui/ui.h"
 #include "util/hex.h"
 
@@ -51,6 +52,8 @@ static void print_help(void)
 	       "  sessions                   list the recorded sessions\n"
 	       "  export SESSION             pack a session (--format, -o)\n"
 	       "  import ARCHIVE             unpack a verified session archive\n"
+	       "  sim --list | --pty [SPEC] | --tcp [HOST:]PORT [SPEC]\n"
+	       "                             serve the simulator to other programs\n"
 	       "\n"
 	       "Exit status: 0 success, 1 the operation failed (vehicle or adapter said no),\n"
 	       "2 bad usage or bad input, 3 the adapter could not be reached.\n"
@@ -149,8 +152,11 @@ int main(int argc, char **argv)
 	struct cli_options opt = { 0 };
 	struct ui_options uopt = { 0 };
 	char portbuf[PATH_MAX + 32];
-	int rc = parse_options(argc, argv, &opt);
+	int rc;
 
+	if (argc > 1 && strcmp(argv[1], "sim") == 0)
+		return sim_main(argc - 1, argv + 1);
+	rc = parse_options(argc, argv, &opt);
 	if (rc >= 0)
 		return rc;
 	opt.port = port_with_baud(&opt, portbuf, sizeof portbuf);

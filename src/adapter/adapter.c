@@ -486,7 +486,9 @@ static int set_flow_control(struct adapter *a, const struct can_target *t, struc
 	char cmd[32];
 	size_t i;
 
-	if (!a->info.caps.fc_header || t->rx == 0 || adapter_auto_flow_control(t)) {
+	if (!a->info.caps.fc_header)
+		return 0;
+	if (t->rx == 0 || adapter_auto_flow_control(t)) {
 		if (a->fc_manual && adapter_command(a, "ATFCSM0", NULL, 0, e) < 0)
 			return -(int)e->kind;
 		a->fc_manual = false;

@@ -234,12 +234,13 @@ static void dequeue(struct isotp *tp, struct isotp_msg *out)
 	memmove(&tp->queue[0], &tp->queue[1], tp->nqueued * sizeof tp->queue[0]);
 }
 
-/* Frames a reply of len bytes takes (0 when unknown). */
+/* The response-count digit for a reply of len bytes: 1 for a reply known
+ * to fit one frame, else 0 (wait for the adapter's timer). Adapters differ
+ * in whether the digit counts frames or whole messages of a multi-frame
+ * reply; for a single frame both readings agree. */
 static int frames_for(size_t len)
 {
-	if (len == 0)
-		return 0;
-	return len <= 7 ? 1 : 1 + (int)((len - 6 + 6) / 7);
+	return len > 0 && len <= 7 ? 1 : 0;
 }
 
 /* Sends one raw frame and counts it. */

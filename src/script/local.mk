@@ -1,7 +1,10 @@
 libobdcon_a_SOURCES += \
 	src/script/sandbox.c src/script/sandbox.h \
 	src/script/sdata.c src/script/sdata.h
-libobdcon_a_SOURCES += src/script/script.c src/script/script.h
+libobdcon_a_SOURCES += \
+	src/script/script.c src/script/script.h src/script/script_internal.h \
+	src/script/api_decl.c src/script/api_helpers.c \
+	src/script/feature.c src/script/check.c
 
 check_PROGRAMS += tests/unit/test_script
 TESTS += tests/unit/test_script

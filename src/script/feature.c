@@ -270,6 +270,7 @@ int script_feature_decode(struct script_host *h, size_t feature, const struct sc
 	if (need_records(f, f->dids, recs, n, e) < 0)
 		return -(int)e->kind;
 	h->pure = true;
+	snprintf(h->sb.origin, sizeof h->sb.origin, "%s:%d", f->file, f->line);
 	rc = sandbox_run(&h->sb, decode_protected, &c, e);
 	h->pure = false;
 	if (rc < 0) {
@@ -500,6 +501,7 @@ static int encode_custom(struct script_host *h, const struct script_feature *f,
 	}
 	if (rc == 0) {
 		h->pure = true;
+		snprintf(h->sb.origin, sizeof h->sb.origin, "%s:%d", f->file, f->line);
 		rc = sandbox_run(&h->sb, encode_protected, &c, e);
 		h->pure = false;
 		if (rc < 0)
@@ -747,6 +749,7 @@ int script_module_key(struct script_host *h, size_t module, uint8_t level, const
 		return error_set(e, ERR_ARG, "module %s: its script unlocks level %u, not %u", m->id,
 				 m->security_level, level);
 	h->pure = true;
+	snprintf(h->sb.origin, sizeof h->sb.origin, "%s:%d", m->file, m->line);
 	rc = sandbox_run(&h->sb, key_protected, &c, e);
 	h->pure = false;
 	if (rc < 0)

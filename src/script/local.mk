@@ -11,3 +11,11 @@ TESTS += tests/unit/test_script
 tests_unit_test_script_SOURCES = tests/unit/test_script.c
 tests_unit_test_script_CFLAGS = $(TEST_CFLAGS)
 tests_unit_test_script_LDADD = $(TEST_LIBS)
+
+check_PROGRAMS += tests/unit/test_script_hostile
+TESTS += tests/unit/test_script_hostile
+tests_unit_test_script_hostile_SOURCES = tests/unit/test_script_hostile.c
+tests_unit_test_script_hostile_CFLAGS = $(TEST_CFLAGS)
+tests_unit_test_script_hostile_LDADD = $(TEST_LIBS)
+
+EXTRA_DIST += tests/scripts

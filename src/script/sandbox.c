@@ -5,9 +5,11 @@
  *   collectgarbage, coroutine and string.dump are stubs or absent; every
  *   stub fails with its own name;
  * - run precompiled code: chunks load as text only, load() included;
- * - run forever: a count hook charges every call an instruction budget;
- *   once it is spent the hook fails at every instruction, so pcall and
- *   xpcall inside the script cannot swallow the limit;
+ * - run forever: a count hook charges every call an instruction budget and
+ *   a wall-time limit; once one is spent the hook fails at every
+ *   instruction, so pcall and xpcall inside the script cannot swallow it
+ *   (and an xpcall message handler is skipped, since Lua would run it with
+ *   hooks off);
  * - loop inside C where the hook cannot see: string.rep of empty strings,
  *   backtracking patterns on long subjects and table functions over huge
  *   lengths (__len) are refused before they start;
@@ -19,6 +21,7 @@
  *   globals and library tables, and the string metatable is locked. */
 #include "config.h"
 #include "script/sandbox.h"
+#include "util/clock.h"
 
 #include <ctype.h>
 #include <lauxlib.h>
@@ -27,7 +30,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define HOOK_EVERY 1000
+#define HOOK_EVERY 256
+#define ALLOC_BYTES_PER_INSTRUCTION 32
+#define REFUSAL_COST 200000L    /* instructions charged for a refused allocation */
 #define PATTERN_COST_MAX 1e8    /* worst-case steps allowed for one pattern call */
 #define TABLE_SPAN_MAX ((lua_Integer)1 << 24) /* elements one table call may walk */
 
@@ -54,8 +59,10 @@ static void *sandbox_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
 		if (sb->mem_used + grow > sb->mem_limit ||
 		    (sb->in_call && sb->mem_used + grow > sb->call_base + sb->call_limit)) {
 			sb->mem_refused = true;
+			sb->used += REFUSAL_COST;
 			return NULL;
 		}
+		sb->used += (long)(grow / ALLOC_BYTES_PER_INSTRUCTION);
 	}
 	p = realloc(ptr, nsize);
 	if (p != NULL)
@@ -63,8 +70,19 @@ static void *sandbox_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
 	return p;
 }
 
-/* Instruction hook: remembers where the script is; once over budget,
- * fails at every instruction so that pcall cannot swallow the limit. */
+/* Decides why a call that spent its budget or its time is stopped. */
+static const char *stop_reason(struct sandbox *sb)
+{
+	if (clock_ms() >= sb->deadline_ms)
+		return "time limit exceeded (%I ms per call)";
+	if (sb->mem_refused)
+		return "memory limit exceeded (the script went on allocating after being refused)";
+	return "instruction limit exceeded (%I instructions per call)";
+}
+
+/* Instruction hook: remembers where the script is, charges the budget and
+ * watches the clock; once a limit is hit, fails at every instruction so
+ * that pcall cannot swallow it. */
 static void sandbox_hook(lua_State *L, lua_Debug *ar)
 {
 	struct sandbox *sb = sandbox_of(L);
@@ -73,13 +91,16 @@ static void sandbox_hook(lua_State *L, lua_Debug *ar)
 		snprintf(sb->where, sizeof sb->where, "%s:%d", ar->short_src, ar->currentline);
 	if (!sb->over_budget) {
 		sb->used += HOOK_EVERY;
-		if (sb->used < sb->budget)
+		if (sb->used < sb->budget && clock_ms() < sb->deadline_ms)
 			return;
 		sb->over_budget = true;
+		sb->stop = stop_reason(sb);
 		lua_sethook(L, sandbox_hook, LUA_MASKCOUNT, 1);
 	}
-	lua_pushfstring(L, "%s: instruction limit exceeded (%I instructions per call)", sb->where,
-			(lua_Integer)sb->budget);
+	lua_pushfstring(L, "%s: ", sb->where);
+	lua_pushfstring(L, sb->stop, (lua_Integer)(sb->stop[0] == 't' ? sb->time_limit_ms
+									: sb->budget));
+	lua_concat(L, 2);
 	lua_error(L);
 }
 
@@ -355,6 +376,7 @@ static int guard_move(lua_State *L)
  * they are refused. */
 static int guard_setmetatable(lua_State *L)
 {
+	luaL_checktype(L, 1, LUA_TTABLE);
 	if (lua_istable(L, 2)) {
 		lua_pushliteral(L, "__gc");
 		if (lua_rawget(L, 2) != LUA_TNIL)
@@ -362,6 +384,29 @@ static int guard_setmetatable(lua_State *L)
 					     "obdcon scripts");
 		lua_pop(L, 1);
 	}
+	return call_original(L);
+}
+
+/* The message handler given to xpcall, wrapped: once the call is over its
+ * limits the script's handler is not run (Lua runs nested handlers with
+ * hooks off, so a looping handler could never be stopped). */
+static int xpcall_handler(lua_State *L)
+{
+	if (sandbox_of(L)->over_budget)
+		return 1;
+	lua_pushvalue(L, lua_upvalueindex(1));
+	lua_insert(L, 1);
+	lua_call(L, lua_gettop(L) - 1, 1);
+	return 1;
+}
+
+/* xpcall guard: wraps the message handler. */
+static int guard_xpcall(lua_State *L)
+{
+	luaL_checktype(L, 2, LUA_TFUNCTION);
+	lua_pushvalue(L, 2);
+	lua_pushcclosure(L, xpcall_handler, 1);
+	lua_replace(L, 2);
 	return call_original(L);
 }
 
@@ -424,6 +469,7 @@ static void sandbox_guards(lua_State *L)
 	guard(L, LUA_TABLIBNAME, "concat", guard_concat, false);
 	guard(L, LUA_TABLIBNAME, "move", guard_move, false);
 	guard(L, NULL, "setmetatable", guard_setmetatable, false);
+	guard(L, NULL, "xpcall", guard_xpcall, false);
 }
 
 /* Loads the allowlisted libraries and stubs for everything else. */
@@ -460,6 +506,7 @@ int sandbox_open(struct sandbox *sb, size_t mem_limit, long budget, struct error
 	sb->mem_limit = mem_limit ? mem_limit : SANDBOX_DEFAULT_MEMORY;
 	sb->call_limit = sb->mem_limit / 4;
 	sb->budget = budget > 0 ? budget : SANDBOX_DEFAULT_BUDGET;
+	sb->time_limit_ms = SANDBOX_TIME_LIMIT_MS;
 	sb->L = lua_newstate(sandbox_alloc, sb);
 	if (sb->L == NULL)
 		return error_set(e, ERR_NOMEM, "cannot create a Lua state");
@@ -536,7 +583,9 @@ static const char *push_position(lua_State *L, struct sandbox *sb)
 	for (level = 1; lua_getstack(L, level, &ar); level++)
 		if (lua_getinfo(L, "Sl", &ar) && ar.currentline > 0)
 			return lua_pushfstring(L, "%s:%d", ar.short_src, ar.currentline);
-	return sb->where[0] ? lua_pushstring(L, sb->where) : NULL;
+	if (sb->where[0] || sb->origin[0])
+		return lua_pushstring(L, sb->where[0] ? sb->where : sb->origin);
+	return NULL;
 }
 
 /* Describes an error object that is not a string, without running any of
@@ -579,6 +628,7 @@ static void call_begin(struct sandbox *sb)
 	sb->where[0] = 0;
 	sb->traceback[0] = 0;
 	sb->call_base = sb->mem_used;
+	sb->deadline_ms = clock_ms() + sb->time_limit_ms;
 	sb->in_call = true;
 	lua_sethook(sb->L, sandbox_hook, LUA_MASKCOUNT, HOOK_EVERY);
 }
@@ -589,8 +639,11 @@ static int call_end(struct sandbox *sb, int rc, struct error *e)
 	lua_State *L = sb->L;
 	const char *msg;
 
+	if (sb->where[0] == 0)
+		snprintf(sb->where, sizeof sb->where, "%s", sb->origin[0] ? sb->origin : "?");
 	lua_sethook(L, NULL, 0, 0);
 	sb->in_call = false;
+	sb->origin[0] = 0;
 	if (rc == LUA_OK)
 		return 0;
 	msg = lua_tostring(L, -1);
@@ -599,10 +652,10 @@ static int call_end(struct sandbox *sb, int rc, struct error *e)
 		lua_pop(L, 1);
 		if (sb->traceback[0] == 0)
 			snprintf(sb->traceback, sizeof sb->traceback, "memory limit hit near %s",
-				 sb->where[0] ? sb->where : "?");
+				 sb->where);
 		return error_set(e, ERR_SCRIPT,
 				 "%s: memory limit exceeded (%zu KiB per call, %zu KiB in all)",
-				 sb->where[0] ? sb->where : "?", sb->call_limit >> 10,
+				 sb->where, sb->call_limit >> 10,
 				 sb->mem_limit >> 10);
 	}
 	if (rc == LUA_ERRERR) {
@@ -610,7 +663,7 @@ static int call_end(struct sandbox *sb, int rc, struct error *e)
 		return error_set(e, ERR_SCRIPT,
 				 "%s: error while handling an error (stack overflow in a "
 				 "metamethod or message handler)",
-				 sb->where[0] ? sb->where : "?");
+				 sb->where);
 	}
 	return pop_error(L, e);
 }

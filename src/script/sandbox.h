@@ -9,6 +9,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include <lua.h>
 
@@ -16,6 +17,7 @@
 
 #define SANDBOX_DEFAULT_MEMORY ((size_t)32 << 20)
 #define SANDBOX_DEFAULT_BUDGET 20000000L
+#define SANDBOX_TIME_LIMIT_MS 3000L
 #define SANDBOX_TRACEBACK_MAX 2048
 
 /* A sandboxed interpreter and its accounting. */
@@ -30,12 +32,20 @@ struct sandbox {
 	long budget;           /* instructions allowed per call */
 	long used;             /* instructions used by the running call */
 	bool over_budget;      /* the running call hit the instruction limit */
+	long time_limit_ms;    /* wall time allowed per call */
+	int64_t deadline_ms;   /* when the running call must end (clock_ms) */
+	const char *stop;      /* why the running call is being stopped */
 	char where[256];       /* last known "file:line" of the running call */
+	char origin[256];      /* what the caller runs ("file:line"), used when
+				* an error has no better position */
 	char traceback[SANDBOX_TRACEBACK_MAX]; /* traceback of the last error */
 };
 
 /* Opens a sandbox with a total memory cap (bytes) and an instruction
- * budget per call; growth per call is capped at a quarter of the total. */
+ * budget per call; growth per call is capped at a quarter of the total,
+ * wall time per call at SANDBOX_TIME_LIMIT_MS. Every 32 bytes allocated
+ * cost one instruction, every refused allocation many, so that cheap
+ * instructions doing expensive work in C also run out. */
 int sandbox_open(struct sandbox *sb, size_t mem_limit, long budget, struct error *e);
 /* Closes the interpreter. */
 void sandbox_close(struct sandbox *sb);

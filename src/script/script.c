@@ -125,6 +125,7 @@ int script_load_file(struct script_host *h, const char *path, struct error *e)
 	int rc;
 
 	h->current_file = path;
+	snprintf(h->sb.origin, sizeof h->sb.origin, "%s", path);
 	rc = sandbox_run(&h->sb, load_protected, h, e);
 	h->current_file = NULL;
 	if (rc < 0)
@@ -364,6 +365,7 @@ static bool brand_accepts(struct script_host *h, size_t i, const char *vin,
 
 	if (h->brands[i].match_ref < 0)
 		return true;
+	snprintf(h->sb.origin, sizeof h->sb.origin, "%s:%d", h->brands[i].file, h->brands[i].line);
 	if (sandbox_run(&h->sb, predicate_protected, &c, &e) < 0) {
 		script_error_context(&e, "match() of brand '%s'", h->brands[i].id);
 		if (first->kind == ERR_NONE)
@@ -420,6 +422,7 @@ int script_feature_supported_ident(struct script_host *h, size_t feature,
 		return 0;
 	}
 	c.ref = f->supported_ref;
+	snprintf(h->sb.origin, sizeof h->sb.origin, "%s:%d", f->file, f->line);
 	if (sandbox_run(&h->sb, predicate_protected, &c, e) < 0) {
 		snprintf(reason, n, "script error");
 		return script_error_context(e, "supported() of feature '%s'", f->id);

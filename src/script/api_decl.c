@@ -5,6 +5,8 @@
 #include "config.h"
 
 #include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -14,7 +16,21 @@
 #define MAX_CUSTOM_DIDS 8
 
 static const char BRAND_META = 'B';
+static int decl_error(lua_State *L, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static const char MODULE_META = 'M';
+
+/* Raises a Lua error at the calling script's line, with a printf message
+ * (lua_pushfstring knows no %u, %g or %02X). */
+static int decl_error(lua_State *L, const char *fmt, ...)
+{
+	char msg[ERR_TEXT_MAX];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	return luaL_error(L, "%s", msg);
+}
 
 /* Grows an array of declarations by one zeroed element, raising a Lua
  * error on failure. */
@@ -23,10 +39,10 @@ static void *grow(lua_State *L, void *array, size_t count, size_t size)
 	void *p;
 
 	if (count >= SCRIPT_MAX_DECLS)
-		luaL_error(L, "too many declarations (limit %d)", SCRIPT_MAX_DECLS);
+		decl_error(L, "too many declarations (limit %d)", SCRIPT_MAX_DECLS);
 	p = realloc(array, (count + 1) * size);
 	if (p == NULL)
-		luaL_error(L, "out of memory");
+		decl_error(L, "out of memory");
 	memset((char *)p + count * size, 0, size);
 	return p;
 }
@@ -48,10 +64,10 @@ static const char *field_string(lua_State *L, const char *what, const char *key,
 		return NULL;
 	}
 	if (t != LUA_TSTRING)
-		luaL_error(L, "%s: field '%s' must be a string", what, key);
+		decl_error(L, "%s: field '%s' must be a string", what, key);
 	s = lua_tostring(L, -1);
 	if (s[0] == 0)
-		luaL_error(L, "%s: field '%s' must not be empty", what, key);
+		decl_error(L, "%s: field '%s' must not be empty", what, key);
 	lua_pop(L, 1);
 	return s;
 }
@@ -69,9 +85,10 @@ static lua_Integer field_integer(lua_State *L, const char *what, const char *key
 	}
 	v = lua_tointegerx(L, -1, &ok);
 	if (!ok || lua_type(L, -1) != LUA_TNUMBER)
-		luaL_error(L, "%s: field '%s' must be an integer", what, key);
+		decl_error(L, "%s: field '%s' must be an integer", what, key);
 	if (v < min || v > max)
-		luaL_error(L, "%s: field '%s' = %I is out of range %I..%I", what, key, v, min, max);
+		decl_error(L, "%s: field '%s' = %lld is out of range %lld..%lld", what, key, (long long)v,
+			   (long long)min, (long long)max);
 	lua_pop(L, 1);
 	return v;
 }
@@ -89,10 +106,10 @@ static double field_number(lua_State *L, const char *what, const char *key, bool
 		return def;
 	}
 	if (lua_type(L, -1) != LUA_TNUMBER)
-		luaL_error(L, "%s: field '%s' must be a number", what, key);
+		decl_error(L, "%s: field '%s' must be a number", what, key);
 	v = lua_tonumber(L, -1);
 	if (!isfinite(v))
-		luaL_error(L, "%s: field '%s' must be a finite number", what, key);
+		decl_error(L, "%s: field '%s' must be a finite number", what, key);
 	lua_pop(L, 1);
 	if (present)
 		*present = true;
@@ -106,7 +123,7 @@ static bool field_bool(lua_State *L, const char *what, const char *key, bool def
 	bool v = lua_toboolean(L, -1);
 
 	if (t != LUA_TNIL && t != LUA_TBOOLEAN)
-		luaL_error(L, "%s: field '%s' must be true or false", what, key);
+		decl_error(L, "%s: field '%s' must be true or false", what, key);
 	lua_pop(L, 1);
 	return t == LUA_TNIL ? def : v;
 }
@@ -121,7 +138,7 @@ static int field_function(lua_State *L, const char *what, const char *key, bool 
 		return LUA_NOREF;
 	}
 	if (t != LUA_TFUNCTION)
-		luaL_error(L, "%s: field '%s' must be a function", what, key);
+		decl_error(L, "%s: field '%s' must be a function", what, key);
 	return luaL_ref(L, LUA_REGISTRYINDEX);
 }
 
@@ -140,7 +157,7 @@ static void check_known_fields(lua_State *L, const char *what, const char *const
 		for (i = 0; k && more && more[i] && !found; i++)
 			found = strcmp(k, more[i]) == 0;
 		if (!found)
-			luaL_error(L, "%s: unknown field '%s'", what, k ? k : "(non-string key)");
+			decl_error(L, "%s: unknown field '%s'", what, k ? k : "(non-string key)");
 		lua_pop(L, 1);
 	}
 }
@@ -168,7 +185,7 @@ static size_t handle_index(lua_State *L, int idx, const char *meta_key, const ch
 		lua_pop(L, 2);
 	}
 	if (!ok)
-		luaL_error(L, "%s must be called with ':' on what %s returned", what,
+		decl_error(L, "%s must be called with ':' on what %s returned", what,
 			   meta_key == &BRAND_META ? "brand{}" : "brand:module{}");
 	return *p;
 }
@@ -178,7 +195,7 @@ static void method_table(lua_State *L, const char *what)
 {
 	lua_remove(L, 1);
 	if (lua_type(L, 1) != LUA_TTABLE)
-		luaL_error(L, "%s takes a table: %s { ... }", what, what);
+		decl_error(L, "%s takes a table: %s { ... }", what, what);
 	lua_settop(L, 1);
 }
 
@@ -206,17 +223,17 @@ static void brand_read_wmi(lua_State *L, struct script_brand *b)
 		return;
 	}
 	if (!lua_istable(L, -1))
-		luaL_error(L, "brand: field 'vin_wmi' must be a list of strings");
+		decl_error(L, "brand: field 'vin_wmi' must be a list of strings");
 	n = (lua_Integer)lua_rawlen(L, -1);
 	if (n > 64)
-		luaL_error(L, "brand: too many vin_wmi entries (limit 64)");
+		decl_error(L, "brand: too many vin_wmi entries (limit 64)");
 	b->wmi = calloc((size_t)n + 1, sizeof *b->wmi);
 	if (b->wmi == NULL)
-		luaL_error(L, "out of memory");
+		decl_error(L, "out of memory");
 	for (i = 1; i <= n; i++) {
 		lua_rawgeti(L, -1, i);
 		if (lua_type(L, -1) != LUA_TSTRING || lua_rawlen(L, -1) == 0 || lua_rawlen(L, -1) > 17)
-			luaL_error(L, "brand: vin_wmi[%I] must be a VIN prefix string", i);
+			decl_error(L, "brand: vin_wmi[%lld] must be a VIN prefix string", (long long)i);
 		b->wmi[b->nwmi++] = script_strdup(L, lua_tostring(L, -1));
 		lua_pop(L, 1);
 	}
@@ -234,19 +251,19 @@ static int api_brand(lua_State *L)
 	size_t i;
 
 	if (lua_type(L, 1) != LUA_TTABLE)
-		return luaL_error(L, "brand takes a table: brand { id = ..., name = ... }");
+		return decl_error(L, "brand takes a table: brand { id = ..., name = ... }");
 	lua_settop(L, 1);
 	check_known_fields(L, "brand", known, NULL);
 	id = field_string(L, "brand", "id", true);
 	for (i = 0; i < h->nbrands; i++)
 		if (strcmp(h->brands[i].id, id) == 0)
-			luaL_error(L, "brand: duplicate id '%s' (first declared at %s:%d)", id,
+			decl_error(L, "brand: duplicate id '%s' (first declared at %s:%d)", id,
 				   h->brands[i].file, h->brands[i].line);
 	field_string(L, "brand", "name", true);
 	if (field_bool(L, "brand", "fallback", false))
 		for (i = 0; i < h->nbrands; i++)
 			if (h->brands[i].fallback)
-				luaL_error(L, "brand: '%s' is already the fallback brand", h->brands[i].id);
+				decl_error(L, "brand: '%s' is already the fallback brand", h->brands[i].id);
 	h->brands = grow(L, h->brands, h->nbrands, sizeof *h->brands);
 	b = &h->brands[h->nbrands++];
 	b->match_ref = LUA_NOREF;
@@ -271,22 +288,22 @@ static void module_read_security(lua_State *L, struct script_module *m, const ch
 		return;
 	}
 	if (!lua_istable(L, -1))
-		luaL_error(L, "%s: field 'security' must be a table { level = 1, key = function }",
+		decl_error(L, "%s: field 'security' must be a table { level = 1, key = function }",
 			   what);
 	lua_getfield(L, -1, "level");
 	level = lua_tointegerx(L, -1, &ok);
 	if (!ok || level < 1 || level > 0x7D || level % 2 == 0)
-		luaL_error(L, "%s: security.level must be an odd seed request level 1..0x7D", what);
+		decl_error(L, "%s: security.level must be an odd seed request level 1..0x7D", what);
 	lua_pop(L, 1);
 	if (lua_getfield(L, -1, "key") != LUA_TFUNCTION)
-		luaL_error(L, "%s: security.key must be a function(seed) returning the key", what);
+		decl_error(L, "%s: security.key must be a function(seed) returning the key", what);
 	m->key_ref = luaL_ref(L, LUA_REGISTRYINDEX);
 	m->security_level = (uint8_t)level;
 	lua_pushnil(L);
 	while (lua_next(L, -2) != 0) {
 		const char *k = lua_type(L, -2) == LUA_TSTRING ? lua_tostring(L, -2) : "?";
 		if (strcmp(k, "level") != 0 && strcmp(k, "key") != 0)
-			luaL_error(L, "%s: security: unknown field '%s'", what, k);
+			decl_error(L, "%s: security: unknown field '%s'", what, k);
 		lua_pop(L, 1);
 	}
 	lua_pop(L, 1);
@@ -311,7 +328,7 @@ static int api_module(lua_State *L)
 	field_string(L, "module", "name", true);
 	for (i = 0; i < h->nmodules; i++)
 		if (h->modules[i].brand == brand && strcmp(h->modules[i].id, id) == 0)
-			luaL_error(L, "module: duplicate id '%s' in brand '%s'", id, h->brands[brand].id);
+			decl_error(L, "module: duplicate id '%s' in brand '%s'", id, h->brands[brand].id);
 	h->modules = grow(L, h->modules, h->nmodules, sizeof *h->modules);
 	m = &h->modules[h->nmodules++];
 	m->key_ref = LUA_NOREF;
@@ -345,7 +362,7 @@ static void feature_location(lua_State *L, struct script_feature *f, const char 
 	f->byte = (unsigned)field_integer(L, what, "byte", 0, SCRIPT_RECORD_MAX - 1, true, 0);
 	f->bytes = (unsigned)field_integer(L, what, "bytes", 1, max_bytes, false, def_bytes);
 	if (f->byte + f->bytes > SCRIPT_RECORD_MAX)
-		luaL_error(L, "%s: bytes %u..%u are beyond the longest record (%d bytes)", what,
+		decl_error(L, "%s: bytes %u..%u are beyond the longest record (%d bytes)", what,
 			   f->byte, f->byte + f->bytes - 1, SCRIPT_RECORD_MAX);
 	f->big_endian = field_bool(L, what, "big_endian", true);
 	if (f->kind == FEATURE_STRING)
@@ -364,27 +381,27 @@ static void feature_choices(lua_State *L, struct script_feature *f, const char *
 	size_t i;
 
 	if (get_field(L, "values") != LUA_TTABLE)
-		luaL_error(L, "%s: field 'values' must be a table { [raw] = \"name\", ... }", what);
+		decl_error(L, "%s: field 'values' must be a table { [raw] = \"name\", ... }", what);
 	lua_pushnil(L);
 	while (lua_next(L, -2) != 0) {
 		lua_Integer raw;
 		int ok;
 		raw = lua_tointegerx(L, -2, &ok);
 		if (lua_type(L, -2) != LUA_TNUMBER || !ok || raw < 0 || raw > 0xFFFFFFFF)
-			luaL_error(L, "%s: values: keys must be raw integer values", what);
+			decl_error(L, "%s: values: keys must be raw integer values", what);
 		if (lua_type(L, -1) != LUA_TSTRING || lua_rawlen(L, -1) == 0 ||
 		    lua_rawlen(L, -1) >= 64)
-			luaL_error(L, "%s: values[0x%s]: names must be strings of 1..63 characters",
-				   what, lua_pushfstring(L, "%I", raw));
+			decl_error(L, "%s: values[0x%llX]: names must be strings of 1..63 characters",
+				   what, (long long)raw);
 		if (check_mask && ((uint32_t)raw & ~f->mask))
-			luaL_error(L, "%s: value 0x%02X (\"%s\") is outside the mask 0x%02X", what,
+			decl_error(L, "%s: value 0x%02X (\"%s\") is outside the mask 0x%02X", what,
 				   (unsigned)raw, lua_tostring(L, -1), (unsigned)f->mask);
 		for (i = 0; i < f->nchoices; i++)
 			if (strcmp(f->choices[i].name, lua_tostring(L, -1)) == 0)
-				luaL_error(L, "%s: the name \"%s\" is given to two values", what,
+				decl_error(L, "%s: the name \"%s\" is given to two values", what,
 					   lua_tostring(L, -1));
 		if (f->nchoices == MAX_CHOICES)
-			luaL_error(L, "%s: too many values (limit %d)", what, MAX_CHOICES);
+			decl_error(L, "%s: too many values (limit %d)", what, MAX_CHOICES);
 		f->choices = grow(L, f->choices, f->nchoices, sizeof *f->choices);
 		f->choices[f->nchoices].raw = (uint32_t)raw;
 		f->choices[f->nchoices++].name = script_strdup(L, lua_tostring(L, -1));
@@ -392,7 +409,7 @@ static void feature_choices(lua_State *L, struct script_feature *f, const char *
 	}
 	lua_pop(L, 1);
 	if (f->nchoices == 0)
-		luaL_error(L, "%s: field 'values' names no value", what);
+		decl_error(L, "%s: field 'values' names no value", what);
 }
 
 /* Smallest and largest raw value of a number field. */
@@ -421,17 +438,17 @@ static void feature_number(lua_State *L, struct script_feature *f, const char *w
 	f->is_signed = field_bool(L, what, "signed", false);
 	f->scale = field_number(L, what, "scale", false, 1, NULL);
 	if (f->scale <= 0)
-		luaL_error(L, "%s: field 'scale' must be positive", what);
+		decl_error(L, "%s: field 'scale' must be positive", what);
 	f->offset = field_number(L, what, "offset", false, 0, NULL);
 	f->min = field_number(L, what, "min", true, 0, &f->has_min);
 	f->max = field_number(L, what, "max", true, 0, &f->has_max);
 	if (f->min > f->max)
-		luaL_error(L, "%s: min %g is above max %g", what, f->min, f->max);
+		decl_error(L, "%s: min %g is above max %g", what, f->min, f->max);
 	raw_limits(f, &lo, &hi);
 	vlo = lo * f->scale + f->offset;
 	vhi = hi * f->scale + f->offset;
 	if (f->min < vlo - 1e-9 || f->max > vhi + 1e-9)
-		luaL_error(L, "%s: range %g..%g does not fit the field (%u byte%s, mask 0x%X: "
+		decl_error(L, "%s: range %g..%g does not fit the field (%u byte%s, mask 0x%X: "
 			      "%g..%g)",
 			   what, f->min, f->max, f->bytes, f->bytes > 1 ? "s" : "", (unsigned)f->mask,
 			   vlo, vhi);
@@ -449,13 +466,13 @@ static void feature_string(lua_State *L, struct script_feature *f, const char *w
 	if (cs == NULL)
 		cs = "ascii";
 	if (strcmp(cs, "ascii") != 0 && strcmp(cs, "digits") != 0)
-		luaL_error(L, "%s: charset must be \"ascii\" or \"digits\"", what);
+		decl_error(L, "%s: charset must be \"ascii\" or \"digits\"", what);
 	f->charset = script_strdup(L, cs);
 	f->pad = ' ';
 	if (get_field(L, "pad") != LUA_TNIL) {
 		pad = lua_tolstring(L, -1, &n);
 		if (lua_type(L, -1) != LUA_TSTRING || n != 1 || (pad[0] != ' ' && pad[0] != 0))
-			luaL_error(L, "%s: pad must be \" \" or \"\\0\"", what);
+			decl_error(L, "%s: pad must be \" \" or \"\\0\"", what);
 		f->pad = pad[0];
 	}
 	lua_pop(L, 1);
@@ -469,23 +486,23 @@ static void feature_custom(lua_State *L, struct script_feature *f, const char *w
 	size_t j;
 
 	if (get_field(L, "dids") != LUA_TTABLE)
-		luaL_error(L, "%s: field 'dids' must be a list of DIDs", what);
+		decl_error(L, "%s: field 'dids' must be a list of DIDs", what);
 	n = (lua_Integer)lua_rawlen(L, -1);
 	if (n < 1 || n > MAX_CUSTOM_DIDS)
-		luaL_error(L, "%s: field 'dids' must list 1..%d DIDs", what, MAX_CUSTOM_DIDS);
+		decl_error(L, "%s: field 'dids' must list 1..%d DIDs", what, MAX_CUSTOM_DIDS);
 	f->dids = calloc((size_t)n, sizeof *f->dids);
 	if (f->dids == NULL)
-		luaL_error(L, "out of memory");
+		decl_error(L, "out of memory");
 	for (i = 1; i <= n; i++) {
 		lua_Integer did;
 		int ok;
 		lua_rawgeti(L, -1, i);
 		did = lua_tointegerx(L, -1, &ok);
 		if (!ok || did < 0 || did > 0xFFFF)
-			luaL_error(L, "%s: dids[%I] must be a DID 0..0xFFFF", what, i);
+			decl_error(L, "%s: dids[%lld] must be a DID 0..0xFFFF", what, (long long)i);
 		for (j = 0; j < f->ndids; j++)
 			if (f->dids[j] == did)
-				luaL_error(L, "%s: DID %04X is listed twice", what, (unsigned)did);
+				decl_error(L, "%s: DID %04X is listed twice", what, (unsigned)did);
 		f->dids[f->ndids++] = (uint16_t)did;
 		lua_pop(L, 1);
 	}
@@ -503,7 +520,7 @@ static void feature_custom(lua_State *L, struct script_feature *f, const char *w
 		f->min = field_number(L, what, "min", false, 0, &f->has_min);
 		f->max = field_number(L, what, "max", false, 0, &f->has_max);
 		if (f->has_min != f->has_max || (f->has_min && f->min > f->max))
-			luaL_error(L, "%s: give both min and max (min <= max), or neither", what);
+			decl_error(L, "%s: give both min and max (min <= max), or neither", what);
 		f->type = f->has_min ? SCRIPT_VALUE_NUMBER : SCRIPT_VALUE_STRING;
 		if (field_string(L, what, "unit", false))
 			f->unit = script_strdup(L, field_string(L, what, "unit", false));
@@ -519,7 +536,7 @@ static enum script_feature_kind feature_kind(lua_State *L, const char *what)
 
 	if (k == NULL) {
 		if (get_field(L, "bit") == LUA_TNIL)
-			luaL_error(L, "%s: field 'kind' is required (bit, choice, number, string, "
+			decl_error(L, "%s: field 'kind' is required (bit, choice, number, string, "
 				      "custom)",
 				   what);
 		lua_pop(L, 1);
@@ -528,7 +545,7 @@ static enum script_feature_kind feature_kind(lua_State *L, const char *what)
 	for (i = 0; names[i]; i++)
 		if (strcmp(k, names[i]) == 0)
 			return (enum script_feature_kind)i;
-	luaL_error(L, "%s: unknown kind '%s' (bit, choice, number, string, custom)", what, k);
+	decl_error(L, "%s: unknown kind '%s' (bit, choice, number, string, custom)", what, k);
 	return FEATURE_BIT;
 }
 
@@ -596,7 +613,7 @@ static int api_feature(lua_State *L)
 	for (i = 0; i < h->nfeatures; i++)
 		if (h->modules[h->features[i].module].brand == brand &&
 		    strcmp(h->features[i].id, id) == 0)
-			luaL_error(L, "%s: duplicate id (first declared at %s:%d)", what,
+			decl_error(L, "%s: duplicate id (first declared at %s:%d)", what,
 				   h->features[i].file, h->features[i].line);
 	h->features = grow(L, h->features, h->nfeatures, sizeof *h->features);
 	f = &h->features[h->nfeatures++];
@@ -629,7 +646,7 @@ static int api_flash(lua_State *L)
 	id = field_string(L, "flash", "id", true);
 	for (i = 0; i < h->nflashes; i++)
 		if (h->flashes[i].brand == brand && strcmp(h->flashes[i].id, id) == 0)
-			luaL_error(L, "flash: duplicate id '%s' (first declared at %s:%d)", id,
+			decl_error(L, "flash: duplicate id '%s' (first declared at %s:%d)", id,
 				   h->flashes[i].file, h->flashes[i].line);
 	h->flashes = grow(L, h->flashes, h->nflashes, sizeof *h->flashes);
 	fl = &h->flashes[h->nflashes++];

@@ -433,6 +433,15 @@ static void push_value(lua_State *L, const struct script_value *v)
 		lua_pushnumber(L, v->num);
 }
 
+/* Pushes and returns "0600" for a DID (lua_pushfstring has no %04X). */
+static const char *did_name(lua_State *L, uint16_t did)
+{
+	char buf[8];
+
+	snprintf(buf, sizeof buf, "%04X", did);
+	return lua_pushstring(L, buf);
+}
+
 /* Checks what encode() returned (on top) and copies each new record into
  * c->next (owned by the call). */
 static void take_encoded(lua_State *L, struct custom_call *c)
@@ -459,9 +468,9 @@ static void take_encoded(lua_State *L, struct custom_call *c)
 		lua_rawgeti(L, -1, f->dids[i]);
 		s = lua_tolstring(L, -1, &len);
 		if (lua_type(L, -1) != LUA_TSTRING || len != r->len)
-			feature_error(L, f, lua_pushfstring(L, "encode must return DID %04X as a "
+			feature_error(L, f, lua_pushfstring(L, "encode must return DID %s as a "
 							       "string of %d bytes",
-							    (unsigned)r->did, (int)r->len));
+							    did_name(L, r->did), (int)r->len));
 		memcpy(c->next[i], s, len);
 		lua_pop(L, 1);
 	}

@@ -19,3 +19,15 @@ tests_unit_test_script_hostile_CFLAGS = $(TEST_CFLAGS)
 tests_unit_test_script_hostile_LDADD = $(TEST_LIBS)
 
 EXTRA_DIST += tests/scripts
+
+check_PROGRAMS += tests/unit/test_script_api
+TESTS += tests/unit/test_script_api
+tests_unit_test_script_api_SOURCES = tests/unit/test_script_api.c
+tests_unit_test_script_api_CFLAGS = $(TEST_CFLAGS)
+tests_unit_test_script_api_LDADD = $(TEST_LIBS)
+
+check_PROGRAMS += tests/unit/test_script_check
+TESTS += tests/unit/test_script_check
+tests_unit_test_script_check_SOURCES = tests/unit/test_script_check.c
+tests_unit_test_script_check_CFLAGS = $(TEST_CFLAGS)
+tests_unit_test_script_check_LDADD = $(TEST_LIBS)

@@ -103,3 +103,8 @@ m:feature {
     return ecu.sw >= "0450", "needs software 0450 (has " .. ecu.sw .. ", serial " .. ecu.serial .. ")"
   end,
 }
+
+-- A module without security, and a flash procedure kept for later versions.
+local engine = b:module { id = "01", name = "Engine", tx = 0x7E0, rx = 0x7E8 }
+b:flash { id = "engine_cal", name = "Engine calibration", module = "01", run = function() end }
+log("kinds loaded with " .. (engine and "2 modules" or "?"))

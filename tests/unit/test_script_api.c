@@ -441,6 +441,61 @@ static void test_match(void **state)
 	remove(path);
 }
 
+/* Decodes a demo feature from the demo vehicle's records (values from
+ * profiles/vehicles/demo.lua). */
+static const char *demo_value(struct script_host *h, const char *id, struct script_record *recs,
+			      size_t n)
+{
+	static char text[128];
+	struct script_value v;
+	struct error e;
+	int f = script_feature_find(h, 0, id);
+
+	assert_true(f >= 0);
+	if (script_feature_decode(h, (size_t)f, recs, n, &v, &e) != 0)
+		fail_msg("%s: %s", id, e.text);
+	script_value_format(h, (size_t)f, &v, text, sizeof text);
+	return text;
+}
+
+/* The shipped demo script: one feature of each kind on the demo vehicle. */
+static void test_demo(void **state)
+{
+	uint8_t body600[24] = { 0x00, 0x0C, 0x1A, 0x3F, 0x21, 0x04, 0x00, 0x80, 0x50, 0x18, 0x00, 0x22,
+				0x09, 0x41, 0x11, 0x30, 0x0C, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00 };
+	uint8_t body601[2] = { 0x00, 0x1E };
+	uint8_t cl600[16] = { 0x01, 0x02, 0x00, 0x04, 0x10, 0x00, 0x00, 0x0A,
+			      0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00 };
+	struct script_record body[] = { { 0x0600, body600, 24 }, { 0x0601, body601, 2 } };
+	struct script_record cluster[] = { { 0x0600, cl600, 16 } };
+	struct script_host *h;
+	struct script_value v;
+	struct error e;
+	int sweep;
+
+	(void)state;
+	assert_int_equal(script_host_new(&h, &e), 0);
+	assert_int_equal(script_load_file(h, OBDCON_SRCDIR "/scripts/demo.lua", &e), 0);
+	assert_string_equal(demo_value(h, "mirror_fold_on_lock", body, 2), "off");
+	assert_string_equal(demo_value(h, "auto_lock", body, 2), "15kmh");
+	assert_string_equal(demo_value(h, "welcome_light_time", body, 2), "30 s");
+	assert_string_equal(demo_value(h, "digital_speed", cluster, 1), "off");
+	assert_string_equal(demo_value(h, "fuel_warning", cluster, 1), "10 l");
+	assert_string_equal(demo_value(h, "workshop_code", cluster, 1), "");
+	assert_string_equal(demo_value(h, "needle_sweep", cluster, 1), "off");
+	sweep = script_feature_find(h, 0, "needle_sweep");
+	assert_int_equal(script_value_parse(h, (size_t)sweep, "on", &v, &e), 0);
+	assert_int_equal(script_feature_encode(h, (size_t)sweep, cluster, 1, &v, &e), 0);
+	assert_int_equal(cl600[13], 0x01);
+	assert_int_equal(cl600[15], 0x01);
+	assert_string_equal(demo_value(h, "needle_sweep", cluster, 1), "on");
+	cl600[14] = 0x40;
+	assert_int_equal(script_feature_decode(h, (size_t)sweep, cluster, 1, &v, &e), -ERR_SCRIPT);
+	assert_non_null(strstr(e.text, "demo.lua:"));
+	assert_non_null(strstr(e.text, "checksum byte 15 is 01, expected 41"));
+	script_host_free(h);
+}
+
 /* Reads the "-- expect: LINE: text" of a fixture. */
 static void read_expectation(const char *path, int *line, char *text, size_t n)
 {
@@ -527,6 +582,7 @@ int main(void)
 		cmocka_unit_test(test_helpers),
 		cmocka_unit_test(test_ask),
 		cmocka_unit_test(test_match),
+		cmocka_unit_test(test_demo),
 	};
 	size_t nfixed = sizeof fixed / sizeof fixed[0];
 	struct CMUnitTest tests[sizeof fixed / sizeof fixed[0] + MAX_FILES];

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -121,6 +122,97 @@ static void test_shipped(void **state)
 		fail_msg("%s:%d: %s", r.file[0], r.line[0], r.msg[0]);
 }
 
+#define MAN_PAGE OBDCON_SRCDIR "/man/obdcon-scripts.5"
+
+/* Extracts the worked example of the man page (between ".SH EXAMPLE",
+ * ".RS" and ".RE") as Lua into path. */
+static void extract_example(const char *path)
+{
+	FILE *in = fopen(MAN_PAGE, "r"), *out = fopen(path, "w");
+	char line[512];
+	int stage = 0;
+
+	assert_non_null(in);
+	assert_non_null(out);
+	while (fgets(line, sizeof line, in) && stage < 3) {
+		char *p = line, *q = line;
+		if (stage == 0 && strncmp(line, ".SH EXAMPLE", 11) == 0)
+			stage = 1;
+		else if (stage == 1 && strncmp(line, ".RS", 3) == 0)
+			stage = 2;
+		else if (stage == 2 && strncmp(line, ".RE", 3) == 0)
+			stage = 3;
+		else if (stage == 2) {
+			for (; *p; p++, q++) {
+				if (p[0] == '\\' && (p[1] == '-' || p[1] == 'e')) {
+					*q = p[1] == 'e' ? '\\' : '-';
+					p++;
+				} else {
+					*q = *p;
+				}
+			}
+			*q = 0;
+			fputs(line, out);
+		}
+	}
+	fclose(in);
+	fclose(out);
+	assert_int_equal(stage, 3);
+}
+
+/* The man page's worked example loads and checks clean on a vehicle its
+ * brand matches, and one its match() refuses gets the fallback. */
+static void test_man_example(void **state)
+{
+	static const struct script_check_did dids[] = {
+		{ 0x70E, 0x0600, 16 },
+		{ 0x70E, 0x0601, 2 },
+	};
+	const struct script_check_vehicle v = { "XMP000000L0000001", 2, dids };
+	char path[] = "/tmp/obdcon-test-example-XXXXXX.lua";
+	const char *files[] = { path };
+	struct reports r = { 0 };
+	struct script_host *h;
+	struct error e;
+	int brand, fd = mkstemps(path, 4);
+
+	(void)state;
+	assert_true(fd >= 0);
+	close(fd);
+	extract_example(path);
+	if (script_check(files, 1, &v, 1, collect, &r) != 0)
+		fail_msg("%d: %s", r.line[0], r.msg[0]);
+	assert_int_equal(script_host_new(&h, &e), 0);
+	assert_int_equal(script_load_file(h, path, &e), 0);
+	assert_int_equal(script_feature_count(h), 5);
+	assert_int_equal(script_match_vehicle(h, "XMP000000L0000001", NULL, &brand, &e), 0);
+	assert_int_equal(brand, 0);
+	assert_int_equal(script_match_vehicle(h, "XMP000000H0000001", NULL, &brand, &e), 0);
+	assert_int_equal(brand, -1);
+	script_host_free(h);
+	remove(path);
+}
+
+/* The man page renders without warnings (skipped without man). */
+static void test_man_renders(void **state)
+{
+	char out[1024] = "";
+	size_t n;
+	FILE *p;
+
+	(void)state;
+	if (system("command -v man >/dev/null 2>&1") != 0)
+		skip();
+	p = popen("MANWIDTH=80 LC_ALL=C.UTF-8 man --warnings -E UTF-8 -l " MAN_PAGE
+		  " 2>&1 >/dev/null",
+		  "r");
+	assert_non_null(p);
+	n = fread(out, 1, sizeof out - 1, p);
+	out[n] = 0;
+	pclose(p);
+	assert_string_equal(out, "");
+}
+
 /* Compares two C strings for qsort. */
 static int compare_names(const void *a, const void *b)
 {
@@ -130,7 +222,7 @@ static int compare_names(const void *a, const void *b)
 /* One test per fixture, then the fixed tests. */
 int main(void)
 {
-	struct CMUnitTest tests[MAX_FILES + 2];
+	struct CMUnitTest tests[MAX_FILES + 4];
 	char *paths[MAX_FILES];
 	size_t n = 0, i;
 	struct dirent *de;
@@ -153,7 +245,9 @@ int main(void)
 						paths[i] };
 	tests[n] = (struct CMUnitTest){ "several files", test_several_files, NULL, NULL, NULL };
 	tests[n + 1] = (struct CMUnitTest){ "shipped scripts", test_shipped, NULL, NULL, NULL };
-	rc = _cmocka_run_group_tests("script_check", tests, n + 2, NULL, NULL);
+	tests[n + 2] = (struct CMUnitTest){ "man page example", test_man_example, NULL, NULL, NULL };
+	tests[n + 3] = (struct CMUnitTest){ "man page renders", test_man_renders, NULL, NULL, NULL };
+	rc = _cmocka_run_group_tests("script_check", tests, n + 4, NULL, NULL);
 	for (i = 0; i < n; i++)
 		free(paths[i]);
 	return rc;

@@ -462,6 +462,12 @@ void script_set_asker(struct script_host *h,
 	h->ask_arg = arg;
 }
 
+/* Sets the wall time allowed per call into a script. */
+void script_set_time_limit(struct script_host *h, long ms)
+{
+	h->sb.time_limit_ms = ms > 0 ? ms : SANDBOX_TIME_LIMIT_MS;
+}
+
 /* Traceback of the last script error. */
 const char *script_traceback(const struct script_host *h)
 {

@@ -235,6 +235,9 @@ void script_set_asker(struct script_host *h,
 		      int (*ask)(void *arg, const char *question, const char *const *choices,
 				 size_t n),
 		      void *arg);
+/* Sets the wall time allowed per call into a script (default 3000 ms;
+ * 0 restores the default). */
+void script_set_time_limit(struct script_host *h, long ms);
 /* Traceback of the last script error, for the session log ("" if none). */
 const char *script_traceback(const struct script_host *h);
 

@@ -1,2 +1,2 @@
--- expect: instruction limit
+-- expect: instruction limit|time limit
 while true do print("flood") end

@@ -174,10 +174,10 @@ static int obd_setbits(lua_State *L)
 	lua_Integer x = luaL_checkinteger(L, 3);
 	int shift = mask_shift(L, "obd.setbits", mask);
 
-	if (x < 0 || ((x << shift) & ~mask) != 0)
-		return luaL_error(L, "obd.setbits: %I does not fit under the mask 0x%s", x,
-				  lua_pushfstring(L, "%I", mask));
-	lua_pushinteger(L, (v & ~mask) | (x << shift));
+	if (x < 0 || x > (mask >> shift) || (((lua_Unsigned)x << shift) & ~(lua_Unsigned)mask) != 0)
+		return luaL_error(L, "obd.setbits: %I does not fit under the mask %I", x, mask);
+	lua_pushinteger(L, (lua_Integer)(((lua_Unsigned)v & ~(lua_Unsigned)mask) |
+					 ((lua_Unsigned)x << shift)));
 	return 1;
 }
 

@@ -336,7 +336,9 @@ static int guard_gsub(lua_State *L)
 /* Refuses a table call that would walk more than TABLE_SPAN_MAX elements. */
 static void check_span(lua_State *L, const char *what, lua_Integer first, lua_Integer last)
 {
-	if (last >= first && (last - first >= TABLE_SPAN_MAX || last - first < 0))
+	lua_Unsigned span = (lua_Unsigned)last - (lua_Unsigned)first;
+
+	if (last >= first && span >= (lua_Unsigned)TABLE_SPAN_MAX)
 		luaL_error(L, "table.%s: range %I..%I is too long (limit %I elements)", what, first,
 			   last, TABLE_SPAN_MAX);
 }

@@ -32,6 +32,17 @@ static int decl_error(lua_State *L, const char *fmt, ...)
 	return luaL_error(L, "%s", msg);
 }
 
+/* Refuses declarations outside the loading of a file: a function called
+ * later (supported, decode...) must not change the declarations the
+ * console holds pointers to. */
+static void check_loading(lua_State *L, const char *what)
+{
+	if (script_host_of(L)->current_file == NULL)
+		decl_error(L, "%s: declarations are only allowed while a script file loads, not "
+			      "from functions called later",
+			   what);
+}
+
 /* Grows an array of declarations by one zeroed element, raising a Lua
  * error on failure. */
 static void *grow(lua_State *L, void *array, size_t count, size_t size)
@@ -250,6 +261,7 @@ static int api_brand(lua_State *L)
 	const char *id;
 	size_t i;
 
+	check_loading(L, "brand");
 	if (lua_type(L, 1) != LUA_TTABLE)
 		return decl_error(L, "brand takes a table: brand { id = ..., name = ... }");
 	lua_settop(L, 1);
@@ -322,6 +334,7 @@ static int api_module(lua_State *L)
 	lua_Integer max_id;
 	size_t i;
 
+	check_loading(L, "module");
 	method_table(L, "module");
 	check_known_fields(L, "module", known, NULL);
 	id = field_string(L, "module", "id", true);
@@ -607,6 +620,7 @@ static int api_feature(lua_State *L)
 	const char *id, *what;
 	size_t i;
 
+	check_loading(L, "feature");
 	method_table(L, "feature");
 	id = field_string(L, "feature", "id", true);
 	what = lua_pushfstring(L, "feature '%s'", id);
@@ -642,6 +656,7 @@ static int api_flash(lua_State *L)
 	const char *id;
 	size_t i;
 
+	check_loading(L, "flash");
 	method_table(L, "flash");
 	id = field_string(L, "flash", "id", true);
 	for (i = 0; i < h->nflashes; i++)

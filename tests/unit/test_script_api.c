@@ -344,6 +344,25 @@ static void test_supported_ident(void **state)
 	assert_string_equal(reason, "variant X");
 }
 
+/* Declarations from functions called after loading are refused. */
+static void test_late_declaration(void **state)
+{
+	struct script_ecu ecu = { "P", "0450", "H" };
+	size_t n = script_feature_count(host);
+	char reason[128];
+	bool ok = true;
+	struct error e;
+
+	(void)state;
+	assert_int_equal(script_feature_supported(host, feat("late"), &ecu, &ok, reason,
+						  sizeof reason, &e),
+			 -ERR_SCRIPT);
+	assert_false(ok);
+	assert_non_null(strstr(e.text, "only allowed while a script file loads"));
+	assert_non_null(strstr(e.text, "kinds.lua:"));
+	assert_int_equal(script_feature_count(host), n);
+}
+
 /* The obd helpers against known values (the script checks itself). */
 static void test_helpers(void **state)
 {
@@ -579,6 +598,7 @@ int main(void)
 		cmocka_unit_test(test_records),
 		cmocka_unit_test(test_key),
 		cmocka_unit_test(test_supported_ident),
+		cmocka_unit_test(test_late_declaration),
 		cmocka_unit_test(test_helpers),
 		cmocka_unit_test(test_ask),
 		cmocka_unit_test(test_match),

@@ -108,3 +108,9 @@ m:feature {
 local engine = b:module { id = "01", name = "Engine", tx = 0x7E0, rx = 0x7E8 }
 b:flash { id = "engine_cal", name = "Engine calibration", module = "01", run = function() end }
 log("kinds loaded with " .. (engine and "2 modules" or "?"))
+
+-- A predicate that tries to declare something after loading.
+m:feature {
+  id = "late", name = "Declares late", did = 0x0601, byte = 0, bit = 7,
+  supported = function(ecu) engine:feature { id = "x", name = "X", did = 1, byte = 0, bit = 0 } end,
+}

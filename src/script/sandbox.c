@@ -261,7 +261,7 @@ static int pattern_degree(const char *p, size_t n)
 	while (p < end) {
 		if (p[0] == '%' && p + 1 < end && (p[1] == 'b' || isdigit((unsigned char)p[1]))) {
 			q++;
-			p += p[1] == 'b' ? 4 : 2;
+			p += p[1] == 'b' && end - p >= 4 ? 4 : 2;
 			continue;
 		}
 		if (p[0] == '%' && p + 1 < end && p[1] == 'f') {
@@ -286,13 +286,11 @@ static int pattern_degree(const char *p, size_t n)
 static void check_pattern(lua_State *L, const char *what, bool anchor_counts)
 {
 	size_t ls, lp;
-	const char *s = luaL_checklstring(L, 1, &ls);
-	const char *p = luaL_checklstring(L, 2, &lp);
+	const char *p = (luaL_checklstring(L, 1, &ls), luaL_checklstring(L, 2, &lp));
 	int degree = pattern_degree(p, lp);
 	double cost = 1;
 	int i, factors = degree + (anchor_counts && lp > 0 && p[0] == '^' ? 0 : 1);
 
-	(void)s;
 	if (degree == 0)
 		return;
 	for (i = 0; i < factors && cost <= PATTERN_COST_MAX; i++)

@@ -1,2 +1,2 @@
 scriptsdir = $(pkgdatadir)/scripts
-dist_scripts_DATA = scripts/demo.lua
+dist_scripts_DATA = scripts/demo.lua scripts/generic.lua

@@ -336,8 +336,8 @@ struct did_cache {
 };
 
 /* Reads a module's DID, or takes it from the cache when this pass read it. */
-static int cached_read(struct app *a, struct did_cache *cache, size_t *n, size_t module,
-		       uint16_t did, const uint8_t **data, size_t *len, struct error *e)
+static struct did_cache *cached_read(struct app *a, struct did_cache *cache, size_t *n,
+				     size_t module, uint16_t did)
 {
 	struct uds_target t = app_module_target(&a->modules[module]);
 	struct did_cache *c;
@@ -345,23 +345,66 @@ static int cached_read(struct app *a, struct did_cache *cache, size_t *n, size_t
 
 	for (i = 0; i < *n; i++)
 		if (cache[i].module == module && cache[i].did == did)
-			break;
-	if (i == *n) {
-		if (*n == APP_MAX_FEATURES)
-			i = 0;
-		else
-			(*n)++;
-		c = &cache[i];
-		c->module = module;
-		c->did = did;
-		error_clear(&c->e);
-		c->rc = uds_read_did(a->uds, &t, did, c->data, sizeof c->data, &c->len, &c->e);
+			return &cache[i];
+	if (*n == APP_MAX_FEATURES)
+		*n = 0;
+	c = &cache[(*n)++];
+	c->module = module;
+	c->did = did;
+	error_clear(&c->e);
+	c->rc = uds_read_did(a->uds, &t, did, c->data, sizeof c->data, &c->len, &c->e);
+	return c;
+}
+
+/* Identification of a module for supported() predicates. */
+static struct script_ident module_ident(const struct app_module *m)
+{
+	struct script_ident id = { m->part, m->sw, m->hw, m->serial, m->system, NULL, 0 };
+
+	return id;
+}
+
+/* Reads the records a feature lives in; false (with the reason) when one
+ * cannot be read. */
+static bool feature_records(struct app *a, struct app_feature *f, struct did_cache *cache,
+			    size_t *ncache, struct script_record *recs, size_t *n)
+{
+	size_t ndids, i;
+	const uint16_t *dids = script_feature_dids(a->scripts, f->script_feature, &ndids);
+
+	*n = 0;
+	for (i = 0; i < ndids && i < APP_FEATURE_DIDS_MAX; i++) {
+		struct did_cache *c = cached_read(a, cache, ncache, f->module, dids[i]);
+		if (c->rc < 0) {
+			snprintf(f->reason, sizeof f->reason, "%s", c->e.text);
+			return false;
+		}
+		recs[*n].did = dids[i];
+		recs[*n].data = c->data;
+		recs[*n].len = c->len;
+		(*n)++;
 	}
-	c = &cache[i];
-	*e = c->e;
-	*data = c->data;
-	*len = c->len;
-	return c->rc;
+	return true;
+}
+
+/* Decodes a feature's current value into its text. */
+static void decode_feature(struct app *a, struct app_feature *f, const struct script_record *recs,
+			   size_t n)
+{
+	struct script_value v;
+	struct error e;
+
+	error_clear(&e);
+	if (script_feature_decode(a->scripts, f->script_feature, recs, n, &v, &e) < 0) {
+		f->supported = false;
+		snprintf(f->reason, sizeof f->reason, "%s", e.text);
+		if (e.kind == ERR_SCRIPT)
+			app_say(a, APP_WARNING, "%s", e.text);
+		return;
+	}
+	script_value_format(a->scripts, f->script_feature, &v, f->value_text, sizeof f->value_text);
+	f->value = f->kind == APP_FEATURE_BIT ? (int)v.num : -1;
+	f->known = true;
 }
 
 /* Decides support and reads the current value of one feature. */
@@ -369,34 +412,46 @@ static void read_feature(struct app *a, struct app_feature *f, struct did_cache 
 			 size_t *ncache)
 {
 	const struct app_module *m = &a->modules[f->module];
-	struct script_ecu ecu = { m->part, m->sw, m->hw };
-	const uint8_t *data;
-	size_t len;
+	struct script_ident ident = module_ident(m);
+	struct script_record recs[APP_FEATURE_DIDS_MAX];
+	size_t n;
 	struct error e;
 
 	f->known = false;
+	f->value = -1;
 	if (!m->present) {
 		f->supported = false;
 		snprintf(f->reason, sizeof f->reason, "module %s does not answer", m->id);
 		return;
 	}
 	error_clear(&e);
-	if (script_feature_supported(a->scripts, f->script_feature, &ecu, &f->supported, f->reason,
-				     sizeof f->reason, &e) < 0)
+	if (script_feature_supported_ident(a->scripts, f->script_feature, &ident, &f->supported,
+					   f->reason, sizeof f->reason, &e) < 0)
 		app_say(a, APP_WARNING, "%s", e.text);
-	if (cached_read(a, cache, ncache, f->module, f->did, &data, &len, &e) < 0) {
-		snprintf(f->reason, sizeof f->reason, "%s", e.text);
+	if (!feature_records(a, f, cache, ncache, recs, &n)) {
 		f->supported = false;
 		return;
 	}
-	if (f->byte >= len) {
-		f->supported = false;
-		snprintf(f->reason, sizeof f->reason, "DID %04X has %zu bytes, feature needs byte %u",
-			 f->did, len, f->byte);
-		return;
-	}
-	f->value = app_feature_get(f, data);
-	f->known = true;
+	decode_feature(a, f, recs, n);
+}
+
+/* Fills a feature's fixed description from its declaration. */
+static void describe_feature(struct app *a, struct app_feature *f, size_t si, size_t mi)
+{
+	const struct script_feature *sf = script_feature(a->scripts, si);
+
+	memset(f, 0, sizeof *f);
+	f->script_feature = si;
+	f->id = sf->id;
+	f->name = sf->name;
+	f->help = sf->help;
+	f->module = mi;
+	f->kind = (enum app_feature_kind)sf->kind;
+	f->did = sf->did;
+	f->byte = sf->byte;
+	f->bit = sf->bit;
+	f->writable = sf->kind != FEATURE_CUSTOM || sf->encode_ref >= 0;
+	script_feature_describe_values(a->scripts, si, f->values, sizeof f->values);
 }
 
 /* Reads every coding feature's current value and support state; each DID
@@ -416,14 +471,7 @@ int app_read_features(struct app *a, struct error *e)
 		if (mi < 0)
 			continue;
 		f = &a->features[a->nfeatures++];
-		memset(f, 0, sizeof *f);
-		f->script_feature = i;
-		f->id = sf->id;
-		f->name = sf->name;
-		f->module = (size_t)mi;
-		f->did = sf->did;
-		f->byte = sf->byte;
-		f->bit = sf->bit;
+		describe_feature(a, f, i, (size_t)mi);
 		read_feature(a, f, cache, &ncache);
 	}
 	free(cache);
@@ -537,26 +585,16 @@ int app_find_feature(const struct app *a, const char *id)
 	return -1;
 }
 
-/* Parses a feature value as typed by a user. */
-int app_parse_value(const char *text, int *value)
+/* Name of a feature kind. */
+const char *app_feature_kind_name(enum app_feature_kind k)
 {
-	static const char *const on[] = { "1", "on", "yes", "true", "enable", "enabled", NULL };
-	static const char *const off[] = { "0", "off", "no", "false", "disable", "disabled", NULL };
-	size_t i;
+	static const char *const names[] = { "bit", "choice", "number", "string", "custom" };
 
-	for (i = 0; on[i]; i++)
-		if (strcasecmp(text, on[i]) == 0)
-			return *value = 1, 0;
-	for (i = 0; off[i]; i++)
-		if (strcasecmp(text, off[i]) == 0)
-			return *value = 0, 0;
-	return -1;
+	return (size_t)k < sizeof names / sizeof names[0] ? names[k] : "?";
 }
 
-/* Text of a feature value. */
+/* Text of a feature value ("?" when it could not be read). */
 const char *app_value_text(const struct app_feature *f)
 {
-	if (!f->known)
-		return "?";
-	return f->value ? "on" : "off";
+	return f->known ? f->value_text : "?";
 }

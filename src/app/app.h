@@ -55,15 +55,29 @@ struct app_module {
 };
 
 /* A coding feature with its state on the connected vehicle. */
+/* Kinds of coding feature (as the brand script declares them). */
+enum app_feature_kind {
+	APP_FEATURE_BIT = 0,   /* off/on */
+	APP_FEATURE_CHOICE,    /* named values */
+	APP_FEATURE_NUMBER,    /* a number with a range and a unit */
+	APP_FEATURE_STRING,    /* a text field */
+	APP_FEATURE_CUSTOM,    /* computed by the script over whole records */
+};
+
 struct app_feature {
 	size_t script_feature; /* index in the script host */
 	const char *id;
 	const char *name;
+	const char *help;      /* longer description, or NULL */
 	size_t module;         /* index in app modules */
-	uint16_t did;
+	enum app_feature_kind kind;
+	uint16_t did;          /* first DID it lives in */
 	unsigned byte, bit;
 	bool known;            /* value was read */
-	int value;             /* 0/1 for bit features */
+	int value;             /* bit features: 0/1; others: -1 */
+	char value_text[128];  /* the current value as text ("on", "fast", "15.0 s") */
+	char values[160];      /* what it accepts ("off, slow, fast", "0..60 s") */
+	bool writable;         /* false for read-only features */
 	bool supported;
 	char reason[160];      /* why unsupported, or why unknown */
 };
@@ -110,7 +124,7 @@ struct app_live_stats {
 /* One requested change: feature id and new value. */
 struct app_change {
 	const char *feature;
-	int value;
+	const char *value;  /* as typed: "on", "fast", "12.5" */
 };
 
 /* Outcome of a coding transaction. */
@@ -209,8 +223,8 @@ size_t app_feature_count(const struct app *a);
 const struct app_feature *app_feature(const struct app *a, size_t i);
 /* Index of a feature by id, or -1. */
 int app_find_feature(const struct app *a, const char *id);
-/* Parses a feature value as typed by a user ("on", "off", "1", "0"...). */
-int app_parse_value(const char *text, int *value);
+/* Name of a feature kind ("bit", "choice", "number", "string", "custom"). */
+const char *app_feature_kind_name(enum app_feature_kind k);
 /* Text of a feature value ("on"/"off", or "?" when unknown). */
 const char *app_value_text(const struct app_feature *f);
 

@@ -13,7 +13,8 @@
 
 #include <stdatomic.h>
 
-#define DID_MAX 512
+#define DID_MAX 4095
+#define APP_FEATURE_DIDS_MAX 8
 
 struct app_replay;
 /* Opens a recorded session and serves it on a new link pair (replay: port). */
@@ -56,9 +57,6 @@ struct app_plan_entry {
 	size_t len;
 	uint8_t old[DID_MAX];   /* as read before the change */
 	uint8_t new[DID_MAX];   /* to write */
-	size_t features[APP_PLAN_CHANGES_MAX]; /* coding: features changed here */
-	int values[APP_PLAN_CHANGES_MAX];
-	size_t nfeatures;
 	char note[1024];        /* what changes, in words, for the confirmation */
 	bool attempted;
 	char backup[4096];
@@ -70,6 +68,7 @@ struct app_plan {
 	const char *title;      /* the confirmation's question */
 	struct app_plan_entry entries[APP_PLAN_MAX];
 	size_t n;
+	bool prepared[APP_MAX_MODULES]; /* write session and unlock done */
 };
 
 /* The entry of a plan for a module's DID, created on first use (NULL when full). */
@@ -81,6 +80,9 @@ int app_plan_read_did(struct app *a, const struct app_plan_entry *pe, uint8_t *o
 bool app_plan_entry_changes(const struct app_plan_entry *pe);
 /* True when some entry changes its DID. */
 bool app_plan_changes(const struct app_plan *p);
+/* Enters the session and security level a module needs for writing (from
+ * its brand script), once per transaction. */
+int app_prepare_write(struct app *a, size_t module, struct error *e);
 /* Runs a prepared plan: backup, confirm (default no), re-check, write,
  * read back; on failure writes the backups back and reports. */
 int app_plan_run(struct app *a, struct app_plan *p, struct app_code_result *res,
@@ -89,8 +91,6 @@ int app_plan_run(struct app *a, struct app_plan *p, struct app_code_result *res,
 /* Reports a line through the hooks (and to the session's events). */
 void app_say(struct app *a, enum app_level level, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
-/* Value of a bit feature within a DID record (byte checked by the caller). */
-int app_feature_get(const struct app_feature *f, const uint8_t *data);
 /* The UDS target of a module. */
 struct uds_target app_module_target(const struct app_module *m);
 

@@ -108,6 +108,58 @@ static int plan_recheck(struct app *a, const struct app_plan *p, struct error *e
 	return 0;
 }
 
+/* What the key callback needs to ask the brand script. */
+struct key_ctx {
+	struct app *a;
+	size_t script_module;
+};
+
+/* Security key from the module's brand script. */
+static int script_key(void *arg, uint8_t level, const uint8_t *seed, size_t n, uint8_t *key,
+		      size_t *keylen, struct error *e)
+{
+	struct key_ctx *k = arg;
+
+	return script_module_key(k->a->scripts, k->script_module, level, seed, n, key, UDS_KEY_MAX,
+				 keylen, e);
+}
+
+/* Enters the session and security level a module needs for writing. */
+int app_prepare_write(struct app *a, size_t module, struct error *e)
+{
+	const struct app_module *m = &a->modules[module];
+	struct uds_target t = app_module_target(m);
+	const struct script_module *sm;
+	struct key_ctx k = { a, m->script_module };
+	bool was_open = false;
+
+	if (m->script_module == SIZE_MAX)
+		return 0;
+	sm = script_module(a->scripts, m->script_module);
+	if (sm->write_session && uds_session(a->uds, &t, sm->write_session, NULL, e) < 0)
+		return error_wrap(e, "entering session %02X of %s", sm->write_session, m->id);
+	if (sm->write_session)
+		app_say(a, APP_INFO, "%s: session %02X for writing", m->id, sm->write_session);
+	if (sm->security_level == 0)
+		return 0;
+	if (uds_security_access(a->uds, &t, sm->security_level, script_key, &k, &was_open, e) < 0)
+		return error_wrap(e, "unlocking %s", m->id);
+	app_say(a, APP_INFO, "%s: security level %u %s", m->id, sm->security_level,
+		was_open ? "was already open" : "unlocked");
+	return 0;
+}
+
+/* Prepares a module for writing once per transaction. */
+static int prepare_once(struct app *a, struct app_plan *p, size_t module, struct error *e)
+{
+	if (p->prepared[module])
+		return 0;
+	if (app_prepare_write(a, module, e) < 0)
+		return -(int)e->kind;
+	p->prepared[module] = true;
+	return 0;
+}
+
 /* Writes a value and reads it back; 0 only when the read-back matches. */
 static int write_verified(struct app *a, const struct app_plan_entry *pe, const uint8_t *value,
 			  struct error *e)
@@ -169,8 +221,18 @@ static int plan_write(struct app *a, struct app_plan *p, struct app_code_result 
 		struct app_plan_entry *pe = &p->entries[i];
 		if (!app_plan_entry_changes(pe))
 			continue;
-		pe->attempted = true;
 		app_say(a, APP_PROGRESS, "writing %s DID %04X", a->modules[pe->module].id, pe->did);
+		if (prepare_once(a, p, pe->module, e) < 0) {
+			rc = -(int)e->kind;
+			app_say(a, APP_ERROR, "%s", e->text);
+			res->restored = plan_restore(a, p, &report);
+			error_wrap(e, "%s failed before writing %s DID %04X, %s", p->what,
+				   a->modules[pe->module].id, pe->did,
+				   report.len ? buf_str(&report) : "nothing was written");
+			buf_free(&report);
+			return rc;
+		}
+		pe->attempted = true;
 		if (write_verified(a, pe, pe->new, e) < 0) {
 			rc = -(int)e->kind;
 			app_say(a, APP_ERROR, "write failed: %s", e->text);

@@ -68,9 +68,15 @@ static void print_features(const struct app *a, bool json)
 	if (!json) {
 		for (i = 0; i < app_feature_count(a); i++) {
 			const struct app_feature *f = app_feature(a, i);
-			printf("%-28s %-4s %-4s %s%s\n", f->id, app_module(a, f->module)->id,
-			       app_value_text(f), f->supported ? "supported" : "unsupported: ",
-			       f->supported ? "" : f->reason);
+			char state[256];
+			if (!f->supported)
+				snprintf(state, sizeof state, "unsupported: %s", f->reason);
+			else if (!f->writable)
+				snprintf(state, sizeof state, "supported (read-only)");
+			else
+				snprintf(state, sizeof state, "supported (%s)", f->values);
+			printf("%-28s %-4s %-12s %s\n", f->id, app_module(a, f->module)->id,
+			       app_value_text(f), state);
 		}
 		return;
 	}
@@ -86,6 +92,9 @@ static void print_features(const struct app *a, bool json)
 		json_kv_str(&j, "module", app_module(a, f->module)->id);
 		json_key(&j, "value");
 		json_str(&j, f->known ? app_value_text(f) : NULL);
+		json_kv_str(&j, "kind", app_feature_kind_name(f->kind));
+		json_kv_str(&j, "values", f->values);
+		json_kv_bool(&j, "writable", f->writable);
 		json_kv_bool(&j, "supported", f->supported);
 		json_key(&j, "reason");
 		json_str(&j, f->supported ? NULL : f->reason);
@@ -112,8 +121,7 @@ static int parse_changes(const struct cli_options *opt, struct app_change *chang
 		snprintf(names[i - 1], sizeof names[i - 1], "%.*s", (int)(eq - opt->args[i]),
 			 opt->args[i]);
 		changes[i - 1].feature = names[i - 1];
-		if (app_parse_value(eq + 1, &changes[i - 1].value) < 0)
-			return cli_usage_error("value '%s' is not on/off", eq + 1);
+		changes[i - 1].value = eq + 1;
 	}
 	return -1;
 }

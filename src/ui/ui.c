@@ -455,7 +455,13 @@ static void toggle_feature(struct ui *u)
 		return;
 	}
 	change.feature = f->id;
-	change.value = !f->value;
+	if (f->kind != APP_FEATURE_BIT) {
+		snprintf(body, sizeof body, "%s takes %s: change it with obdcon code %s=VALUE",
+			 f->name, f->values, f->id);
+		ui_tell(u, "Not a switch", body);
+		return;
+	}
+	change.value = f->value ? "off" : "on";
 	error_clear(&e);
 	if (app_code(u->app, &change, 1, &res, &e) == 0) {
 		snprintf(body, sizeof body, "%s is now %s.\n%s", f->name, app_value_text(f),

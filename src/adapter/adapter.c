@@ -18,6 +18,7 @@
 #define WRITE_TIMEOUT_MS 2000
 #define RESYNC_TRIES 3
 #define STPX_INLINE_MAX 32   /* longer STPX payloads go through l: and DATA> */
+#define STPX_LINE_BYTES 64   /* payload bytes per line after DATA> */
 #define DEFAULT_ST_MS 200    /* ATST 32, the data sheet's default */
 
 struct adapter {
@@ -329,7 +330,7 @@ static void choose_path(struct adapter *a)
 	else
 		i->send_path = PATH_SINGLE_FRAME;
 	i->max_request = i->send_path == PATH_SINGLE_FRAME ? 7 : 4095;
-	if (i->send_path == PATH_STPX && i->caps.stpx_max < i->max_request)
+	if (i->send_path == PATH_STPX && !i->caps.caf0 && i->caps.stpx_max < i->max_request)
 		i->max_request = i->caps.stpx_max;
 	snprintf(i->path, sizeof i->path, "%s", names[i->send_path]);
 }
@@ -623,29 +624,30 @@ static void stpx_command(const uint8_t *data, size_t n, const struct adapter_sen
 		snprintf(cmd + used, cap - (size_t)used, ",r:%d", opt->expect);
 }
 
-/* Sends the payload of an STPX l: command after its DATA> prompt. */
+/* Sends the payload of an STPX l: command after its DATA> prompt, in
+ * lines of STPX_LINE_BYTES bytes each ended by CR. */
 static int stpx_payload(struct adapter *a, const uint8_t *data, size_t n, int64_t deadline,
 			int timeout, struct error *e)
 {
-	char *hexdata = malloc(2 * n + 2);
-	int rc;
+	char line[2 * STPX_LINE_BYTES + 2];
+	size_t pos, take;
 
-	if (hexdata == NULL)
-		return error_set(e, ERR_NOMEM, "out of memory");
-	if (read_to_prompt(a, "STPX", deadline, timeout, e) < 0 ||
-	    strstr((const char *)a->raw, "DATA") == NULL) {
-		free(hexdata);
-		if (e->kind != ERR_NONE)
-			return -(int)e->kind;
+	if (read_to_prompt(a, "STPX", deadline, timeout, e) < 0)
+		return -(int)e->kind;
+	if (strstr((const char *)a->raw, "DATA") == NULL) {
 		elm_parse_text("STPX", a->raw, a->nraw, &a->reply);
-		return status_error(&a->reply, "STPX", e) < 0 ? -(int)e->kind
-							      : error_set(e, ERR_PROTOCOL, "no DATA> prompt after STPX l:");
+		if (status_error(&a->reply, "STPX", e) < 0)
+			return -(int)e->kind;
+		return error_set(e, ERR_PROTOCOL, "no DATA> prompt after STPX l:");
 	}
-	hex_encode(data, n, hexdata);
-	hexdata[2 * n] = '\r';
-	rc = link_write(a->link, hexdata, 2 * n + 1, WRITE_TIMEOUT_MS, e);
-	free(hexdata);
-	return rc;
+	for (pos = 0; pos < n; pos += take) {
+		take = n - pos < STPX_LINE_BYTES ? n - pos : STPX_LINE_BYTES;
+		hex_encode(data + pos, take, line);
+		line[2 * take] = '\r';
+		if (link_write(a->link, line, 2 * take + 1, WRITE_TIMEOUT_MS, e) < 0)
+			return -(int)e->kind;
+	}
+	return 0;
 }
 
 /* STN: sends a whole message with STPX. */

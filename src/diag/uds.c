@@ -34,11 +34,31 @@ struct uds {
 	struct isotp_msg msg;
 };
 
+/* Length of the positive reply a request gets when the standard makes it
+ * one frame (so the adapter may stop at the first frame), else 0. */
+static size_t single_frame_reply(const uint8_t *req, size_t n)
+{
+	switch (req[0]) {
+	case 0x10: return 6;
+	case 0x11: return 3;
+	case 0x14: return 1;
+	case 0x27: return n >= 2 && (req[1] & 0x7F) % 2 == 0 ? 2 : 0;
+	case 0x28: return 2;
+	case 0x2E: return 3;
+	case 0x36: return n > 2 ? 2 : 0; /* a download block; an upload's 36 gets data */
+	case 0x3E: return 2;
+	case 0x85: return 2;
+	default: return 0;
+	}
+}
+
 /* ISO-TP request for the client. */
 static int tp_request(void *ctx, const struct can_target *t, const uint8_t *req, size_t n,
 		      int timeout_ms, struct isotp_msg *reply, struct error *e)
 {
-	return isotp_request(ctx, t, req, n, timeout_ms, reply, e);
+	struct isotp_req_opt o = { timeout_ms, n ? single_frame_reply(req, n) : 0 };
+
+	return isotp_request_opt(ctx, t, req, n, &o, reply, e);
 }
 
 /* ISO-TP receive for the client. */

@@ -397,7 +397,7 @@ static int send_block_quietly(struct isotp *tp, const struct can_target *t, uint
 			      size_t from, size_t to, unsigned stmin_us, struct error *e)
 {
 	const struct adapter_info *info = adapter_info(tp->adapter);
-	bool burst = info->send_path == PATH_ELM_BURST;
+	bool burst = info->caps.r0;
 	size_t i;
 
 	if (from >= to)
@@ -421,7 +421,7 @@ static int listen_normally(struct isotp *tp, struct error *e)
 {
 	const struct adapter_info *info = adapter_info(tp->adapter);
 
-	if (info->send_path == PATH_ELM_BURST)
+	if (info->caps.r0)
 		return adapter_set_responses(tp->adapter, true, e);
 	return adapter_set_reply_timeout(tp->adapter, 200, e);
 }
@@ -471,7 +471,8 @@ static int send_long(struct isotp *tp, const struct can_target *t, const uint8_t
 				 "a %zu-byte request is longer than this adapter can send (%d bytes%s)",
 				 n, info->max_request,
 				 info->send_path == PATH_SINGLE_FRAME ? ": it refuses ATCAF0" : "");
-	if (info->send_path == PATH_STPX && !needs_manual_fc(tp, t)) {
+	if (info->send_path == PATH_STPX && !needs_manual_fc(tp, t) &&
+	    (int)n <= info->caps.stpx_max) {
 		tp->stats.round_trips++;
 		return adapter_send_stpx(tp->adapter, t, req, n, &o, &tp->reply, e);
 	}

@@ -666,6 +666,14 @@ void sim_req_start(struct sim *s, const uint8_t *msg, size_t n, const struct sim
 	c->mode = SIM_REQUEST;
 	c->gen++;
 	sim_bus_send(s, &f);
+	/* With responses off (ATR0) a single frame is handed to the CAN
+	 * controller's transmit buffer and the prompt follows at once; the
+	 * bus sends the frame meanwhile (the next command line takes longer
+	 * to arrive than the frame to leave). */
+	if (!s->at.responses && r->len == 0) {
+		c->gen++;
+		c->mode = SIM_IDLE; /* the caller prints the prompt */
+	}
 }
 
 /* Handles a data line (compacted, upper case); false if it is not one. */

@@ -147,8 +147,10 @@ static int status_error(const struct elm_reply *r, const char *cmd, struct error
 		return 0;
 	case ELM_EMPTY:
 	case ELM_NO_DATA:
-		return error_set(e, ERR_TIMEOUT, "no answer to '%s' (%s)", cmd,
-				 elm_status_name(r->status));
+		rc = error_set(e, ERR_TIMEOUT, "no answer to '%s' (%s)", cmd,
+			       elm_status_name(r->status));
+		e->detail = ELM_NO_DATA;
+		return rc;
 	case ELM_UNKNOWN_COMMAND:
 		return error_set(e, ERR_UNSUPPORTED, "adapter does not know '%s'", cmd);
 	case ELM_GARBAGE:
@@ -389,6 +391,17 @@ void adapter_describe(const struct adapter *a, char *out, size_t n)
 		 i->path, i->max_request, uart, i->rtt_ms);
 }
 
+/* Resynchronises and sets the formatting again after a disturbance. */
+int adapter_recover(struct adapter *a, struct error *e)
+{
+	clock_sleep_us(20000);
+	link_drain(a->link);
+	adapter_forget_state(a);
+	if (configure(a, a->fmt.ext_ids ? "ATSP7" : "ATSP6", e) < 0)
+		return error_wrap(e, "recovering the adapter");
+	return 0;
+}
+
 /* Reads the supply voltage in volts. */
 int adapter_voltage(struct adapter *a, double *volts, struct error *e)
 {
@@ -552,6 +565,15 @@ static void add_count(const struct adapter *a, char *cmd, size_t n, int expect)
 	}
 }
 
+/* The module stayed silent (the adapter said NO DATA). */
+static int no_answer(const struct can_target *t, struct error *e)
+{
+	int rc = error_set(e, ERR_TIMEOUT, "no answer from %X", (unsigned)t->rx);
+
+	e->detail = ELM_NO_DATA;
+	return rc;
+}
+
 /* Sends a data line and parses the frames received until the prompt. */
 static int data_exchange(struct adapter *a, const struct can_target *t, const char *cmd,
 			 const struct adapter_send_opt *opt, struct elm_reply *reply,
@@ -567,7 +589,7 @@ static int data_exchange(struct adapter *a, const struct can_target *t, const ch
 	if (a->responses == 0 && (reply->status == ELM_EMPTY || reply->status == ELM_OK))
 		return 0;
 	if (reply->status == ELM_NO_DATA || reply->status == ELM_EMPTY)
-		return error_set(e, ERR_TIMEOUT, "no answer from %X", (unsigned)t->rx);
+		return no_answer(t, e);
 	return status_error(reply, cmd, e);
 }
 
@@ -676,7 +698,7 @@ int adapter_send_stpx(struct adapter *a, const struct can_target *t, const uint8
 	if (reply->status == ELM_DATA)
 		return 0;
 	if (reply->status == ELM_NO_DATA || reply->status == ELM_EMPTY)
-		return error_set(e, ERR_TIMEOUT, "no answer from %X", (unsigned)t->rx);
+		return no_answer(t, e);
 	return status_error(reply, "STPX", e);
 }
 

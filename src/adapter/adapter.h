@@ -115,6 +115,10 @@ int adapter_set_reply_timeout(struct adapter *a, int ms, struct error *e);
 /* True when the adapter's automatic flow control answers the target's
  * multi-frame replies without ATFC SH (the OBD ID pairs). */
 bool adapter_auto_flow_control(const struct can_target *t);
+/* After a garbled reply, BUFFER FULL, STOPPED or an adapter reset in the
+ * middle of a reply: drops stale input and sets the formatting again
+ * (ATE0 ATL0 ATS0 ATH1 and the protocol), forgetting cached settings. */
+int adapter_recover(struct adapter *a, struct error *e);
 /* Raises the UART rate with the ATBRD (ELM327) or STBR (STN) handshake:
  * the adapter says OK, both sides switch, the adapter sends its ID at the
  * new rate and the host confirms with a CR; on any failure both fall back

@@ -266,31 +266,52 @@ static void build_module_list(struct app *a)
 	}
 }
 
-/* Reads one module's identification; a silent module is marked absent. */
-static void identify_module(struct app *a, struct app_module *m)
+/* True when the adapter is gone (pulled out, link closed). */
+static bool link_lost(const struct error *e)
 {
+	return e->kind == ERR_EOF || e->kind == ERR_IO;
+}
+
+/* Reads one module's identification; a silent module is marked absent,
+ * a lost link stops everything (returned in fatal). */
+static int identify_module(struct app *a, struct app_module *m, struct error *fatal)
+{
+	static const uint16_t optional[] = { UDS_DID_SW_VERSION, UDS_DID_HW_VERSION,
+					     UDS_DID_SERIAL, UDS_DID_SYSTEM_NAME };
+	char *fields[] = { m->sw, m->hw, m->serial, m->system };
 	struct session_module sm;
 	struct error e;
+	size_t i;
 
 	app_say(a, APP_PROGRESS, "identifying %s %s", m->id, m->name);
 	error_clear(&e);
 	if (read_ident(a, m, UDS_DID_PART_NUMBER, m->part, sizeof m->part, &e) < 0) {
-		m->present = e.kind != ERR_TIMEOUT;
+		if (link_lost(&e))
+			return *fatal = e, -(int)e.kind;
+		m->present = e.kind == ERR_NEGATIVE;
 		snprintf(m->error, sizeof m->error, "%s", e.text);
 		if (!m->present) {
-			app_say(a, APP_WARNING, "%s %s: no answer", m->id, m->name);
-			return;
+			app_say(a, APP_WARNING, "%s %s: %s", m->id, m->name,
+				e.detail == ELM_NO_DATA ? "no answer" : e.text);
+			return 0;
 		}
 	}
 	m->present = true;
-	read_ident(a, m, UDS_DID_SW_VERSION, m->sw, sizeof m->sw, &e);
-	read_ident(a, m, UDS_DID_HW_VERSION, m->hw, sizeof m->hw, &e);
-	read_ident(a, m, UDS_DID_SERIAL, m->serial, sizeof m->serial, &e);
-	read_ident(a, m, UDS_DID_SYSTEM_NAME, m->system, sizeof m->system, &e);
+	for (i = 0; i < sizeof optional / sizeof optional[0]; i++) {
+		error_clear(&e);
+		if (read_ident(a, m, optional[i], fields[i], APP_IDENT_MAX, &e) == 0 ||
+		    e.kind == ERR_NEGATIVE)
+			continue;
+		if (link_lost(&e))
+			return *fatal = e, -(int)e.kind;
+		snprintf(fields[i], APP_IDENT_MAX, "?");
+		app_say(a, APP_WARNING, "%s: DID %04X: %s", m->id, optional[i], e.text);
+	}
 	sm = (struct session_module){ m->id, m->name, m->tx, m->rx, m->part, m->sw, m->hw };
 	session_add_module(a->session, &sm);
 	app_say(a, APP_INFO, "module %s %s: part %s, software %s, hardware %s", m->id, m->name,
 	    m->part[0] ? m->part : "-", m->sw[0] ? m->sw : "-", m->hw[0] ? m->hw : "-");
+	return 0;
 }
 
 /* Reads the VIN, matches a brand script and identifies every module. */
@@ -309,7 +330,8 @@ int app_scan(struct app *a, struct error *e)
 		session_set_info(a->session, "brand", script_brand(a->scripts, (size_t)a->brand)->id);
 	build_module_list(a);
 	for (i = 0; i < a->nmodules; i++)
-		identify_module(a, &a->modules[i]);
+		if (identify_module(a, &a->modules[i], e) < 0)
+			return error_wrap(e, "scan stopped at %s", a->modules[i].id);
 	session_write_manifest(a->session, false, NULL);
 	return 0;
 }

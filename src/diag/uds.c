@@ -52,11 +52,24 @@ static size_t single_frame_reply(const uint8_t *req, size_t n)
 	}
 }
 
+/* True for services that only read: sending them twice changes nothing. */
+static bool reads_only(uint8_t sid)
+{
+	switch (sid) {
+	case 0x01: case 0x02: case 0x03: case 0x06: case 0x07: case 0x09: case 0x0A:
+	case 0x19: case 0x22: case 0x23: case 0x3E:
+		return true;
+	default:
+		return false;
+	}
+}
+
 /* ISO-TP request for the client. */
 static int tp_request(void *ctx, const struct can_target *t, const uint8_t *req, size_t n,
 		      int timeout_ms, struct isotp_msg *reply, struct error *e)
 {
-	struct isotp_req_opt o = { timeout_ms, n ? single_frame_reply(req, n) : 0 };
+	struct isotp_req_opt o = { timeout_ms, n ? single_frame_reply(req, n) : 0,
+				   n && reads_only(req[0]) };
 
 	return isotp_request_opt(ctx, t, req, n, &o, reply, e);
 }

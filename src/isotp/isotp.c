@@ -479,24 +479,52 @@ static int send_long(struct isotp *tp, const struct can_target *t, const uint8_t
 	return send_segmented(tp, t, req, n, opt, e);
 }
 
-/* Sends a request and returns the first complete reply from the target. */
+/* One exchange: send, then complete the reply. */
+static int exchange(struct isotp *tp, const struct can_target *t, const uint8_t *req, size_t n,
+		    const struct isotp_req_opt *o, struct error *e)
+{
+	tp->nqueued = 0;
+	isotp_rx_reset(&tp->rx);
+	if ((n <= 7 ? send_single(tp, t, req, n, o, e) : send_long(tp, t, req, n, o, e)) < 0 ||
+	    finish_exchange(tp, t, o->timeout_ms, e) < 0)
+		return -(int)e->kind;
+	return 0;
+}
+
+/* True for failures a resynchronised adapter may not repeat: garbled or
+ * junk-filled replies, a lost prompt, BUFFER FULL, STOPPED, a reset in the
+ * middle, a passing CAN error (never a silent module: NO DATA). */
+static bool disturbed(const struct error *e)
+{
+	return e->kind == ERR_PROTOCOL || (e->kind == ERR_TIMEOUT && e->detail != ELM_NO_DATA) ||
+	       (e->kind == ERR_ADAPTER &&
+		(e->detail == ELM_BUFFER_FULL || e->detail == ELM_STOPPED ||
+		 e->detail == ELM_LV_RESET || e->detail == ELM_DATA_ERROR ||
+		 e->detail == ELM_RX_ERROR || e->detail == ELM_CAN_ERROR));
+}
+
+/* Sends a request and returns the first complete reply from the target;
+ * an idempotent request is sent once more after a disturbed exchange. */
 int isotp_request_opt(struct isotp *tp, const struct can_target *t, const uint8_t *req,
 		      size_t n, const struct isotp_req_opt *opt, struct isotp_msg *reply,
 		      struct error *e)
 {
-	struct isotp_req_opt o = opt ? *opt : (struct isotp_req_opt){ 0, 0 };
-	int rc;
+	struct isotp_req_opt o = opt ? *opt : (struct isotp_req_opt){ 0, 0, false };
+	struct error first;
 
 	if (o.timeout_ms <= 0)
 		o.timeout_ms = DEFAULT_TIMEOUT_MS;
 	if (n == 0 || n > ISOTP_MAX_MSG)
 		return error_set(e, ERR_ARG, "a request holds 1 to %d bytes, not %zu", ISOTP_MAX_MSG, n);
-	tp->nqueued = 0;
 	tp->stats.requests++;
-	isotp_rx_reset(&tp->rx);
-	rc = n <= 7 ? send_single(tp, t, req, n, &o, e) : send_long(tp, t, req, n, &o, e);
-	if (rc < 0 || finish_exchange(tp, t, o.timeout_ms, e) < 0)
-		return -(int)e->kind;
+	if (exchange(tp, t, req, n, &o, e) < 0) {
+		if (!o.idempotent || !disturbed(e))
+			return -(int)e->kind;
+		first = *e;
+		tp->stats.retries++;
+		if (adapter_recover(tp->adapter, e) < 0 || exchange(tp, t, req, n, &o, e) < 0)
+			return error_wrap(e, "after recovering from '%s'", first.text);
+	}
 	if (tp->nqueued == 0)
 		return error_set(e, ERR_TIMEOUT, "no reply from %X", (unsigned)t->rx);
 	dequeue(tp, reply);
@@ -507,7 +535,7 @@ int isotp_request_opt(struct isotp *tp, const struct can_target *t, const uint8_
 int isotp_request(struct isotp *tp, const struct can_target *t, const uint8_t *req, size_t n,
 		  int timeout_ms, struct isotp_msg *reply, struct error *e)
 {
-	struct isotp_req_opt o = { timeout_ms, 0 };
+	struct isotp_req_opt o = { timeout_ms, 0, false };
 
 	return isotp_request_opt(tp, t, req, n, &o, reply, e);
 }

@@ -92,7 +92,7 @@ static int bench_send(const char *profile, int baud, const char *name)
 	struct isotp_stats before, after;
 	struct sim_stats s0, s1;
 	struct isotp_msg *reply = malloc(sizeof *reply);
-	struct isotp_req_opt opt = { 30000, 3 }; /* a write's answer: 6E DID or 7F 2E NRC */
+	struct isotp_req_opt opt = { 30000, 3, false }; /* a write gets 6E DID or 7F 2E NRC */
 	struct rig r;
 	char spec[128];
 	struct error e;

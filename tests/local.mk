@@ -5,6 +5,7 @@ TESTS += \
 	tests/integration/scan.sh \
 	tests/integration/code.sh \
 	tests/integration/uds.sh \
+	tests/integration/adapters.sh \
 	tests/integration/diag.sh \
 	tests/integration/sessions.sh \
 	tests/integration/layers.sh \
@@ -15,6 +16,7 @@ EXTRA_DIST += tests/tmux.sh \
 	tests/integration/scan.sh \
 	tests/integration/code.sh \
 	tests/integration/uds.sh \
+	tests/integration/adapters.sh \
 	tests/integration/diag.sh \
 	tests/integration/sessions.sh \
 	tests/integration/layers.sh \

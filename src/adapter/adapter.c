@@ -30,6 +30,8 @@ struct adapter {
 	int caf;                   /* ATCAF1 (1), ATCAF0 (0), unknown (-1) */
 	int responses;             /* ATR1 (1), ATR0 (0), unknown (-1) */
 	bool fc_manual;            /* ATFC SM1 may be set */
+	bool slow_can;             /* the bus runs at 250 kbit/s (protocols 8, 9) */
+	int base_baud;             /* UART rate before any ATBRD/STBR */
 	int st_ms;                 /* current ATST in ms */
 	struct elm_format fmt;
 	uint8_t raw[RAW_MAX];
@@ -164,6 +166,35 @@ static int status_error(const struct elm_reply *r, const char *cmd, struct error
 	}
 }
 
+static int host_baud(struct adapter *a, int baud, struct error *e);
+
+/* True when the adapter printed its banner in a reply that should not
+ * have one: it reset itself (power dip, fault) and lost its settings. */
+static bool saw_reset(const struct adapter *a, const char *cmd)
+{
+	size_t len = strlen(a->info.elm_version);
+
+	if (len == 0 || strcmp(cmd, "ATZ") == 0 || strcmp(cmd, "ATWS") == 0 ||
+	    strcmp(cmd, "ATI") == 0 || strncmp(cmd, "ATBRD", 5) == 0 || strncmp(cmd, "STBR", 4) == 0)
+		return false;
+	return memmem(a->raw, a->nraw, a->info.elm_version, len) != NULL;
+}
+
+/* Reports an adapter that reset itself in the middle of a command. */
+static int reset_error(struct adapter *a, const char *cmd, struct error *e)
+{
+	int rc = error_set(e, ERR_ADAPTER, "the adapter reset itself during '%s'", cmd);
+	struct error ignored;
+
+	e->detail = ELM_LV_RESET;
+	adapter_forget_state(a);
+	if (a->info.baud != a->base_baud) { /* a reset brings back its default rate */
+		host_baud(a, a->base_baud, &ignored);
+		a->info.baud = a->base_baud;
+	}
+	return rc;
+}
+
 /* Timeout for a command: resets take longer. */
 static int command_timeout(const struct adapter *a, const char *cmd)
 {
@@ -177,6 +208,8 @@ int adapter_command(struct adapter *a, const char *cmd, char *out, size_t n, str
 {
 	if (roundtrip(a, cmd, command_timeout(a, cmd), e) < 0)
 		return -(int)e->kind;
+	if (saw_reset(a, cmd))
+		return reset_error(a, cmd, e);
 	elm_parse_text(cmd, a->raw, a->nraw, &a->reply);
 	a->info.junk += a->reply.junk;
 	if (status_error(&a->reply, cmd, e) < 0)
@@ -213,8 +246,8 @@ static int probe(struct adapter *a, const char *cmd, bool *known, struct error *
 		error_clear(e);
 		return 0;
 	}
-	if (e->kind == ERR_TIMEOUT && strncmp(cmd, "AT", 2) != 0) {
-		*known = true; /* a data request that got NO DATA was understood */
+	if ((e->kind == ERR_TIMEOUT || e->kind == ERR_ADAPTER) && strncmp(cmd, "AT", 2) != 0) {
+		*known = true; /* a data request answered NO DATA or CAN ERROR was understood */
 		error_clear(e);
 		return 0;
 	}
@@ -257,6 +290,37 @@ static int configure(struct adapter *a, const char *protocol_cmd, struct error *
 	a->fmt.headers = true;
 	a->have_target = false;
 	return 0;
+}
+
+/* The ATSP command for 11-bit or 29-bit IDs at the bus's bit rate. */
+static const char *protocol_cmd(const struct adapter *a, bool ext)
+{
+	if (a->slow_can)
+		return ext ? "ATSP9" : "ATSP8";
+	return ext ? "ATSP7" : "ATSP6";
+}
+
+/* Finds the vehicle's CAN protocol: an automatic search (ATSP0) with an
+ * OBD-II request, then ATDPN; 250 kbit/s buses (protocols 8 and 9) are
+ * remembered. Without an answer (a car with no OBD-II engine ECU) 500
+ * kbit/s stays. The digit after the request is the response-count probe. */
+static int find_protocol(struct adapter *a, struct error *e)
+{
+	char dpn[16];
+	const char *d;
+
+	bool searched;
+
+	if (adapter_command(a, "ATSP0", NULL, 0, e) < 0 || probe(a, "01001", &a->info.caps.count_digit, e) < 0)
+		return -(int)e->kind;
+	if (!a->info.caps.count_digit && probe(a, "0100", &searched, e) < 0)
+		return -(int)e->kind;
+	if (adapter_command(a, "ATDPN", dpn, sizeof dpn, NULL) < 0)
+		dpn[0] = 0;
+	d = dpn[0] == 'A' ? dpn + 1 : dpn;
+	a->slow_can = d[0] == '8' || d[0] == '9';
+	a->fmt.ext_ids = false;
+	return adapter_command(a, protocol_cmd(a, false), NULL, 0, e);
 }
 
 /* Longest STPX message of an STN chip, from its STI answer. */
@@ -307,9 +371,7 @@ static int probe_commands(struct adapter *a, struct error *e)
 		return -(int)e->kind;
 	if (probe(a, "ATR0", &c->r0, e) < 0 || (c->r0 && adapter_command(a, "ATR1", NULL, 0, e) < 0))
 		return -(int)e->kind;
-	if (probe(a, "01001", &c->count_digit, e) < 0)
-		return -(int)e->kind;
-	return 0;
+	return find_protocol(a, e);
 }
 
 /* Chooses how long requests are sent, from what the adapter answered. */
@@ -354,6 +416,7 @@ int adapter_init(struct adapter *a, struct error *e)
 {
 	memset(&a->info, 0, sizeof a->info);
 	a->fmt.ext_ids = false;
+	a->slow_can = false;
 	if (reset_adapter(a, e) < 0)
 		return -(int)e->kind;
 	assume_defaults(a);
@@ -371,6 +434,7 @@ int adapter_init(struct adapter *a, struct error *e)
 	choose_path(a);
 	measure_rtt(a);
 	a->info.baud = link_baud(a->link);
+	a->base_baud = a->info.baud;
 	a->fc_manual = true;
 	return 0;
 }
@@ -397,7 +461,7 @@ int adapter_recover(struct adapter *a, struct error *e)
 	clock_sleep_us(20000);
 	link_drain(a->link);
 	adapter_forget_state(a);
-	if (configure(a, a->fmt.ext_ids ? "ATSP7" : "ATSP6", e) < 0)
+	if (configure(a, protocol_cmd(a, a->fmt.ext_ids), e) < 0)
 		return error_wrap(e, "recovering the adapter");
 	return 0;
 }
@@ -441,8 +505,12 @@ static int set_caf(struct adapter *a, bool on, struct error *e)
 /* Turns waiting for replies after a send on or off. */
 int adapter_set_responses(struct adapter *a, bool on, struct error *e)
 {
-	if (!on && !a->info.caps.r0)
-		return error_set(e, ERR_UNSUPPORTED, "this adapter refuses ATR0");
+	if (!a->info.caps.r0) {
+		if (!on)
+			return error_set(e, ERR_UNSUPPORTED, "this adapter refuses ATR0");
+		a->responses = 1; /* it always waits for replies */
+		return 0;
+	}
 	return set_flag(a, &a->responses, on, "ATR1", "ATR0", e);
 }
 
@@ -524,7 +592,7 @@ static int set_protocol(struct adapter *a, bool ext, struct error *e)
 {
 	if (ext == a->fmt.ext_ids)
 		return 0;
-	if (configure(a, ext ? "ATSP7" : "ATSP6", e) < 0)
+	if (configure(a, protocol_cmd(a, ext), e) < 0)
 		return -(int)e->kind;
 	a->fmt.ext_ids = ext;
 	a->caf = -1;
@@ -583,6 +651,8 @@ static int data_exchange(struct adapter *a, const struct can_target *t, const ch
 
 	if (roundtrip(a, cmd, timeout, e) < 0)
 		return -(int)e->kind;
+	if (saw_reset(a, cmd))
+		return reset_error(a, cmd, e);
 	elm_parse_data(cmd, a->raw, a->nraw, &a->fmt, reply);
 	if (reply->status == ELM_DATA)
 		return 0;
@@ -759,27 +829,6 @@ int adapter_listen(struct adapter *a, const struct can_target *t, int timeout_ms
 	return 0;
 }
 
-/* Reads until the given byte arrives (or the deadline); 0 when it came. */
-static int read_until_byte(struct adapter *a, uint8_t stop, int timeout_ms, struct error *e)
-{
-	int64_t deadline = clock_ms() + timeout_ms;
-	long r;
-
-	a->nraw = 0;
-	while (a->nraw == 0 || memchr(a->raw, stop, a->nraw) == NULL) {
-		if (a->nraw >= sizeof a->raw)
-			return error_set(e, ERR_PROTOCOL, "unexpected output while switching rate");
-		r = link_read(a->link, a->raw + a->nraw, sizeof a->raw - a->nraw,
-			      clock_remaining_ms(deadline), e);
-		if (r < 0)
-			return (int)r;
-		if (r == 0)
-			return error_set(e, ERR_TIMEOUT, "no answer while switching rate");
-		a->nraw += (size_t)r;
-	}
-	return 0;
-}
-
 /* Changes the host side of the UART; links without a UART (the in-process
  * simulator) only model the rate, so there is nothing to change. */
 static int host_baud(struct adapter *a, int baud, struct error *e)
@@ -803,25 +852,53 @@ static int fall_back(struct adapter *a, int old_baud, struct error *e)
 	return 0;
 }
 
+/* Reads until the buffer holds pattern at or after offset from; 0 when it does. */
+static int read_until_text(struct adapter *a, size_t from, const char *pattern, int timeout_ms,
+			   struct error *e)
+{
+	int64_t deadline = clock_ms() + timeout_ms;
+	size_t plen = strlen(pattern);
+	long r;
+
+	while (a->nraw < from + plen || memmem(a->raw + from, a->nraw - from, pattern, plen) == NULL) {
+		if (a->nraw >= sizeof a->raw)
+			return error_set(e, ERR_PROTOCOL, "unexpected output while switching rate");
+		r = link_read(a->link, a->raw + a->nraw, sizeof a->raw - a->nraw,
+			      clock_remaining_ms(deadline), e);
+		if (r < 0)
+			return (int)r;
+		if (r == 0)
+			return error_set(e, ERR_TIMEOUT, "no answer while switching rate");
+		a->nraw += (size_t)r;
+	}
+	return 0;
+}
+
 /* One switch attempt to baud; 0 on success, 1 when refused or failed and
- * the old rate still works, negative when the adapter is lost. */
+ * the old rate still works, negative when the adapter is lost. The
+ * adapter answers OK, switches, sends its ID string at the new rate and
+ * waits for a CR; the ID may arrive in the same read as the OK. */
 static int try_baud(struct adapter *a, int baud, int old_baud, struct error *e)
 {
 	char cmd[32];
+	const uint8_t *ok;
 
 	if (a->info.caps.stn)
 		snprintf(cmd, sizeof cmd, "STBR%d", baud);
 	else
 		snprintf(cmd, sizeof cmd, "ATBRD%02X", (4000000 + baud / 2) / baud);
+	a->nraw = 0;
 	if (write_line(a, cmd, e) < 0)
 		return -(int)e->kind;
-	if (read_until_byte(a, '\r', 1000, e) < 0 || memchr(a->raw, '?', a->nraw)) {
+	if (read_until_text(a, 0, "\r", 1000, e) < 0 || memchr(a->raw, '?', a->nraw) ||
+	    (ok = memmem(a->raw, a->nraw, "OK\r", 3)) == NULL) {
 		error_clear(e);
 		return fall_back(a, old_baud, e) < 0 ? -(int)e->kind : 1;
 	}
-	if (host_baud(a, baud, e) < 0 || read_until_byte(a, '\r', 1000, e) < 0 ||
+	if (host_baud(a, baud, e) < 0 ||
+	    read_until_text(a, (size_t)(ok - a->raw) + 3, "\r", 1000, e) < 0 ||
 	    link_write(a->link, "\r", 1, WRITE_TIMEOUT_MS, e) < 0 ||
-	    read_until_byte(a, '>', 1000, e) < 0) {
+	    read_until_text(a, 0, ">", 1000, e) < 0) {
 		error_clear(e);
 		return fall_back(a, old_baud, e) < 0 ? -(int)e->kind : 1;
 	}

@@ -467,7 +467,7 @@ static bool suppressed_nrc(const struct sim_req *r)
 static uint64_t send_uds(struct sim_req *r)
 {
 	uint8_t pending[3] = { 0x7F, r->req[0], NRC_RCRRP };
-	uint64_t gap = (uint64_t)r->ecu->m.p2_ms * 800, t = 0, end, tt;
+	uint64_t gap = (uint64_t)r->ecu->m.p2_ms * 800, t = r->s->latency_us, end, tt;
 	int k;
 
 	for (k = 0; k < r->s->faults.pending && k < PENDING_MAX; k++) {
@@ -495,7 +495,7 @@ static void finish(struct sim_req *r)
 	uint64_t t = 0;
 
 	if (answer && r->req[0] < 0x10)
-		emit(r, 0, r->resp, r->len);
+		emit(r, r->s->latency_us, r->resp, r->len);
 	else if (answer)
 		t = send_uds(r);
 	if (r->busy_us)

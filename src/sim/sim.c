@@ -33,6 +33,7 @@ struct sim_spec {
 	char state[SPEC_MAX + 1];
 	char faults[SPEC_MAX + 1];
 	long baud;     /* 0 = the profile's */
+	long latency_ms; /* ECU processing time before each answer */
 	bool throttle;
 };
 
@@ -85,6 +86,13 @@ static int spec_option(struct sim_spec *sp, char *opt, struct error *e)
 	}
 	if (strcmp(opt, "baud") == 0)
 		return spec_baud(sp, eq + 1, e);
+	if (strcmp(opt, "latency") == 0) {
+		char *end;
+		sp->latency_ms = strtol(eq + 1, &end, 10);
+		if (*end || end == eq + 1 || sp->latency_ms < 0 || sp->latency_ms > 5000)
+			return error_set(e, ERR_ARG, "sim: latency= takes milliseconds, 0 to 5000");
+		return 0;
+	}
 	if (strcmp(opt, "throttle") == 0) {
 		if (strcmp(eq + 1, "0") != 0 && strcmp(eq + 1, "1") != 0)
 			return error_set(e, ERR_ARG, "sim: throttle= is 0 or 1");
@@ -92,7 +100,7 @@ static int spec_option(struct sim_spec *sp, char *opt, struct error *e)
 		return 0;
 	}
 	return error_set(e, ERR_ARG,
-			 "sim: unknown option \"%s\" (known: adapter, state, faults, baud, throttle)",
+			 "sim: unknown option \"%s\" (known: adapter, state, faults, baud, latency, throttle)",
 			 opt);
 }
 
@@ -182,6 +190,7 @@ static int start_core(struct sim *s, const struct sim_spec *sp, struct error *e)
 	if (sim_core_new(s, e) < 0)
 		return -(int)e->kind;
 	s->core->throttle = sp->throttle;
+	s->latency_us = (uint64_t)sp->latency_ms * 1000;
 	s->core->rng = s->faults.seed * 0x9E3779B97F4A7C15ull + 0x632BE59BD9B4E019ull;
 	if (s->core->rng == 0)
 		s->core->rng = 1;

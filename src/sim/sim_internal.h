@@ -349,6 +349,7 @@ struct sim {
 	pthread_mutex_t *lock; /* guards everything while served in a thread */
 	struct sim_faults faults;
 	uint64_t now_us;       /* modelled time since creation */
+	uint64_t latency_us;   /* latency=MS: ECU processing time before each answer */
 	char *state_file;      /* state=FILE: vehicle state kept between runs */
 	unsigned saved_writes; /* writes already in the state file */
 	struct error state_error; /* why the last save failed, if it did */

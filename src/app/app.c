@@ -214,7 +214,33 @@ static int read_ident(struct app *a, const struct app_module *m, uint16_t did, c
 	return 0;
 }
 
-/* Reads the VIN: UDS F190 from the engine, else OBD-II mode 09 PID 02. */
+/* Takes the VIN from a mode 09 PID 02 reply (49 02 01 + 17 characters). */
+static int vin_from_obd(struct app *a, const uint8_t *data, size_t len, struct error *e)
+{
+	if (len < 3 + 17)
+		return error_set(e, ERR_PROTOCOL, "VIN reply too short (%zu bytes)", len);
+	ident_text(data + len - 17, 17, a->vin, sizeof a->vin);
+	return 0;
+}
+
+/* Asks every OBD-II ECU on 29-bit identifiers (functional 18DB33F1) for
+ * the VIN; the first answer counts. */
+static int read_vin_29bit(struct app *a, struct error *e)
+{
+	static struct isotp_msg replies[8];
+	uint8_t req[2] = { 0x09, 0x02 };
+	size_t n;
+
+	if (uds_request_functional(a->uds, 0x18DB33F1, true, req, sizeof req, 1000, replies, 8, &n,
+				   e) < 0)
+		return -(int)e->kind;
+	if (n == 0 || replies[0].len < 2 || replies[0].data[0] != 0x49)
+		return error_set(e, ERR_TIMEOUT, "no ECU gave its VIN on 29-bit identifiers");
+	return vin_from_obd(a, replies[0].data, replies[0].len, e);
+}
+
+/* Reads the VIN: UDS F190 from the engine, else OBD-II mode 09 PID 02 on
+ * 11-bit identifiers, else on 29-bit ones. */
 static int read_vin(struct app *a, struct error *e)
 {
 	struct uds_target engine = { "engine", { 0x7E0, 0x7E8, false } };
@@ -227,11 +253,12 @@ static int read_vin(struct app *a, struct error *e)
 		ident_text(data, 17, a->vin, sizeof a->vin);
 		return 0;
 	}
-	if (uds_request(a->uds, &obd, req, sizeof req, data, sizeof data, &len, e) < 0)
+	if (uds_request(a->uds, &obd, req, sizeof req, data, sizeof data, &len, e) == 0)
+		return vin_from_obd(a, data, len, e);
+	if (e->kind != ERR_TIMEOUT)
 		return error_wrap(e, "reading the VIN");
-	if (len < 3 + 17)
-		return error_set(e, ERR_PROTOCOL, "VIN reply too short (%zu bytes)", len);
-	ident_text(data + len - 17, 17, a->vin, sizeof a->vin);
+	if (read_vin_29bit(a, e) < 0)
+		return error_wrap(e, "reading the VIN (11-bit and 29-bit identifiers)");
 	return 0;
 }
 

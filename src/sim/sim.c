@@ -113,6 +113,7 @@ static int parse_spec(const char *spec, struct sim_spec *sp, struct error *e)
 	strcpy(sp->adapter, "elm327");
 	sp->state[0] = sp->faults[0] = 0;
 	sp->baud = 0;
+	sp->latency_ms = 0;
 	sp->throttle = false;
 	if (spec == NULL)
 		spec = "";

@@ -34,6 +34,7 @@ static void print_help(void)
 	       "      --format=F    export: tar.gz (default), tar.xz or zip\n"
 	       "  -o, --output=FILE export: where to write the archive\n"
 	       "      --single      live: one PID per request instead of six\n"
+	       "      --answer=TEXT the answer to a question a brand script asks\n"
 	       "  -v, --verbose     print progress messages on stderr\n"
 	       "  -h, --help        display this help and exit\n"
 	       "  -V, --version     output version information and exit\n"
@@ -52,6 +53,7 @@ static void print_help(void)
 	       "  sessions                   list the recorded sessions\n"
 	       "  export SESSION             pack a session (--format, -o)\n"
 	       "  import ARCHIVE             unpack a verified session archive\n"
+	       "  check FILE.lua...          validate brand scripts without a car\n"
 	       "  sim --list | --pty [SPEC] | --tcp [HOST:]PORT [SPEC]\n"
 	       "                             serve the simulator to other programs\n"
 	       "\n"
@@ -98,6 +100,7 @@ static int apply_option(int c, char **argv, struct cli_options *opt)
 	case 'S': opt->single = true; return -1;
 	case 'F': opt->format = optarg; return -1;
 	case 'o': opt->output = optarg; return -1;
+	case 'a': opt->answer = optarg; return -1;
 	case 'n': return number_option("count", optarg, 1000000, &opt->count);
 	case 'b':
 		if (number_option("baud rate", optarg, 16000000, &opt->baud) >= 0 || opt->baud < 300)
@@ -122,6 +125,7 @@ static int parse_options(int argc, char **argv, struct cli_options *opt)
 		{ "module", required_argument, NULL, 'm' }, { "clear", no_argument, NULL, 'C' },
 		{ "count", required_argument, NULL, 'n' }, { "single", no_argument, NULL, 'S' },
 		{ "format", required_argument, NULL, 'F' }, { "output", required_argument, NULL, 'o' },
+		{ "answer", required_argument, NULL, 'a' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c, rc;

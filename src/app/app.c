@@ -43,6 +43,19 @@ static void script_log(void *arg, const char *line)
 		session_event(a->session, "script: %s", line);
 }
 
+/* A script's question goes to whoever drives the console; the answer is
+ * recorded in the session. */
+static int script_ask(void *arg, const char *question, const char *const *choices, size_t n)
+{
+	struct app *a = arg;
+	int k = a->hooks.ask ? a->hooks.ask(a->hooks.arg, question, choices, n) : -1;
+
+	if (a->session)
+		session_event(a->session, "script asked: %s -> %s", question,
+			      k >= 0 && (size_t)k < n ? choices[k] : "(no answer)");
+	return k;
+}
+
 /* Creates a console instance and loads the brand scripts. */
 int app_new(const struct app_options *opt, const struct app_hooks *hooks, struct app **out,
 	    struct error *e)
@@ -62,6 +75,7 @@ int app_new(const struct app_options *opt, const struct app_hooks *hooks, struct
 		return -(int)e->kind;
 	}
 	script_set_logger(a->scripts, script_log, a);
+	script_set_asker(a->scripts, script_ask, a);
 	script_load_all(a->scripts, report_script_error, a);
 	*out = a;
 	return 0;
@@ -351,7 +365,10 @@ int app_scan(struct app *a, struct error *e)
 		return -(int)e->kind;
 	if (session_set_vin(a->session, a->vin, e) < 0)
 		app_say(a, APP_WARNING, "session: %s", e->text);
-	a->brand = script_match_vin(a->scripts, a->vin);
+	if (script_match_vehicle(a->scripts, a->vin, NULL, &a->brand, e) < 0) {
+		app_say(a, APP_WARNING, "brand scripts: %s", e->text);
+		a->brand = script_match_vin(a->scripts, a->vin);
+	}
 	app_say(a, APP_INFO, "VIN %s, brand script %s", a->vin, app_brand_name(a));
 	if (a->brand >= 0)
 		session_set_info(a->session, "brand", script_brand(a->scripts, (size_t)a->brand)->id);

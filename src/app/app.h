@@ -29,6 +29,9 @@ struct app_hooks {
 	void (*message)(void *arg, enum app_level level, const char *text);
 	/* A yes/no question before a write to the car; true means yes. */
 	bool (*confirm)(void *arg, const char *title, const char *body);
+	/* A question a brand script asks (ask() in Lua): the index of the
+	 * choice, or -1 to cancel. NULL: scripts cannot ask. */
+	int (*ask)(void *arg, const char *question, const char *const *choices, size_t n);
 };
 
 /* Settings for a console instance. */
@@ -167,6 +170,13 @@ int app_code(struct app *a, const struct app_change *changes, size_t n,
  * archive or a session name), after checking the VIN and each module's
  * identification against it: the same transaction as coding. */
 int app_restore(struct app *a, const char *what, struct app_code_result *res, struct error *e);
+
+/* Checks brand script files without a car (syntax, declarations,
+ * overlapping bits, locations outside the DIDs of the simulated vehicles);
+ * returns the number of problems, each reported as file, line, message. */
+int app_check_scripts(const char *const *files, size_t n,
+		      void (*report)(void *arg, const char *file, int line, const char *msg),
+		      void *arg);
 
 /* Reads the fault codes of one module (its index) or of all (-1). */
 int app_read_dtcs(struct app *a, int module, struct error *e);

@@ -178,6 +178,17 @@ static int write_verified(struct app *a, const struct app_plan_entry *pe, const 
 	return 0;
 }
 
+/* True when a DID reads back its original value (a refused write left it). */
+static bool still_original(struct app *a, const struct app_plan_entry *pe)
+{
+	uint8_t now[DID_MAX];
+	size_t len;
+	struct error e;
+
+	return app_plan_read_did(a, pe, now, &len, &e) == 0 && len == pe->len &&
+	       memcmp(now, pe->old, len) == 0;
+}
+
 /* Writes the backed-up values of every attempted entry back; says what
  * state each module is left in. */
 static size_t plan_restore(struct app *a, struct app_plan *p, struct buf *report)
@@ -191,7 +202,12 @@ static size_t plan_restore(struct app *a, struct app_plan *p, struct buf *report
 		if (!pe->attempted)
 			continue;
 		error_clear(&e);
-		if (write_verified(a, pe, pe->old, &e) == 0) {
+		if (still_original(a, pe)) {
+			buf_printf(report, "%s DID %04X is unchanged (the module kept its value). ",
+				   m->id, pe->did);
+			app_say(a, APP_INFO, "%s DID %04X still holds its original value", m->id,
+				pe->did);
+		} else if (write_verified(a, pe, pe->old, &e) == 0) {
 			restored++;
 			buf_printf(report, "%s DID %04X restored to its original value. ", m->id,
 				   pe->did);
@@ -207,6 +223,16 @@ static size_t plan_restore(struct app *a, struct app_plan *p, struct buf *report
 		}
 	}
 	return restored;
+}
+
+/* Turns the error into "coding failed: why. State of each module." */
+static void explain_failure(struct error *e, const char *what, const struct buf *report)
+{
+	char why[ERR_TEXT_MAX];
+
+	snprintf(why, sizeof why, "%s", e->text);
+	error_set(e, e->kind, "%s failed: %s. %s", what, why,
+		  report->len ? buf_str(report) : "Nothing was written.");
 }
 
 /* Writes every changing entry; on failure restores and reports. */
@@ -226,9 +252,7 @@ static int plan_write(struct app *a, struct app_plan *p, struct app_code_result 
 			rc = -(int)e->kind;
 			app_say(a, APP_ERROR, "%s", e->text);
 			res->restored = plan_restore(a, p, &report);
-			error_wrap(e, "%s failed before writing %s DID %04X, %s", p->what,
-				   a->modules[pe->module].id, pe->did,
-				   report.len ? buf_str(&report) : "nothing was written");
+			explain_failure(e, p->what, &report);
 			buf_free(&report);
 			return rc;
 		}
@@ -237,7 +261,7 @@ static int plan_write(struct app *a, struct app_plan *p, struct app_code_result 
 			rc = -(int)e->kind;
 			app_say(a, APP_ERROR, "write failed: %s", e->text);
 			res->restored = plan_restore(a, p, &report);
-			error_wrap(e, "%s failed, %s", p->what, buf_str(&report));
+			explain_failure(e, p->what, &report);
 			buf_free(&report);
 			return rc;
 		}

@@ -42,6 +42,34 @@ static bool batch_confirm(void *arg, const char *title, const char *body)
 	return answer[0] == 'y' || answer[0] == 'Y';
 }
 
+/* Batch hook for a script's question: --answer picks the choice by name;
+ * on a terminal the user is asked; otherwise there is no answer. */
+static int batch_ask(void *arg, const char *question, const char *const *choices, size_t n)
+{
+	const struct cli_options *opt = arg;
+	char line[128];
+	size_t i;
+
+	for (i = 0; opt->answer && i < n; i++)
+		if (strcmp(choices[i], opt->answer) == 0)
+			return (int)i;
+	if (opt->answer || !isatty(STDIN_FILENO) || !isatty(STDERR_FILENO)) {
+		fprintf(stderr, "obdcon: a script asks: %s (answer with --answer=", question);
+		for (i = 0; i < n; i++)
+			fprintf(stderr, "%s%s", i ? "|" : "", choices[i]);
+		fprintf(stderr, ")\n");
+		return -1;
+	}
+	fprintf(stderr, "%s\n", question);
+	for (i = 0; i < n; i++)
+		fprintf(stderr, "  %zu) %s\n", i + 1, choices[i]);
+	fprintf(stderr, "choice (empty to cancel): ");
+	if (fgets(line, sizeof line, stdin) == NULL)
+		return -1;
+	i = (size_t)strtoul(line, NULL, 10);
+	return i >= 1 && i <= n ? (int)i - 1 : -1;
+}
+
 /* Prints "obdcon: message", a short usage and returns the usage status. */
 int cli_usage_error(const char *fmt, ...)
 {
@@ -85,6 +113,7 @@ static const struct cli_command commands[] = {
 	{ "sessions", CONNECT_NONE, NULL, NULL, cli_sessions, 0 },
 	{ "export", CONNECT_NONE, NULL, NULL, cli_export, 1 },
 	{ "import", CONNECT_NONE, NULL, NULL, cli_import, 1 },
+	{ "check", CONNECT_NONE, NULL, NULL, cli_check, -1 },
 };
 
 /* The command called name, or NULL. */
@@ -109,7 +138,7 @@ static int check_args(const struct cli_command *c, const struct cli_options *opt
 {
 	if (c->max_args >= 0 && opt->nargs - 1 > c->max_args)
 		return cli_usage_error("unexpected argument '%s'", opt->args[c->max_args + 1]);
-	if (c->connect != CONNECT_NONE && opt->port == NULL)
+	if (c->connect != CONNECT_NONE && (opt->port == NULL || opt->port[0] == 0))
 		return cli_usage_error("no port given: use --port PORT or --demo");
 	return c->check ? c->check(opt) : -1;
 }
@@ -131,7 +160,7 @@ static void close_app(struct app *a)
 int cli_run(const struct cli_options *opt)
 {
 	const struct cli_command *c = find_command(opt->args[0]);
-	struct app_hooks hooks = { (void *)opt, batch_message, batch_confirm };
+	struct app_hooks hooks = { (void *)opt, batch_message, batch_confirm, batch_ask };
 	struct app_options aopt = { NULL, opt->pack, opt->baud != 0 };
 	struct app *a = NULL;
 	struct error e;

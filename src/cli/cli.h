@@ -18,6 +18,7 @@ struct cli_options {
 	const char *module;     /* dtc --module */
 	const char *format;     /* export --format */
 	const char *output;     /* export -o */
+	const char *answer;     /* --answer: the choice for a script's question */
 	unsigned long baud;
 	unsigned long count;    /* live --count */
 	bool json;
@@ -56,5 +57,6 @@ int cli_ports(const struct cli_options *opt);
 int cli_sessions(const struct cli_options *opt);
 int cli_export(const struct cli_options *opt);
 int cli_import(const struct cli_options *opt);
+int cli_check(const struct cli_options *opt);
 
 #endif

@@ -89,3 +89,27 @@ int cli_restore(struct app *a, const struct cli_options *opt, struct error *e)
 	printf("%s\n", res.summary);
 	return 0;
 }
+
+/* Prints one problem found by check as file:line: message. */
+static void check_report(void *arg, const char *file, int line, const char *msg)
+{
+	(void)arg;
+	if (line > 0)
+		fprintf(stderr, "%s:%d: %s\n", file, line, msg);
+	else
+		fprintf(stderr, "%s: %s\n", file, msg);
+}
+
+/* check: validates brand scripts without a car; exit 0 clean, 2 otherwise. */
+int cli_check(const struct cli_options *opt)
+{
+	int problems;
+
+	if (opt->nargs < 2)
+		return cli_usage_error("check needs at least one FILE.lua");
+	problems = app_check_scripts((const char *const *)opt->args + 1, (size_t)opt->nargs - 1,
+				     check_report, NULL);
+	if (problems == 0)
+		printf("%d file%s checked: no problems\n", opt->nargs - 1, opt->nargs == 2 ? "" : "s");
+	return problems ? 2 : 0;
+}

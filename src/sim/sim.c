@@ -411,3 +411,45 @@ void sim_list_profiles(struct buf *out)
 	}
 	buf_free(&names);
 }
+
+/* Loads a vehicle profile and lists its VIN and DIDs with their lengths. */
+int sim_vehicle_dids(const char *name, char *vin, size_t vn, struct sim_did_len **out, size_t *n,
+		     struct error *e)
+{
+	struct sim_vehicle v;
+	struct sdata d;
+	char *file = NULL;
+	size_t i, k, total = 0;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	memset(&v, 0, sizeof v);
+	rc = sim_profile_load("vehicles", name, &d, &file, e);
+	if (rc == 0)
+		rc = sim_vehicle_load(&d, file, &v, e);
+	sdata_free(&d);
+	free(file);
+	if (rc < 0)
+		return rc;
+	for (i = 0; i < v.necus; i++)
+		total += v.ecus[i].ndids;
+	*out = calloc(total ? total : 1, sizeof **out);
+	if (*out == NULL) {
+		sim_vehicle_free(&v);
+		return error_set(e, ERR_NOMEM, "out of memory");
+	}
+	for (i = 0; i < v.necus; i++)
+		for (k = 0; k < v.ecus[i].ndids; k++)
+			(*out)[(*n)++] = (struct sim_did_len){ v.ecus[i].tx, v.ecus[i].dids[k].id,
+							       v.ecus[i].dids[k].len };
+	snprintf(vin, vn, "%s", v.vin);
+	sim_vehicle_free(&v);
+	return 0;
+}
+
+/* Names of the vehicle profiles, one a line. */
+void sim_vehicle_names(struct buf *out)
+{
+	sim_profile_names("vehicles", out);
+}

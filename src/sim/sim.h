@@ -81,6 +81,19 @@ uint64_t sim_now_us(const struct sim *s);
 int sim_run(struct sim *s, uint64_t until_us, struct buf *out);
 /* Copies the counters. */
 void sim_stats(const struct sim *s, struct sim_stats *out);
+/* One DID of a simulated vehicle and its length (for `obdcon check`). */
+struct sim_did_len {
+	uint32_t tx;   /* request ID of its ECU */
+	uint16_t did;
+	size_t len;
+};
+/* Loads vehicle profile name and lists its VIN and every DID of every ECU
+ * (*out is freed by the caller with free()). */
+int sim_vehicle_dids(const char *name, char *vin, size_t vn, struct sim_did_len **out, size_t *n,
+		     struct error *e);
+/* Names of the vehicle profiles, one a line, into out. */
+void sim_vehicle_names(struct buf *out);
+
 /* "obdcon sim ...": --list, --pty, --tcp (argv[0] is "sim"); returns the
  * exit status: 0 after a signal, 1 on failure, 2 on bad usage. */
 int sim_main(int argc, char **argv);

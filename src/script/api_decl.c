@@ -646,8 +646,136 @@ static int api_feature(lua_State *L)
 	return 0;
 }
 
-/* brand:flash { id, ... } stores a flash procedure for a later version of
- * the console: the table is kept untouched and nothing runs it yet. */
+/* Reads a list of strings field (accepted identification) into out. */
+static size_t flash_list(lua_State *L, int idx, const char *key, char **out)
+{
+	lua_Integer i, n;
+
+	if (lua_getfield(L, idx, key) == LUA_TNIL) {
+		lua_pop(L, 1);
+		return 0;
+	}
+	if (!lua_istable(L, -1))
+		decl_error(L, "flash: accepts.%s must be a list of strings", key);
+	n = (lua_Integer)lua_rawlen(L, -1);
+	if (n > SCRIPT_FLASH_LIST_MAX)
+		decl_error(L, "flash: accepts.%s has more than %d entries", key, SCRIPT_FLASH_LIST_MAX);
+	for (i = 1; i <= n; i++) {
+		lua_rawgeti(L, -1, i);
+		if (lua_type(L, -1) != LUA_TSTRING)
+			decl_error(L, "flash: accepts.%s[%d] must be a string", key, (int)i);
+		out[i - 1] = script_strdup(L, lua_tostring(L, -1));
+		lua_pop(L, 1);
+	}
+	lua_pop(L, 1);
+	return (size_t)n;
+}
+
+/* Integer field of the table at idx within [0, max], or def when absent. */
+static lua_Integer flash_int(lua_State *L, int idx, const char *what, const char *key,
+			     lua_Integer def, lua_Integer max)
+{
+	lua_Integer v;
+	int ok;
+
+	if (lua_getfield(L, idx, key) == LUA_TNIL) {
+		lua_pop(L, 1);
+		return def;
+	}
+	v = lua_tointegerx(L, -1, &ok);
+	lua_pop(L, 1);
+	if (!ok || v < 0 || v > max)
+		decl_error(L, "flash: %s%s must be an integer from 0 to %lld", what, key, (long long)max);
+	return v;
+}
+
+/* Reads accepts = { part, hw, sw }. */
+static void flash_accepts(lua_State *L, struct script_flash *fl)
+{
+	if (lua_getfield(L, 1, "accepts") == LUA_TTABLE) {
+		fl->npart = flash_list(L, -1, "part", fl->accept_part);
+		fl->nhw = flash_list(L, -1, "hw", fl->accept_hw);
+		fl->nsw = flash_list(L, -1, "sw", fl->accept_sw);
+	} else if (!lua_isnil(L, -1)) {
+		decl_error(L, "flash: accepts must be a table");
+	}
+	lua_pop(L, 1);
+}
+
+/* Reads ident = { at, length, module = "part"|"hw"|"sw" }. */
+static void flash_ident(lua_State *L, struct script_flash *fl)
+{
+	const char *field;
+
+	if (lua_getfield(L, 1, "ident") == LUA_TNIL) {
+		lua_pop(L, 1);
+		return;
+	}
+	if (!lua_istable(L, -1))
+		decl_error(L, "flash: ident must be a table { at, length, module }");
+	fl->ident_at = (uint32_t)flash_int(L, -1, "ident.", "at", 0, 0xFFFFFFFF);
+	fl->ident_len = (size_t)flash_int(L, -1, "ident.", "length", 0, 64);
+	lua_getfield(L, -1, "module");
+	field = lua_isstring(L, -1) ? lua_tostring(L, -1) : "part";
+	if (strcmp(field, "part") != 0 && strcmp(field, "hw") != 0 && strcmp(field, "sw") != 0)
+		decl_error(L, "flash: ident.module must be \"part\", \"hw\" or \"sw\"");
+	fl->ident_field = script_strdup(L, field);
+	lua_pop(L, 2);
+	if (fl->ident_len == 0 || (uint64_t)fl->ident_at + fl->ident_len > fl->size)
+		decl_error(L, "flash: ident must name 1..64 bytes inside the region");
+}
+
+/* Reads readout = true | { session, level }. */
+static void flash_readout(lua_State *L, struct script_flash *fl)
+{
+	int t = lua_getfield(L, 1, "readout");
+
+	fl->readout = t == LUA_TTABLE || (t == LUA_TBOOLEAN && lua_toboolean(L, -1));
+	fl->readout_session = 0x03;
+	if (t == LUA_TTABLE) {
+		fl->readout_session = (uint8_t)flash_int(L, -1, "readout.", "session", 3, 0x7F);
+		fl->readout_level = (uint8_t)flash_int(L, -1, "readout.", "level", 0, 0x7D);
+	}
+	lua_pop(L, 1);
+}
+
+/* Reads what a procedure declares besides its functions. */
+static void flash_fields(lua_State *L, struct script_flash *fl)
+{
+	const char *restart;
+
+	fl->module = script_strdup(L, field_string(L, "flash", "module", true));
+	if (lua_getfield(L, 1, "region") != LUA_TTABLE)
+		decl_error(L, "flash: region = { address, size } is required");
+	fl->address = (uint32_t)flash_int(L, -1, "region.", "address", 0, 0xFFFFFFFF);
+	fl->size = (uint32_t)flash_int(L, -1, "region.", "size", 0, 0x1000000);
+	lua_pop(L, 1);
+	if (fl->size == 0)
+		decl_error(L, "flash: region.size must be 1 to 16 MiB");
+	flash_accepts(L, fl);
+	flash_ident(L, fl);
+	flash_readout(L, fl);
+	lua_getfield(L, 1, "volts");
+	fl->min_volts = lua_isnumber(L, -1) ? lua_tonumber(L, -1) : 0;
+	lua_getfield(L, 1, "engine_off");
+	fl->engine_off = lua_toboolean(L, -1);
+	lua_getfield(L, 1, "restart");
+	restart = lua_isstring(L, -1) ? lua_tostring(L, -1) : "erase";
+	if (strcmp(restart, "erase") != 0 && strcmp(restart, "block") != 0)
+		decl_error(L, "flash: restart must be \"erase\" or \"block\"");
+	fl->restart_block = restart[0] == 'b';
+	lua_getfield(L, 1, "run");
+	if (!lua_isfunction(L, -1))
+		decl_error(L, "flash: run = function(job) ... end is required");
+	lua_getfield(L, 1, "prepare");
+	if (!lua_isnil(L, -1) && !lua_isfunction(L, -1))
+		decl_error(L, "flash: prepare must be a function(img)");
+	fl->has_prepare = lua_isfunction(L, -1);
+	lua_pop(L, 5);
+}
+
+/* brand:flash { id, name, module, region, accepts, ident, volts, engine_off,
+ * readout, restart, prepare, run } declares a flash procedure. */
 static int api_flash(lua_State *L)
 {
 	struct script_host *h = script_host_of(L);
@@ -672,6 +800,7 @@ static int api_flash(lua_State *L)
 					    ? field_string(L, "flash", "name", false)
 					    : id);
 	caller_position(L, &fl->file, &fl->line);
+	flash_fields(L, fl);
 	lua_pushvalue(L, 1);
 	fl->ref = luaL_ref(L, LUA_REGISTRYINDEX);
 	return 0;
@@ -759,10 +888,18 @@ void script_decls_truncate(struct script_host *h, size_t nb, size_t nm, size_t n
 		feature_free(L, &h->features[--h->nfeatures]);
 	while (h->nflashes > nfl) {
 		struct script_flash *fl = &h->flashes[--h->nflashes];
+		size_t k;
 		unref(L, &fl->ref);
 		free(fl->id);
 		free(fl->name);
 		free(fl->file);
+		free(fl->module);
+		free(fl->ident_field);
+		for (k = 0; k < SCRIPT_FLASH_LIST_MAX; k++) {
+			free(fl->accept_part[k]);
+			free(fl->accept_hw[k]);
+			free(fl->accept_sw[k]);
+		}
 	}
 	while (h->nmodules > nm) {
 		struct script_module *m = &h->modules[--h->nmodules];

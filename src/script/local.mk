@@ -4,7 +4,7 @@ libobdcon_a_SOURCES += \
 libobdcon_a_SOURCES += \
 	src/script/script.c src/script/script.h src/script/script_internal.h \
 	src/script/api_decl.c src/script/api_helpers.c \
-	src/script/feature.c src/script/check.c
+	src/script/feature.c src/script/check.c src/script/flash.c
 
 check_PROGRAMS += tests/unit/test_script
 TESTS += tests/unit/test_script

@@ -96,13 +96,64 @@ struct script_feature {
 };
 
 /* A flash procedure declared with brand:flash{}: stored, not run yet. */
+#define SCRIPT_FLASH_LIST_MAX 16
+
+/* A flash procedure: what it accepts and needs; run(job) does the work. */
 struct script_flash {
 	char *id;
 	char *name;
 	size_t brand;
 	char *file;
 	int line;
-	int ref;         /* the declaration table, untouched */
+	int ref;          /* the declaration table */
+	char *module;     /* module id it programs */
+	uint32_t address; /* the memory region the image fills */
+	uint32_t size;
+	char *accept_part[SCRIPT_FLASH_LIST_MAX]; /* module identification accepted */
+	char *accept_hw[SCRIPT_FLASH_LIST_MAX];   /* (empty lists: any) */
+	char *accept_sw[SCRIPT_FLASH_LIST_MAX];
+	size_t npart, nhw, nsw;
+	uint32_t ident_at;   /* where the image names the module it is for */
+	size_t ident_len;    /* 0: the image names nothing */
+	char *ident_field;   /* "part", "hw" or "sw": the value it must equal */
+	double min_volts;    /* battery voltage needed (0: not checked) */
+	bool engine_off;     /* the engine must stand still (rpm 0) */
+	bool readout;        /* the module allows reading its software out */
+	uint8_t readout_session;
+	uint8_t readout_level; /* 0: no unlock needed for the read-out */
+	bool restart_block;  /* resume from the last block (else from the erase) */
+	bool has_prepare;
+};
+
+/* A checksum a procedure's prepare(img) puts into the image. */
+struct script_checksum {
+	const char *kind;    /* "crc32", "crc16", "sum16" */
+	uint32_t from, length, at;
+	bool big_endian;
+	uint32_t old_value, new_value;
+};
+
+/* The image as prepare(img) sees it (offsets within the region). */
+struct script_flash_image_ops {
+	size_t (*size)(void *ctx);
+	int (*read)(void *ctx, uint32_t off, uint8_t *out, size_t n, struct error *e);
+	int (*checksum)(void *ctx, struct script_checksum *c, struct error *e);
+};
+
+/* Computes a security key from a seed (the script's function). */
+typedef int (*script_key_fn)(void *arg, const uint8_t *seed, size_t n, uint8_t *key, size_t cap,
+			     size_t *klen, struct error *e);
+
+/* The steps run(job) may take; the console carries them out. */
+struct script_flash_ops {
+	int (*session)(void *ctx, uint8_t session, struct error *e);
+	int (*unlock)(void *ctx, uint8_t level, script_key_fn key, void *key_arg, struct error *e);
+	int (*erase)(void *ctx, uint16_t routine, uint32_t addr, uint32_t size, struct error *e);
+	int (*download)(void *ctx, uint32_t addr, uint32_t size, uint8_t format, struct error *e);
+	int (*routine)(void *ctx, uint16_t id, const uint8_t *record, size_t n, uint8_t *status,
+		       size_t cap, size_t *slen, struct error *e);
+	int (*reset)(void *ctx, uint8_t type, struct error *e);
+	int (*wait)(void *ctx, int ms, struct error *e);
 };
 
 /* Identification of a module, handed to supported() predicates. */
@@ -224,6 +275,16 @@ void script_feature_describe_values(const struct script_host *h, size_t feature,
  * script error or a key longer than cap. */
 int script_module_key(struct script_host *h, size_t module, uint8_t level, const uint8_t *seed,
 		      size_t n, uint8_t *key, size_t cap, size_t *klen, struct error *e);
+
+/* Runs a flash procedure's run(job), every step through ops (no time limit:
+ * the steps wait on the car). A failed step's own error is returned. */
+int script_flash_run(struct script_host *h, size_t fi, const struct script_flash_ops *ops,
+		     void *ctx, struct error *e);
+/* Runs a procedure's prepare(img) (checksum corrections), if it has one. */
+int script_flash_prepare(struct script_host *h, size_t fi, const struct script_flash_image_ops *ops,
+			 void *ctx, struct error *e);
+/* Index of the flash procedure id of a brand, or -1. */
+int script_flash_find(const struct script_host *h, size_t brand, const char *id);
 
 /* Sets where script log() and print() calls go (the session's events). */
 void script_set_logger(struct script_host *h, void (*log)(void *arg, const char *line), void *arg);

@@ -104,9 +104,10 @@ m:feature {
   end,
 }
 
--- A module without security, and a flash procedure kept for later versions.
+-- A module without security, and a flash procedure.
 local engine = b:module { id = "01", name = "Engine", tx = 0x7E0, rx = 0x7E8 }
-b:flash { id = "engine_cal", name = "Engine calibration", module = "01", run = function() end }
+b:flash { id = "engine_cal", name = "Engine calibration", module = "01",
+  region = { address = 0, size = 0x10000 }, run = function(job) end }
 log("kinds loaded with " .. (engine and "2 modules" or "?"))
 
 -- A predicate that tries to declare something after loading.

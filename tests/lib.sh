@@ -68,3 +68,9 @@ finish() {
 only_session() {
 	find "$SESSIONS" -mindepth 1 -maxdepth 1 -type d | head -n 1
 }
+
+# The session directory a run named in its "session saved in PATH" line
+# (stderr captured in the file given).
+session_of() {
+	sed -n 's/^obdcon: session saved in \(.*\)\.tar\.gz$/\1/p' "$1" | tail -n 1
+}

@@ -89,15 +89,16 @@ rm "$XDG_CONFIG_HOME/obdcon/scripts/zz-refused.lua"
 "$OBDCON" --port "$port" code mirror_fold_on_lock=off horn_on_lock=off --yes >/dev/null 2>&1
 original=$(grep '^did 09 0601' "$state")
 cp "$state" "$TEST_TMP/dry.state"
-"$OBDCON" --port "sim:demo,state=$TEST_TMP/dry.state" code mirror_fold_on_lock=on horn_on_lock=on --yes >/dev/null 2>&1
-dry=$(find "$SESSIONS" -mindepth 1 -maxdepth 1 -type d | sort | tail -n 1)
+"$OBDCON" --port "sim:demo,state=$TEST_TMP/dry.state" code mirror_fold_on_lock=on horn_on_lock=on --yes >/dev/null 2>"$TEST_TMP/dry.err"
+dry=$(session_of "$TEST_TMP/dry.err")
 cut=$(awk '{ d = $0; sub(/^[^ ]* [^ ]* /, "", d); gsub(/\\x[0-9A-F][0-9A-F]|\\./, "X", d)
 	if ($2 == "TX" && d ~ /^2E0601/) { print n + length(d) + 6; exit } n += length(d) }' "$dry/transcript.log")
 check "the dry run found the write ($cut)" test -n "$cut"
 "$OBDCON" --port "sim:demo,state=$state,faults=eof@$cut" code mirror_fold_on_lock=on horn_on_lock=on --yes >/dev/null 2>"$TEST_TMP/err"; rc=$?
 check "the write reached the car before the link was lost" test "$(grep '^did 09 0601' "$state")" != "$original"
 check "the transaction cut by EOF fails" test "$rc" -ne 0
-dir=$(find "$SESSIONS" -mindepth 1 -maxdepth 1 -type d | sort | tail -n 1)
+dir=$(session_of "$TEST_TMP/err")
+check "the cut session has the backup" test -f "$dir/backups/09-0601.bin"
 out=$("$OBDCON" --port "$port" restore "$dir" --yes 2>&1); rc=$?
 check_eq "restore from the cut session exits 0" 0 "$rc"
 check_eq "the car is back to its state before the cut transaction" "$original" "$(grep '^did 09 0601' "$state")"

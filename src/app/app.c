@@ -355,6 +355,14 @@ static int identify_module(struct app *a, struct app_module *m, struct error *fa
 	return 0;
 }
 
+/* Reads module i's identification again (after a flash). */
+int identify_again(struct app *a, size_t i, struct error *e)
+{
+	if (i >= a->nmodules)
+		return error_set(e, ERR_ARG, "no module %zu", i);
+	return identify_module(a, &a->modules[i], e);
+}
+
 /* Reads the VIN, matches a brand script and identifies every module. */
 int app_scan(struct app *a, struct error *e)
 {

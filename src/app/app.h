@@ -22,6 +22,14 @@ enum app_level {
 	APP_ERROR,
 };
 
+/* Progress of a long step (a download): numbers for a progress bar. */
+struct app_progress {
+	const char *step;
+	uint64_t done, total;   /* bytes */
+	double bytes_per_s;
+	double eta_s;           /* negative when unknown */
+};
+
 /* How an operation talks to whoever drives it (TUI or command line). */
 struct app_hooks {
 	void *arg;
@@ -32,6 +40,8 @@ struct app_hooks {
 	/* A question a brand script asks (ask() in Lua): the index of the
 	 * choice, or -1 to cancel. NULL: scripts cannot ask. */
 	int (*ask)(void *arg, const char *question, const char *const *choices, size_t n);
+	/* Progress of a long step (may be NULL). */
+	void (*progress)(void *arg, const struct app_progress *p);
 };
 
 /* Settings for a console instance. */
@@ -177,6 +187,40 @@ int app_restore(struct app *a, const char *what, struct app_code_result *res, st
 int app_check_scripts(const char *const *files, size_t n,
 		      void (*report)(void *arg, const char *file, int line, const char *msg),
 		      void *arg);
+
+/* A flash procedure of the connected vehicle's brand script. */
+struct app_flash_proc {
+	const char *id;
+	const char *name;
+	const char *module;
+	uint32_t size;
+	bool readout;
+};
+
+/* Outcome of a flash. */
+struct app_flash_result {
+	char summary[256];
+	char corrections[512]; /* checksums the procedure corrected */
+	char after[512];       /* identification and fault codes afterwards */
+	double seconds;        /* the steps, from the first to the last */
+	uint64_t bytes;
+	double rate;           /* bytes per second over the whole run */
+};
+
+/* The flash procedures for the connected vehicle; returns how many. */
+size_t app_flash_list(const struct app *a, struct app_flash_proc *out, size_t max);
+/* Flashes image_path into the procedure's module: identification and
+ * image checks, checksum corrections, preconditions, read-out backup,
+ * confirmation (the point of no return named), journaled steps, and the
+ * identification and fault codes read again. */
+int app_flash(struct app *a, const char *procedure, const char *image_path,
+	      struct app_flash_result *res, struct error *e);
+/* Resumes an interrupted flash from a session's journal (directory, archive
+ * or name), from the restart point the procedure declares. */
+int app_flash_resume(struct app *a, const char *session, struct app_flash_result *res,
+		     struct error *e);
+/* Reads a module's software out into a file (where the procedure allows it). */
+int app_readout(struct app *a, const char *procedure, const char *out, struct error *e);
 
 /* Reads the fault codes of one module (its index) or of all (-1). */
 int app_read_dtcs(struct app *a, int module, struct error *e);

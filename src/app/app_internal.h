@@ -91,6 +91,8 @@ int app_plan_run(struct app *a, struct app_plan *p, struct app_code_result *res,
 /* Reports a line through the hooks (and to the session's events). */
 void app_say(struct app *a, enum app_level level, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+/* Reads module i's identification again (after a flash). */
+int identify_again(struct app *a, size_t i, struct error *e);
 /* The UDS target of a module. */
 struct uds_target app_module_target(const struct app_module *m);
 

@@ -404,7 +404,7 @@ static bool ask_port(struct ui *u, char *port, size_t n)
 /* Connects, scans and reads the features, showing progress. */
 static int connect_and_scan(struct ui *u, const char *port, struct error *e)
 {
-	struct app_hooks hooks = { u, hook_message, hook_confirm, NULL };
+	struct app_hooks hooks = { u, hook_message, hook_confirm, NULL, NULL };
 	struct app_options aopt = { .pack_on_close = u->opt->pack_on_close };
 
 	if (app_new(&aopt, &hooks, &u->app, e) < 0)

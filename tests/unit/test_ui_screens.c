@@ -1,0 +1,266 @@
+/* test_ui_screens.c: each screen's binding table (no key twice, the keys
+ * users expect, a bar that fits 80 columns, help for every key), the
+ * message log ring, the transcript reader, and the marked coding changes
+ * with their plan. No terminal needed. */
+#include "config.h"
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "ui/console.h"
+
+static const struct ui_screen_ops *const all_screens[] = {
+	&ui_connect_ops, &ui_vehicle_ops, &ui_module_ops, &ui_coding_ops, &ui_review_ops,
+	&ui_log_ops,     &ui_help_ops,    &ui_ask_ops,    &ui_tell_ops,
+};
+#define NSCREENS (sizeof all_screens / sizeof all_screens[0])
+
+/* No key is bound twice in one table, every binding has help, and every
+ * bar item has a key name and a label. */
+static void test_tables_sane(void **state)
+{
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < NSCREENS; i++) {
+		const struct ui_binding *a, *b;
+		assert_non_null(all_screens[i]->name);
+		assert_non_null(all_screens[i]->draw);
+		assert_non_null(all_screens[i]->bindings);
+		for (a = all_screens[i]->bindings; a->keyname; a++) {
+			assert_true(a->help && a->help[0]);
+			assert_int_not_equal(a->action, ACT_NONE);
+			assert_true((a->bar_label == NULL) == (a->bar_key == NULL));
+			for (b = a + 1; b->keyname; b++) {
+				assert_true(a->key != b->key && a->key != b->key2);
+				assert_true(a->key2 == 0 || (a->key2 != b->key && a->key2 != b->key2));
+			}
+		}
+	}
+}
+
+/* Every bar item of every screen fits 80 columns, Help first where F1
+ * means help, and every screen's own bar items present. */
+static void test_bars_fit(void **state)
+{
+	struct ui_bar_item items[UI_BAR_MAX];
+	size_t i, n, k;
+
+	(void)state;
+	for (i = 0; i < NSCREENS; i++) {
+		const struct ui_binding *b;
+		n = ui_bar_layout(all_screens[i]->bindings, 0, 80, items, UI_BAR_MAX);
+		if (ui_binding_action(all_screens[i]->bindings, KEY_F(1)) == ACT_NONE)
+			assert_string_equal(items[0].label, "Help");
+		for (b = all_screens[i]->bindings; b->keyname; b++) {
+			if (!b->bar_label)
+				continue;
+			for (k = 0; k < n && strcmp(items[k].label, b->bar_label) != 0; k++)
+				;
+			if (k == n)
+				print_error("%s: bar item %s%s missing\n", all_screens[i]->name,
+					    b->bar_key, b->bar_label);
+			assert_true(k < n);
+		}
+	}
+}
+
+/* The generated help of each screen lists each of its keys. */
+static void test_help_per_screen(void **state)
+{
+	char text[8192];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < NSCREENS; i++) {
+		const struct ui_binding *b;
+		ui_help_text(all_screens[i]->name, all_screens[i]->bindings, text, sizeof text);
+		for (b = all_screens[i]->bindings; b->keyname; b++)
+			assert_non_null(strstr(text, b->help));
+		assert_non_null(strstr(text, "Everywhere:"));
+	}
+}
+
+/* The keys users expect on each screen. */
+static void test_expected_keys(void **state)
+{
+	(void)state;
+	assert_int_equal(ui_action_for_key(ui_vehicle_ops.bindings, '\n'), ACT_OPEN);
+	assert_int_equal(ui_action_for_key(ui_vehicle_ops.bindings, KEY_F(4)), ACT_CODING);
+	assert_int_equal(ui_action_for_key(ui_vehicle_ops.bindings, KEY_F(8)), ACT_LOG);
+	assert_int_equal(ui_action_for_key(ui_vehicle_ops.bindings, 't'), ACT_TERMINAL);
+	assert_int_equal(ui_action_for_key(ui_coding_ops.bindings, ' '), ACT_TOGGLE);
+	assert_int_equal(ui_action_for_key(ui_coding_ops.bindings, '\r'), ACT_TOGGLE);
+	assert_int_equal(ui_action_for_key(ui_coding_ops.bindings, KEY_F(2)), ACT_REVIEW);
+	assert_int_equal(ui_action_for_key(ui_coding_ops.bindings, 'j'), ACT_DOWN);
+	assert_int_equal(ui_action_for_key(ui_coding_ops.bindings, '/'), ACT_SEARCH);
+	assert_int_equal(ui_action_for_key(ui_module_ops.bindings, ' '), ACT_TOGGLE);
+	assert_int_equal(ui_action_for_key(ui_review_ops.bindings, KEY_F(2)), ACT_APPLY);
+	assert_int_equal(ui_action_for_key(ui_review_ops.bindings, UI_KEY_ESC), ACT_BACK);
+	assert_int_equal(ui_action_for_key(ui_connect_ops.bindings, '\n'), ACT_CONNECT);
+	assert_int_equal(ui_action_for_key(ui_log_ops.bindings, '\t'), ACT_NEXT_VIEW);
+	assert_int_equal(ui_action_for_key(ui_log_ops.bindings, '\n'), ACT_OPEN);
+	assert_int_equal(ui_action_for_key(ui_ask_ops.bindings, 'y'), ACT_YES);
+	assert_int_equal(ui_action_for_key(ui_ask_ops.bindings, 'n'), ACT_NO);
+	assert_int_equal(ui_action_for_key(ui_ask_ops.bindings, UI_KEY_ESC), ACT_NO);
+	assert_int_equal(ui_action_for_key(ui_ask_ops.bindings, 'q'), ACT_NO);
+	assert_int_equal(ui_action_for_key(ui_ask_ops.bindings, '\n'), ACT_OPEN);
+	assert_int_equal(ui_action_for_key(ui_ask_ops.bindings, KEY_F(10)), ACT_QUIT);
+	assert_int_equal(ui_action_for_key(ui_help_ops.bindings, '?'), ACT_BACK);
+	assert_true(ui_ask_ops.overlay && ui_tell_ops.overlay && !ui_coding_ops.overlay);
+}
+
+/* The log keeps the newest lines, splits multi-line messages and finds
+ * where an operation's lines start. */
+static void test_log_ring(void **state)
+{
+	struct ui_log l;
+	char text[16];
+	int i;
+
+	(void)state;
+	assert_int_equal(ui_log_init(&l, 4), 0);
+	ui_log_add(&l, APP_INFO, "10:00:00", "coding plan:\n09 Central electrics\n  a: off -> on\n");
+	assert_int_equal(ui_log_count(&l), 3);
+	assert_string_equal(ui_log_get(&l, 1)->text, "09 Central electrics");
+	assert_string_equal(ui_log_get(&l, 2)->time, "10:00:00");
+	for (i = 0; i < 3; i++) {
+		snprintf(text, sizeof text, "line %d", i);
+		ui_log_add(&l, i == 2 ? APP_ERROR : APP_INFO, "10:00:01", text);
+	}
+	assert_int_equal(ui_log_count(&l), 4);
+	assert_int_equal(l.total, 6);
+	assert_string_equal(ui_log_get(&l, 0)->text, "  a: off -> on");
+	assert_string_equal(ui_log_get(&l, 3)->text, "line 2");
+	assert_int_equal(ui_log_get(&l, 3)->level, APP_ERROR);
+	assert_null(ui_log_get(&l, 4));
+	assert_int_equal(ui_log_index_of(&l, 0), 0);
+	assert_int_equal(ui_log_index_of(&l, 4), 2);
+	assert_int_equal(ui_log_index_of(&l, 99), 4);
+	ui_log_add(&l, APP_INFO, "t", "");
+	assert_int_equal(l.total, 6);
+	ui_log_free(&l);
+}
+
+/* The protocol comes from the last ATDP answer; lines lose their date. */
+static void test_transcript(void **state)
+{
+	const char *t = "2026-11-27T22:59:08.060Z TX ATDP\\r\n"
+			"2026-11-27T22:59:08.060Z RX ISO 15765-4 (CAN 11/500)\\r\\r>\n"
+			"2026-11-27T22:59:09.000Z TX ATDP\\r\n"
+			"2026-11-27T22:59:09.001Z RX AUTO, ISO 15765-4 (CAN 29/500)\\r\\r>\n";
+	char out[128];
+
+	(void)state;
+	assert_true(ui_transcript_protocol(t, out, sizeof out));
+	assert_string_equal(out, "ISO 15765-4 (CAN 29/500)");
+	assert_false(ui_transcript_protocol("2026 TX ATZ\\r\n", out, sizeof out));
+	ui_transcript_line("2026-11-27T22:59:08.060Z TX ATZ\\r", out, sizeof out);
+	assert_string_equal(out, "22:59:08.060 TX ATZ\\r");
+	ui_transcript_line("odd line", out, sizeof out);
+	assert_string_equal(out, "odd line");
+}
+
+/* The tail of a file: whole lines only. */
+static void test_read_tail(void **state)
+{
+	char path[] = "/tmp/obdcon-tail-XXXXXX";
+	struct ui_lines l = { 0 };
+	struct error e;
+	int fd = mkstemp(path);
+	FILE *f = fdopen(fd, "w");
+
+	(void)state;
+	assert_non_null(f);
+	fputs("first line\nsecond line\nthird\n", f);
+	fclose(f);
+	assert_int_equal(ui_read_tail(path, 1 << 20, &l, &e), 0);
+	assert_int_equal(l.n, 3);
+	assert_string_equal(l.v[2], "third");
+	ui_lines_free(&l);
+	assert_int_equal(ui_read_tail(path, 15, &l, &e), 0);
+	assert_int_equal(l.n, 1);
+	assert_string_equal(l.v[0], "third");
+	ui_lines_free(&l);
+	unlink(path);
+	assert_int_equal(ui_read_tail(path, 100, &l, &e), 0);
+	assert_int_equal(l.n, 0);
+}
+
+/* A small snapshot: two modules, three features. */
+static void fill_snapshot(struct ui_snapshot *s)
+{
+	memset(s, 0, sizeof *s);
+	s->nmodules = 2;
+	snprintf(s->modules[0].id, sizeof s->modules[0].id, "09");
+	snprintf(s->modules[0].name, sizeof s->modules[0].name, "Central electrics");
+	snprintf(s->modules[1].id, sizeof s->modules[1].id, "17");
+	snprintf(s->modules[1].name, sizeof s->modules[1].name, "Instrument cluster");
+	s->nfeatures = 3;
+	s->features[0] = (struct ui_feature){ "mirror", "Fold mirrors on lock", 0, 0x0601, 0, 2,
+					      true, 0, true, "" };
+	s->features[1] = (struct ui_feature){ "speed", "Digital speed display", 1, 0x0600, 4, 0,
+					      true, 0, false, "needs software 0300 or later" };
+	s->features[2] = (struct ui_feature){ "horn", "Horn chirp on lock", 0, 0x0601, 0, 0, true,
+					      1, true, "" };
+}
+
+/* Marking flips the current value, unmarking removes it, unsupported
+ * features say why; the plan groups changes by module. */
+static void test_pending(void **state)
+{
+	static struct ui_snapshot s;
+	struct ui_pending p = { .n = 0 };
+	struct app_change ch[4];
+	struct ui_lines plan = { 0 };
+	char why[300];
+
+	(void)state;
+	fill_snapshot(&s);
+	assert_int_equal(ui_pending_toggle(&p, &s, 1, why, sizeof why), -1);
+	assert_string_equal(why, "Digital speed display cannot be changed on this vehicle: needs "
+				 "software 0300 or later");
+	assert_int_equal(ui_pending_toggle(&p, &s, 0, why, sizeof why), 1);
+	assert_int_equal(ui_pending_toggle(&p, &s, 2, why, sizeof why), 1);
+	assert_int_equal(p.n, 2);
+	assert_int_equal(p.items[0].value, 1);
+	assert_int_equal(p.items[1].value, 0);
+	assert_int_equal(ui_pending_changes(&p, ch, 4), 2);
+	assert_string_equal(ch[1].feature, "horn");
+	ui_pending_plan(&p, &s, &plan);
+	assert_int_equal(plan.n, 3);
+	assert_string_equal(plan.v[0], "09 Central electrics");
+	assert_string_equal(plan.v[1], "  Fold mirrors on lock: off -> on (DID 0601 byte 0 bit 2)");
+	assert_string_equal(plan.v[2], "  Horn chirp on lock: on -> off (DID 0601 byte 0 bit 0)");
+	ui_lines_free(&plan);
+	assert_int_equal(ui_pending_toggle(&p, &s, 0, why, sizeof why), 0);
+	assert_int_equal(p.n, 1);
+	assert_int_equal(ui_pending_find(&p, "horn"), 0);
+	s.features[2].value = 0; /* written: nothing left to do */
+	assert_int_equal(ui_pending_prune(&p, &s), 1);
+	assert_int_equal(p.n, 0);
+	s.features[0].known = false;
+	assert_int_equal(ui_pending_toggle(&p, &s, 0, why, sizeof why), -1);
+	assert_non_null(strstr(why, "could not be read"));
+}
+
+/* Runs the tests. */
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_tables_sane),  cmocka_unit_test(test_bars_fit),
+		cmocka_unit_test(test_help_per_screen), cmocka_unit_test(test_expected_keys),
+		cmocka_unit_test(test_log_ring),     cmocka_unit_test(test_transcript),
+		cmocka_unit_test(test_read_tail),    cmocka_unit_test(test_pending),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

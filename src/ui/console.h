@@ -129,13 +129,13 @@ struct ui {
 	struct ui_running run;
 	char message[512];
 	enum app_level level;
-	unsigned spin;
 	bool dirty, quit, leaving, hup;
 	int signal;
 	int exit_code;
 	struct error last_error;   /* of the last failed connection */
 	struct ui_lines archives;  /* sessions packed so far */
 	struct ui_lines terminal;  /* the terminal pane: typed lines and answers */
+	unsigned long attempt_log; /* log lines before the last connection attempt */
 	bool ever_connected;
 	struct ui_bar_item bar[UI_BAR_MAX];
 	size_t nbar;
@@ -209,6 +209,8 @@ void ui_draw_entry(struct ui *u, int y, int x, int w, const char *label,
 		   const struct ui_entry *en, bool focused);
 /* A section header line ("Modules") with a rule after it. */
 void ui_draw_header(struct ui *u, int y, int x, int w, const char *text);
+/* The spinner frame for now (it turns with time, whatever wakes the loop). */
+const char *ui_spinner(const struct ui *u);
 /* A centred dialog with body text; returns its rectangle (extra rows for buttons). */
 struct ui_rect ui_draw_dialog(struct ui *u, const char *title, const char *body, int extra_rows);
 /* The steps of the running or last operation (connect screen, vehicle screen). */

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "ui/console.h"
+#include "util/clock.h"
 
 /* Prints text clipped and padded to w columns with a role's look. */
 void ui_put(struct ui *u, int y, int x, int w, enum ui_role role, const char *text)
@@ -146,6 +147,12 @@ struct ui_rect ui_draw_dialog(struct ui *u, const char *title, const char *body,
 	return r;
 }
 
+/* The spinner frame for now. */
+const char *ui_spinner(const struct ui *u)
+{
+	return u->g->spinner[(clock_ms() / 100) % u->g->nspinner];
+}
+
 /* The mark in front of a step line. */
 static const char *step_mark(struct ui *u, const struct ui_log_line *ln, bool last)
 {
@@ -154,7 +161,7 @@ static const char *step_mark(struct ui *u, const struct ui_log_line *ln, bool la
 	if (ln->level == APP_WARNING)
 		return "!";
 	if (last && ui_busy(u))
-		return u->g->spinner[u->spin % (unsigned)u->g->nspinner];
+		return ui_spinner(u);
 	return u->g->check;
 }
 

@@ -253,8 +253,10 @@ void ui_start_connect(struct ui *u, const char *port)
 		return;
 	snprintf(jd->port, sizeof jd->port, "%s", port);
 	snprintf(u->snap->port, sizeof u->snap->port, "%s", port);
-	if (job_start(u, jd, connect_done, "connecting: the adapter is being probed, wait a moment"))
+	if (job_start(u, jd, connect_done, "connecting: the adapter is being probed, wait a moment")) {
 		snprintf(u->run.step, sizeof u->run.step, "connecting to %s", port);
+		u->attempt_log = u->run.log_start;
+	}
 }
 
 /* Console: the features were read again. */

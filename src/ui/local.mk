@@ -30,3 +30,10 @@ tests_unit_test_ui_worker_LDADD = $(TEST_LIBS)
 tests_unit_test_ui_screens_SOURCES = tests/unit/test_ui_screens.c
 tests_unit_test_ui_screens_CFLAGS = $(TEST_CFLAGS)
 tests_unit_test_ui_screens_LDADD = $(TEST_LIBS)
+
+# The console driven through a private tmux server (tests/tmux.sh).
+UI_TUI_TESTS = tests/tui/connect.sh tests/tui/screens.sh tests/tui/coding.sh \
+	tests/tui/search.sh tests/tui/log.sh tests/tui/resize.sh tests/tui/look.sh \
+	tests/tui/hangup.sh
+TESTS += $(UI_TUI_TESTS)
+EXTRA_DIST += $(UI_TUI_TESTS)

@@ -158,9 +158,9 @@ static bool coding_selectable(struct ui *u, struct ui_screen *s, size_t row)
 /* Draws the explanation line and the list. */
 static void coding_draw(struct ui *u, struct ui_screen *s, struct ui_rect area)
 {
-	ui_putf(u, area.y + 1, area.x + 1, area.w - 2, R_NORMAL,
-		"Space marks a feature to change; F2 reviews and writes all marks at once. "
-		"%zu marked.", u->pending.n);
+	ui_putf(u, area.y + 1, area.x + 1, area.w - 2, u->pending.n ? R_PENDING : R_NORMAL,
+		"%zu marked. Space marks a feature to change; F2 reviews and writes them.",
+		u->pending.n);
 	ui_putf(u, area.y + 2, area.x + 1, area.w - 2, R_DIM, "  %-3s %-34s %-4s %-4s %s", "",
 		"feature", "mod", "now", "change / note");
 	if (s->list.count == 0) {

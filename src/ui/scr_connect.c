@@ -281,6 +281,12 @@ struct ui_screen *ui_connect_screen(struct ui *u)
 	if (c == NULL)
 		return NULL;
 	ui_entry_set(&c->tcp, TCP_DEFAULT);
+	if (u->last_error.kind != ERR_NONE) {
+		c->tried = true; /* show how the last attempt went */
+		c->since = u->attempt_log;
+		if (strncmp(u->snap->port, "tcp:", 4) == 0)
+			ui_entry_set(&c->tcp, u->snap->port + 4);
+	}
 	build_rows(u, c);
 	s = ui_screen_new(u, &ui_connect_ops, c);
 	if (s == NULL)

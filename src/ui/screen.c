@@ -465,9 +465,11 @@ static void draw_message(struct ui *u)
 		p.elapsed_ms = u->run.started_ms ? clock_ms() - u->run.started_ms : 0;
 		p.done = p.total = -1;
 		ui_progress_parse(u->run.step, &p.done, &p.total);
-		ui_progress_text(&p, u->g->spinner[u->spin % (unsigned)u->g->nspinner], text,
-				 sizeof text);
+		ui_progress_text(&p, ui_spinner(u), text, sizeof text);
 		ui_put(u, y, 0, COLS, R_HEADER, text);
+		if (u->run.owner == ui_top(u) && ui_worker_cancellable(u->worker) &&
+		    !u->run.cancel_requested && (int)layout_width(text) + 14 < COLS)
+			ui_put(u, y, COLS - 12, 12, R_DIM, "Esc stops");
 		return;
 	}
 	ui_put(u, y, 0, COLS, role, u->message);
@@ -479,14 +481,27 @@ static void draw_status(struct ui *u)
 	const struct ui_snapshot *sn = u->snap;
 	const char *sep = u->g->sep;
 
+	const char *proto = sn->protocol[0] ? sn->protocol : "protocol ?", *paren;
+	char text[1024];
+	int variant;
+
 	if (!sn->connected) {
-		ui_putf(u, LINES - 2, 0, COLS, R_BAR, " %s", sn->port[0] ? sn->port : "not connected");
+		ui_putf(u, LINES - 2, 0, COLS, R_BAR, " %s%s", sn->port[0] ? sn->port : "not connected",
+			sn->port[0] && !ui_busy(u) ? " (not connected)" : "");
 		return;
 	}
-	ui_putf(u, LINES - 2, 0, COLS, R_BAR, " %s%s%.1f V%s%s %s%s%s%sVIN %s%ssession %s", sn->port,
-		sep, sn->volts, sep, sn->adapter, sn->path, sep,
-		sn->protocol[0] ? sn->protocol : "protocol ?", sep, sn->vin[0] ? sn->vin : "-", sep,
-		ui_snapshot_session_name(sn));
+	/* drop the send path, then shorten the protocol, until it fits */
+	for (variant = 0; variant < 3; variant++) {
+		paren = strchr(proto, '(');
+		snprintf(text, sizeof text, " %s%s%.1f V%s%s%s%s%s%.*s%sVIN %s%ssession %s", sn->port,
+			 sep, sn->volts, sep, sn->adapter, variant ? "" : " ", variant ? "" : sn->path,
+			 sep, (int)(variant == 2 && paren ? strcspn(paren + 1, ")") : strlen(proto)),
+			 variant == 2 && paren ? paren + 1 : proto, sep, sn->vin[0] ? sn->vin : "-",
+			 sep, ui_snapshot_session_name(sn));
+		if ((int)layout_width(text) <= COLS)
+			break;
+	}
+	ui_put(u, LINES - 2, 0, COLS, R_BAR, text);
 }
 
 /* The function-key bar from the top screen's bindings. */

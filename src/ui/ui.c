@@ -253,13 +253,12 @@ static void take_keys(struct ui *u)
 	}
 }
 
-/* A timeout: spinner frame, and the top screen's tick. */
+/* A timeout: the spinner turns, the top screen ticks. */
 static void tick(struct ui *u)
 {
 	struct ui_screen *s = ui_top(u);
 	int flags;
 
-	u->spin++;
 	if (ui_busy(u))
 		u->dirty = true;
 	if (s && s->ops->tick && !u->hup) {
@@ -369,11 +368,13 @@ static void finish(struct ui *u)
 		delscreen(screen);
 		screen = NULL;
 	}
-	release_signals();
+	/* signals still go to the pipe: a second SIGHUP or SIGTERM (tmux and
+	 * the kernel both send one) must not end the process mid-packing */
 	ui_app_renew(u, false);
 	for (i = 0; i < u->archives.n; i++)
 		printf("obdcon: session saved in %s\n", u->archives.v[i]);
 	fflush(stdout);
+	release_signals();
 }
 
 /* The exit status: signal, connection error, or 0. */

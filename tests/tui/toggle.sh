@@ -27,7 +27,7 @@ tui_keys '?'
 if tui_wait "obdcon keys" 5; then pass "F1/? opens the help"; else fail "help opens" "$(tui_screen)"; fi
 check_contains "help is generated from the bindings" "toggle the selected feature" "$(tui_screen)"
 tui_keys Escape
-tui_wait "Space marks a feature" 5
+tui_wait "Space marks a feature to change" 5
 
 # Space marks the feature, F2 reviews, F2 again writes: the app asks first.
 tui_keys Home Space F2

@@ -81,6 +81,22 @@ tui_type() {
 	tm send-keys -t "$TMUX_SESSION" -l "$1"
 }
 
+# Clicks the left button at column X, row Y (1-based), as an xterm in
+# SGR mouse mode reports it.
+tui_click() {
+	tui_type "$(printf '\033[<0;%d;%dM\033[<0;%d;%dm' "$1" "$2" "$1" "$2")"
+}
+
+# Turns the wheel at column X, row Y: up (4) or down (5).
+tui_wheel() {
+	tui_type "$(printf '\033[<%d;%d;%dM' "$(($3 == 4 ? 64 : 65))" "$1" "$2")"
+}
+
+# The terminal's mouse reporting modes as the console set them ("000" off).
+tui_mouse_modes() {
+	tm display-message -p -t "$TMUX_SESSION" '#{mouse_standard_flag}#{mouse_button_flag}#{mouse_any_flag}'
+}
+
 # Resizes the console's window.
 tui_resize() {
 	tm resize-window -t "$TMUX_SESSION" -x "$1" -y "$2"

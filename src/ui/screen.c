@@ -368,8 +368,8 @@ static void handle_mouse(struct ui *u)
 		size_t row = s->list.top + (size_t)(ev.y - a.y);
 		if (ev.bstate & BUTTON1_RELEASED || row >= s->list.count)
 			return;
-		if (row == s->list.selected)
-			ui_run_action(u, ACT_OPEN, 0);
+		if (row == s->list.selected) /* a second click does what Enter does */
+			ui_run_action(u, ui_action_for_key(s->ops->bindings, '\n'), '\n');
 		else
 			list_view_select(&s->list, row);
 		flags = UI_REDRAW;

@@ -1,8 +1,9 @@
 #!/bin/sh
 # TUI test: how the console looks: UTF-8 line drawing in a UTF-8 locale
 # and ASCII in the C locale; colours by default and none at all with
-# NO_COLOR or theme = mono (checked in the escapes tmux captures); a bad
-# configuration line reported in the log as config:LINE without stopping.
+# NO_COLOR or theme = mono (checked in the escapes tmux captures); mouse =
+# off leaves the mouse to the terminal; a bad configuration line reported
+# in the log as config:LINE without stopping.
 . "$top_srcdir/tests/lib.sh"
 . "$top_srcdir/tests/tmux.sh"
 trap 'tui_stop; rm -rf "$TEST_TMP"' EXIT
@@ -51,9 +52,10 @@ tui_wait "__EXITED__" 15
 tui_stop
 
 mkdir -p "$XDG_CONFIG_HOME/obdcon"
-printf 'theme = mono\ncolour = red\nascii = on\n' >"$XDG_CONFIG_HOME/obdcon/config"
+printf 'theme = mono\ncolour = red\nascii = on\nmouse = off\n' >"$XDG_CONFIG_HOME/obdcon/config"
 tui_start 80 24 "$OBDCON" --demo
 tui_wait "Central electrics" 15
+check_eq "mouse = off: the terminal keeps the mouse" "000" "$(tui_mouse_modes)"
 if tui_screen_escapes | grep -qE "$COLOUR"; then fail "theme = mono: no colour escapes" "$(tui_screen_escapes | head -n 3)"; else pass "theme = mono: no colour escapes"; fi
 frame=$(help_frame)
 check_contains "ascii = on: ASCII frame in a UTF-8 locale" "+- obdcon keys" "$frame"

@@ -1,7 +1,8 @@
 #!/bin/sh
 # TUI test: every screen at 200x60, reached by its key and left with Esc:
 # vehicle, module (full identification), coding, review, log, help; the
-# title shows where the user is and the key bar follows the screen.
+# title shows where the user is and the key bar follows the screen; the
+# bar and the rows answer mouse clicks.
 . "$top_srcdir/tests/lib.sh"
 . "$top_srcdir/tests/tmux.sh"
 trap 'tui_stop; rm -rf "$TEST_TMP"' EXIT
@@ -64,6 +65,22 @@ if tui_wait_gone "Vehicle › Coding" 5; then pass "Esc goes back to the vehicle
 tui_keys Escape
 sleep 0.5
 check_contains "Esc on the root screen stays" "Modules" "$(tui_screen)"
+
+# the mouse: a click on the key bar, a click to select a row, a second
+# click on it does what Enter does
+column_of() {
+	tui_screen | sed -n "${2}p" | awk -v t="$1" '{ print index($0, t) }'
+}
+row_of() {
+	tui_screen | grep -nF -- "$1" | head -n 1 | cut -d: -f1
+}
+check_eq "the terminal reports the mouse to the console" "101" "$(tui_mouse_modes)"
+tui_click "$(column_of F4Coding 60)" 60
+if tui_wait "Vehicle › Coding" 5; then pass "a click on F4Coding in the bar opens the coding"; else fail "bar click" "$(tui_screen)"; fi
+row=$(row_of "[ ] Horn chirp on lock")
+tui_click 10 "$row"
+tui_click 10 "$row"
+if tui_wait "Horn chirp on lock marked to change" 5; then pass "a second click on a row toggles it like Enter"; else fail "row clicks" "$(tui_screen)"; fi
 
 tui_keys q
 if tui_wait "__EXITED__ 0" 15; then pass "q quits with status 0"; else fail "quit" "$(tui_screen)"; fi

@@ -228,6 +228,8 @@ struct ui_screen *ui_help_screen(struct ui *u, const struct ui_screen *about);
 struct ui_screen *ui_ask_screen(struct ui *u, const char *title, const char *body,
 				bool default_yes, void (*answer)(struct ui *u, bool yes, void *arg),
 				void *arg);
+/* True when s is a question whose answer goes to answer(). */
+bool ui_ask_answers_to(const struct ui_screen *s, void (*answer)(struct ui *u, bool yes, void *arg));
 /* A message that stays until a key is pressed. */
 struct ui_screen *ui_tell_screen(struct ui *u, const char *title, const char *body);
 

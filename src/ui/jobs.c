@@ -423,10 +423,10 @@ void ui_cancel_job(struct ui *u)
 	ui_say(u, APP_WARNING, "stopping %s at the next safe point...", u->run.job->title);
 }
 
-/* Closes every open confirmation (each answers No as it closes). */
+/* Closes the operation's open questions (each answers No as it closes). */
 static void close_questions(struct ui *u)
 {
-	while (u->depth > 1 && ui_top(u)->ops == &ui_ask_ops)
+	while (u->depth > 1 && ui_ask_answers_to(ui_top(u), confirm_answer))
 		ui_pop(u);
 }
 

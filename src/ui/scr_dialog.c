@@ -139,6 +139,12 @@ struct ui_screen *ui_ask_screen(struct ui *u, const char *title, const char *bod
 	return ui_screen_new(u, &ui_ask_ops, a);
 }
 
+/* True when s is a question whose answer goes to answer(). */
+bool ui_ask_answers_to(const struct ui_screen *s, void (*answer)(struct ui *u, bool yes, void *arg))
+{
+	return s && s->ops == &ui_ask_ops && ((const struct ask *)s->data)->answer == answer;
+}
+
 /* A message box. */
 struct tell {
 	char title[128];

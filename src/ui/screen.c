@@ -313,6 +313,33 @@ static int default_action(struct ui *u, struct ui_screen *s, enum ui_action act)
 	}
 }
 
+/* The answer to "leave while an operation runs?". */
+static void quit_answer(struct ui *u, bool yes, void *arg)
+{
+	(void)arg;
+	if (yes)
+		ui_request_quit(u);
+}
+
+/* q or F10: leave now, or ask first while an operation runs (the focused
+ * answer is the confirm_default setting). */
+static void ask_quit(struct ui *u)
+{
+	char body[512];
+
+	if (!ui_busy(u) || u->leaving) {
+		ui_request_quit(u);
+		return;
+	}
+	if (ui_ask_answers_to(ui_top(u), quit_answer))
+		return;
+	snprintf(body, sizeof body,
+		 "Busy: %s.\nLeave when it reaches a safe point? The session is packed\n"
+		 "as always. A write already confirmed is finished first.",
+		 u->run.job ? u->run.job->title : "an operation");
+	ui_push(u, ui_ask_screen(u, "Leave obdcon?", body, u->cfg.confirm_yes, quit_answer, NULL));
+}
+
 /* Applies an action to a screen and then the flags it returns. */
 static void apply_action(struct ui *u, struct ui_screen *s, enum ui_action act, int key)
 {
@@ -325,7 +352,7 @@ static void apply_action(struct ui *u, struct ui_screen *s, enum ui_action act, 
 	if ((flags & UI_POP) && ui_top(u) == s)
 		ui_pop(u);
 	if (flags & UI_QUIT)
-		ui_request_quit(u);
+		ask_quit(u);
 }
 
 /* Applies an action to the top screen. */
@@ -381,7 +408,7 @@ static void handle_mouse(struct ui *u)
 	if ((flags & UI_POP) && ui_top(u) == s)
 		ui_pop(u);
 	if (flags & UI_QUIT)
-		ui_request_quit(u);
+		ask_quit(u);
 }
 
 /* Handles one key from the terminal. */

@@ -2,8 +2,8 @@
 # TUI test: resizing while an operation runs. An adapter that never
 # answers (a TCP listener that stays silent) keeps the connection busy for
 # seconds: the spinner and step stay visible through resizes, the too-small
-# notice replaces the screen and goes away again, Esc asks to stop, and the
-# timeout ends in a clear error. Then, on the demo vehicle, a resize while
+# notice replaces the screen and goes away again, Esc asks to stop, q asks
+# before leaving, and the timeout ends in a clear error. Then, on the demo vehicle, a resize while
 # the coding question waits: keys are ignored while the terminal is too
 # small, so nothing is answered blind.
 . "$top_srcdir/tests/lib.sh"
@@ -47,6 +47,11 @@ if [ -n "$port" ]; then
 	check_contains "the progress line offers to stop" "Esc stops" "$(tui_screen)"
 	tui_keys Escape
 	if tui_wait "stopping connecting at the next safe point" 5; then pass "Esc asks the operation to stop"; else fail "Esc stops" "$(tui_screen)"; fi
+	tui_keys q
+	if tui_wait "Leave obdcon?" 5; then pass "q while busy asks before leaving"; else fail "leave question" "$(tui_screen)"; fi
+	check_contains "the question says what is running" "Busy: connecting." "$(tui_screen)"
+	tui_keys n
+	if tui_wait_gone "Leave obdcon?" 5; then pass "n keeps the console"; else fail "n keeps it" "$(tui_screen)"; fi
 	if tui_wait "Cannot connect" 20; then pass "the silent adapter ends in an error"; else fail "error" "$(tui_screen)"; fi
 	check_contains "the error names the unanswered command" "did not answer 'ATZ'" "$(tui_screen)"
 	tui_keys Enter

@@ -69,9 +69,10 @@ void ui_frame(struct ui *u, struct ui_rect r, const char *title)
 	mvaddstr(r.y + r.h - 1, r.x, u->g->bl);
 	mvaddstr(r.y + r.h - 1, r.x + r.w - 1, u->g->br);
 	attrset(A_NORMAL);
-	if (title && title[0])
-		ui_putf(u, r.y, r.x + 2, (int)layout_width(title) + 2 < r.w - 4
-			? (int)layout_width(title) + 2 : r.w - 4, R_HEADER, " %s ", title);
+	if (title && title[0]) {
+		int tw = (int)layout_width(title) + 2;
+		ui_putf(u, r.y, r.x + 2, tw < r.w - 4 ? tw : r.w - 4, R_HEADER, " %s ", title);
+	}
 }
 
 /* Draws the screen's list in area with its row callbacks. */

@@ -268,23 +268,6 @@ bool ui_entry_key(struct ui_entry *en, int key)
 	return true;
 }
 
-/* Splits rows between two stacked panes with one header line each. */
-struct pane_split layout_split(int rows, size_t first_count, size_t second_count)
-{
-	struct pane_split s = { 0, 0 };
-	int avail = rows - 2, half;
-
-	(void)second_count;
-	if (avail < 2)
-		return s;
-	half = avail / 2;
-	s.first_rows = first_count < (size_t)half ? (int)first_count : half;
-	if (s.first_rows < 1)
-		s.first_rows = 1;
-	s.second_rows = avail - s.first_rows;
-	return s;
-}
-
 /* Length in bytes of the UTF-8 sequence starting with c (1 for invalid). */
 static size_t utf8_len(unsigned char c)
 {

@@ -1,6 +1,6 @@
 /* layout.h: terminal-independent parts of the console: list scrolling and
  * selection, incremental search, one-line text entry, text fitting, dialog
- * wrapping, pane split and progress text. Unit-tested without a terminal. */
+ * wrapping and progress text. Unit-tested without a terminal. */
 #ifndef OBDCON_UI_LAYOUT_H
 #define OBDCON_UI_LAYOUT_H
 
@@ -60,16 +60,6 @@ void ui_entry_set(struct ui_entry *en, const char *text);
 bool ui_entry_key(struct ui_entry *en, int key);
 /* True for keys a focused text field takes before the bindings do. */
 bool ui_entry_wants(int key);
-
-/* Rows given to two stacked panes (each with a one-line header). */
-struct pane_split {
-	int first_rows;
-	int second_rows;
-};
-
-/* Splits available rows between two lists: the first gets what it needs up
- * to half, the second the rest. */
-struct pane_split layout_split(int rows, size_t first_count, size_t second_count);
 
 #define BOX_MAX_LINES 48
 #define BOX_LINE_MAX 256

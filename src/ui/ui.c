@@ -173,7 +173,7 @@ static bool start_screen(struct ui *u, struct error *e)
 	keypad(stdscr, TRUE);
 	define_keys();
 	nodelay(stdscr, TRUE);
-	set_escdelay(25);
+	set_escdelay(50); /* a lone Esc; arrow keys over SSH arrive whole */
 	curs_set(0);
 	u->colours = ui_want_colour(has_colors(), getenv("NO_COLOR"), u->opt->no_color,
 				    u->cfg.theme == UI_THEME_MONO);

@@ -312,22 +312,6 @@ static void test_box(void **state)
 	assert_true(tb.height <= 24);
 }
 
-/* The first pane gets what it needs up to half the rows. */
-static void test_split(void **state)
-{
-	struct pane_split s;
-
-	(void)state;
-	s = layout_split(20, 3, 50);
-	assert_int_equal(s.first_rows, 3);
-	assert_int_equal(s.second_rows, 15);
-	s = layout_split(20, 40, 50);
-	assert_int_equal(s.first_rows, 9);
-	assert_int_equal(s.second_rows, 9);
-	s = layout_split(3, 4, 4);
-	assert_int_equal(s.first_rows, 0);
-}
-
 /* Progress: spinner and step always; percentage, amount, throughput and
  * ETA when the total is known; time spent after a second. */
 static void test_progress(void **state)
@@ -369,8 +353,7 @@ int main(void)
 		cmocka_unit_test(test_list_scroll),  cmocka_unit_test(test_list_headers),
 		cmocka_unit_test(test_list_wheel),   cmocka_unit_test(test_search),
 		cmocka_unit_test(test_entry),        cmocka_unit_test(test_fit),
-		cmocka_unit_test(test_box),          cmocka_unit_test(test_split),
-		cmocka_unit_test(test_progress),
+		cmocka_unit_test(test_box),          cmocka_unit_test(test_progress),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

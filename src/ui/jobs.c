@@ -224,14 +224,14 @@ static void connect_done(struct ui *u, struct ui_job *job)
 				    "a module, F4 the coding", u->snap->nmodules, u->snap->nfeatures);
 		else
 			ui_say(u, APP_WARNING, "%s; F5 reads again", job->err.text);
-		if (ui_top(u) && ui_top(u)->ops != &ui_vehicle_ops)
+		if (u->depth > 0 && u->stack[0]->ops != &ui_vehicle_ops)
 			ui_set_root(u, ui_vehicle_screen(u));
 		return;
 	}
 	u->last_error = job->err;
 	ui_say(u, APP_ERROR, "%s", job->err.text);
-	ui_app_renew(u, true);
-	if (u->depth > 0 && u->stack[0]->ops != &ui_connect_ops) {
+	ui_app_renew(u, !u->leaving); /* packs the failed attempt's session */
+	if (!u->leaving && u->depth > 0 && u->stack[0]->ops != &ui_connect_ops) {
 		ui_set_root(u, ui_connect_screen(u));
 		ui_push(u, ui_tell_screen(u, "Cannot connect", job->err.text));
 	}

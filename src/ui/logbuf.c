@@ -6,7 +6,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
+
+#include "util/hex.h"
 
 /* Prepares an empty log. */
 int ui_log_init(struct ui_log *l, size_t max)
@@ -182,6 +185,20 @@ int ui_read_tail(const char *path, size_t tail_bytes, struct ui_lines *out, stru
 	rc = split_lines(text, from > 0, out);
 	free(text);
 	return rc < 0 ? error_set(e, ERR_NOMEM, "out of memory") : 0;
+}
+
+/* True when a typed line is a UDS request that changes a module. */
+bool ui_typed_request_changes(const char *line)
+{
+	uint8_t req[64];
+	long n;
+
+	while (*line == ' ')
+		line++;
+	if (strncasecmp(line, "AT", 2) == 0 || strncasecmp(line, "ST", 2) == 0)
+		return false;
+	n = hex_decode(line, req, sizeof req);
+	return n > 0 && app_request_changes_module(req, (size_t)n);
 }
 
 /* The protocol the adapter last reported to ATDP in a transcript text. */

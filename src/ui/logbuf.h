@@ -53,6 +53,11 @@ int ui_lines_add(struct ui_lines *l, const char *text);
 /* Frees the lines. */
 void ui_lines_free(struct ui_lines *l);
 
+/* True when a line typed in the terminal pane is a UDS request (hex
+ * bytes) that changes a module: a write, a routine, programming, a reset,
+ * clearing codes, a security key. */
+bool ui_typed_request_changes(const char *line);
+
 /* The protocol the adapter last reported to ATDP in a transcript text
  * ("ISO 15765-4 (CAN 11/500)"); false when there is none. */
 bool ui_transcript_protocol(const char *text, char *out, size_t n);

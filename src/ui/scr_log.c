@@ -189,7 +189,35 @@ static void log_draw(struct ui *u, struct ui_screen *s, struct ui_rect area)
 	}
 }
 
-/* Sends the typed line. */
+/* The answer to "send a request that changes a module?". */
+static void changing_answer(struct ui *u, bool yes, void *arg)
+{
+	char *line = arg;
+
+	if (yes)
+		ui_start_raw(u, line);
+	else
+		ui_say(u, APP_INFO, "not sent: %s", line);
+	free(line);
+}
+
+/* Asks before sending a typed request that changes a module (default No). */
+static void ask_changing(struct ui *u, const char *line)
+{
+	char body[600];
+	char *copy = strdup(line);
+
+	if (copy == NULL)
+		return;
+	snprintf(body, sizeof body,
+		 "%s\nchanges a module (a write, routine, reset, programming or key).\n"
+		 "Typed by hand it goes out without the backup, the check of the old\n"
+		 "value and the read-back that coding does. Send it anyway?",
+		 line);
+	ui_push(u, ui_ask_screen(u, "Send a changing request?", body, false, changing_answer, copy));
+}
+
+/* Sends the typed line; a request that changes a module asks first. */
 static int send_line(struct ui *u, struct logscr *l)
 {
 	if (l->cmd.len == 0)
@@ -198,7 +226,10 @@ static int send_line(struct ui *u, struct logscr *l)
 		ui_say(u, APP_INFO, "wait: an operation is running");
 		return UI_HANDLED | UI_REDRAW;
 	}
-	ui_start_raw(u, l->cmd.text);
+	if (ui_typed_request_changes(l->cmd.text))
+		ask_changing(u, l->cmd.text);
+	else
+		ui_start_raw(u, l->cmd.text);
 	ui_entry_set(&l->cmd, "");
 	return UI_HANDLED | UI_REDRAW;
 }

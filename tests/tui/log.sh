@@ -2,7 +2,8 @@
 # TUI test: the log screen's three views: the session's messages, the raw
 # adapter traffic read from transcript.log, and the terminal pane where an
 # AT command typed by hand is answered by the adapter, with the warning
-# that this bypasses the safety checks, recorded in the session.
+# that this bypasses the safety checks, recorded in the session; a typed
+# request that changes a module asks first, No by default.
 . "$top_srcdir/tests/lib.sh"
 . "$top_srcdir/tests/tmux.sh"
 trap 'tui_stop; rm -rf "$TEST_TMP"' EXIT
@@ -37,6 +38,12 @@ tui_type "ATRV"
 tui_keys Enter
 if tui_wait "12.6V" 5; then pass "ATRV reads the battery by hand"; else fail "ATRV" "$(tui_screen)"; fi
 
+tui_type "2E0601051E"
+tui_keys Enter
+if tui_wait "Send a changing request?" 5; then pass "a typed write asks first"; else fail "typed write question" "$(tui_screen)"; fi
+tui_keys Enter
+if tui_wait "not sent: 2E0601051E" 5; then pass "the default answer sends nothing"; else fail "typed write not sent" "$(tui_screen)"; fi
+
 tui_keys Tab
 if tui_wait "typed by hand, bypassing the safety checks: ATRV" 5; then pass "typed commands are logged as warnings"; else fail "warning logged" "$(tui_screen)"; fi
 tui_keys Tab
@@ -47,5 +54,6 @@ tui_keys F10
 tui_wait "__EXITED__ 0" 15
 dir=$(only_session)
 check "the session's events record the typed command" grep -q "typed by hand, bypassing the safety checks: ATI" "$dir/events.log"
+check_eq "the refused write never reached the adapter" 0 "$(grep -c ' TX 2E' "$dir/transcript.log")"
 tui_stop
 finish

@@ -169,6 +169,25 @@ static void test_transcript(void **state)
 	assert_string_equal(out, "odd line");
 }
 
+/* Typed requests that change a module are told apart from reads and AT
+ * commands. */
+static void test_typed_requests(void **state)
+{
+	(void)state;
+	assert_true(ui_typed_request_changes("2E0601051E"));
+	assert_true(ui_typed_request_changes(" 2E 06 01 05 1E"));
+	assert_true(ui_typed_request_changes("1101"));
+	assert_true(ui_typed_request_changes("14FFFFFF"));
+	assert_true(ui_typed_request_changes("2702AABB"));
+	assert_false(ui_typed_request_changes("2701"));
+	assert_false(ui_typed_request_changes("22F190"));
+	assert_false(ui_typed_request_changes("ATI"));
+	assert_false(ui_typed_request_changes("AT SH 7E0"));
+	assert_false(ui_typed_request_changes("STDI"));
+	assert_false(ui_typed_request_changes("2E0"));
+	assert_false(ui_typed_request_changes(""));
+}
+
 /* The tail of a file: whole lines only. */
 static void test_read_tail(void **state)
 {
@@ -260,6 +279,7 @@ int main(void)
 		cmocka_unit_test(test_help_per_screen), cmocka_unit_test(test_expected_keys),
 		cmocka_unit_test(test_log_ring),     cmocka_unit_test(test_transcript),
 		cmocka_unit_test(test_read_tail),    cmocka_unit_test(test_pending),
+		cmocka_unit_test(test_typed_requests),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

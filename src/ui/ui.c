@@ -357,9 +357,7 @@ static void finish(struct ui *u)
 	size_t i;
 
 	close_screens(u);
-	if (u->worker)
-		ui_worker_stop(u->worker, &unfinished);
-	u->worker = NULL;
+	ui_worker_stop(u->worker, &unfinished); /* no job runs by now; if one did, it ends here */
 	ui_job_free(unfinished);
 	if (!u->hup || isatty(STDIN_FILENO))
 		restore_terminal();
@@ -370,7 +368,9 @@ static void finish(struct ui *u)
 	}
 	/* signals still go to the pipe: a second SIGHUP or SIGTERM (tmux and
 	 * the kernel both send one) must not end the process mid-packing */
-	ui_app_renew(u, false);
+	ui_app_renew(u, false); /* its hooks still reach the stopped worker */
+	ui_worker_free(u->worker);
+	u->worker = NULL;
 	for (i = 0; i < u->archives.n; i++)
 		printf("obdcon: session saved in %s\n", u->archives.v[i]);
 	fflush(stdout);

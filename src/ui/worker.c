@@ -316,26 +316,47 @@ void ui_worker_refuse_questions(struct ui_worker *w)
 	pthread_mutex_unlock(&w->lock);
 }
 
-/* Stops the thread and frees everything. */
+/* Stops the thread; returns the job whose end nobody took. */
 void ui_worker_stop(struct ui_worker *w, struct ui_job **unfinished)
 {
-	struct ui_event *ev, *next;
+	struct ui_event *ev, **link;
 
 	*unfinished = NULL;
-	if (w == NULL)
+	if (w == NULL || w->stopping)
 		return;
 	pthread_mutex_lock(&w->lock);
 	w->stopping = true;
 	pthread_cond_broadcast(&w->cond);
 	pthread_mutex_unlock(&w->lock);
 	pthread_join(w->thread, NULL);
-	for (ev = w->head; ev; ev = next) {
-		next = ev->next;
-		if (ev->job)
-			*unfinished = ev->job;
+	pthread_mutex_lock(&w->lock);
+	for (link = &w->head; (ev = *link) != NULL;) {
+		if (ev->kind != UI_EV_DONE) {
+			link = &ev->next;
+			continue;
+		}
+		*unfinished = ev->job;
+		*link = ev->next;
 		ui_event_free(ev);
 	}
+	for (w->tail = w->head; w->tail && w->tail->next; w->tail = w->tail->next)
+		;
 	if (w->pending)
 		*unfinished = w->pending;
+	w->pending = w->current = NULL;
+	pthread_mutex_unlock(&w->lock);
+}
+
+/* Frees a stopped worker and the events nobody took. */
+void ui_worker_free(struct ui_worker *w)
+{
+	struct ui_event *ev, *next;
+
+	if (w == NULL)
+		return;
+	for (ev = w->head; ev; ev = next) {
+		next = ev->next;
+		ui_event_free(ev);
+	}
 	worker_free(w);
 }

@@ -76,9 +76,12 @@ void ui_worker_answer(struct ui_worker *w, bool yes);
 bool ui_worker_asking(const struct ui_worker *w);
 /* From now on every question is answered No at once (leaving). */
 void ui_worker_refuse_questions(struct ui_worker *w);
-/* Answers No to any question, waits for the running job, stops the
- * thread and frees everything; a job still unreported is returned through
- * *unfinished (NULL when none) for the caller to free. */
+/* Answers No to any question, waits for the running job and stops the
+ * thread; a job still unreported is returned through *unfinished (NULL
+ * when none) for the caller to free. The hooks stay usable (questions are
+ * answered No) until ui_worker_free. */
 void ui_worker_stop(struct ui_worker *w, struct ui_job **unfinished);
+/* Frees a stopped worker and the events nobody took. */
+void ui_worker_free(struct ui_worker *w);
 
 #endif

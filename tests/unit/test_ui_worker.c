@@ -101,6 +101,7 @@ static void test_messages(void **state)
 	assert_null(ui_worker_next(w));
 	ui_worker_stop(w, &left);
 	assert_null(left);
+	ui_worker_free(w);
 }
 
 /* A question blocks the job until answered; yes lets it finish. */
@@ -137,6 +138,7 @@ static void test_confirm_yes(void **state)
 	ui_worker_answer(w, true); /* nobody asks: ignored */
 	ui_worker_stop(w, &left);
 	assert_null(left);
+	ui_worker_free(w);
 }
 
 /* No refuses; after refuse_questions every question is No at once. */
@@ -173,6 +175,7 @@ static void test_confirm_no(void **state)
 	assert_int_equal(job.rc, -ERR_REFUSED);
 	ui_worker_stop(w, &left);
 	assert_null(left);
+	ui_worker_free(w);
 }
 
 /* Stopping while the job waits for an answer answers No, waits for the
@@ -198,6 +201,10 @@ static void test_stop_while_asking(void **state)
 	assert_ptr_equal(left, &job);
 	assert_false(p.answer);
 	assert_int_equal(job.rc, -ERR_REFUSED);
+	/* after the stop, the hooks still take messages and answer No */
+	p.hooks.message(p.hooks.arg, APP_INFO, "closing");
+	assert_false(p.hooks.confirm(p.hooks.arg, "late", "question"));
+	ui_worker_free(w);
 }
 
 /* A question from a thread other than the worker gets No at once. */
@@ -220,6 +227,7 @@ static void test_confirm_off_thread(void **state)
 	assert_null(ui_worker_next(w));
 	ui_worker_stop(w, &left);
 	assert_null(left);
+	ui_worker_free(w);
 }
 
 /* Runs the tests. */

@@ -24,7 +24,8 @@ tui_keys /
 tui_type "demo"
 tui_keys Enter
 tui_keys Enter
-if tui_wait "VIN OBDDEMO0SIM000001" 15; then pass "choosing the demo vehicle connects and scans"; else fail "connect to the demo" "$(tui_screen)"; fi
+# (the probe's steps name the VIN too: wait for the vehicle screen itself)
+if tui_wait "VIN OBDDEMO0SIM000001   brand script" 15; then pass "choosing the demo vehicle connects and scans"; else fail "connect to the demo" "$(tui_screen)"; fi
 screen=$(tui_screen)
 check_contains "adapter fingerprint shown" "Adapter   ELM327 v2.2 (OBDII to RS232 Interpreter), path" "$screen"
 check_contains "protocol from the probe" "ISO 15765-4 (CAN 11/500)" "$screen"

@@ -10,7 +10,7 @@ trap 'tui_stop; rm -rf "$TEST_TMP"' EXIT
 
 command -v tmux >/dev/null || { fail "tmux is installed (needed by TUI tests)"; finish; }
 tui_start 80 24 "$OBDCON" --demo
-tui_wait "Central electrics" 15
+tui_wait "3 coding features" 15 # the scan is done
 
 tui_keys F8
 if tui_wait "(Tab switches)" 5; then pass "F8 opens the log"; else fail "log" "$(tui_screen)"; fi

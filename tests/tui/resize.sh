@@ -65,7 +65,7 @@ else
 fi
 
 tui_start 80 24 "$OBDCON" --demo
-tui_wait "Central electrics" 15
+tui_wait "3 coding features" 15 # the scan is done
 tui_keys F4
 tui_wait "[ ] Fold mirrors on lock" 5
 tui_keys Home Space F2

@@ -10,7 +10,7 @@ trap 'tui_stop; rm -rf "$TEST_TMP"' EXIT
 command -v tmux >/dev/null || { fail "tmux is installed (needed by TUI tests)"; finish; }
 tui_start 200 60 "$OBDCON" --demo
 
-if tui_wait "Instrument cluster" 15; then pass "vehicle screen lists the modules"; else fail "vehicle screen" "$(tui_screen)"; fi
+if tui_wait "3 coding features" 15 && tui_wait "Instrument cluster" 1; then pass "vehicle screen lists the modules"; else fail "vehicle screen" "$(tui_screen)"; fi
 screen=$(tui_screen)
 check_contains "vehicle screen: VIN and brand script" "VIN OBDDEMO0SIM000001   brand script: obdcon demo vehicle (simulated)" "$screen"
 check_contains "vehicle screen: session directory" "Session   $SESSIONS/" "$screen"

@@ -9,7 +9,7 @@ trap 'tui_stop; rm -rf "$TEST_TMP"' EXIT
 
 command -v tmux >/dev/null || { fail "tmux is installed (needed by TUI tests)"; finish; }
 tui_start 80 24 "$OBDCON" --demo
-tui_wait "Central electrics" 15
+tui_wait "3 coding features" 15 # the scan is done
 tui_keys F4
 tui_wait "[ ] Horn chirp on lock" 5
 

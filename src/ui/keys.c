@@ -19,6 +19,7 @@ static const struct ui_binding global_bindings[] = {
 	  "Search", 30, ACT_SEARCH },
 	{ 'n', 0, "n", "next match of the search", NULL, NULL, 0, ACT_SEARCH_NEXT },
 	{ 'N', 0, "N", "previous match of the search", NULL, NULL, 0, ACT_SEARCH_PREV },
+	{ UI_KEY_CTRL('l'), 0, "^L", "paint the whole screen again", NULL, NULL, 0, ACT_REDRAW },
 	{ KEY_F(8), 'L', "F8 L", "log: messages, adapter traffic and a terminal", "F8", "Log", 80,
 	  ACT_LOG },
 	{ UI_KEY_ESC, 0, "Esc", "go back one screen; stop an operation where that is safe",
@@ -42,7 +43,7 @@ static const char *const action_names[ACT_COUNT] = {
 	[ACT_LOG] = "log",             [ACT_TERMINAL] = "terminal",
 	[ACT_NEXT_VIEW] = "next-view", [ACT_CONNECT] = "connect",
 	[ACT_YES] = "yes",             [ACT_NO] = "no",
-	[ACT_SWITCH] = "switch",
+	[ACT_SWITCH] = "switch",       [ACT_REDRAW] = "redraw",
 };
 
 /* The bindings that apply on every screen. */

@@ -40,6 +40,7 @@ enum ui_action {
 	ACT_YES,
 	ACT_NO,
 	ACT_SWITCH,     /* move the focus between dialog buttons */
+	ACT_REDRAW,     /* paint the whole screen again */
 	ACT_COUNT
 };
 

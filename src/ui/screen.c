@@ -305,6 +305,9 @@ static int default_action(struct ui *u, struct ui_screen *s, enum ui_action act)
 	case ACT_SEARCH: return search_start(u, s);
 	case ACT_SEARCH_NEXT: return search_again(u, s, +1);
 	case ACT_SEARCH_PREV: return search_again(u, s, -1);
+	case ACT_REDRAW:
+		clearok(curscr, TRUE);
+		return UI_REDRAW;
 	case ACT_LOG:
 		if (s->ops != &ui_log_ops)
 			ui_push(u, ui_log_screen(u, UI_LOG_MESSAGES));

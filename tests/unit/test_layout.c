@@ -40,6 +40,7 @@ static void test_global_keys(void **state)
 	assert_int_equal(ui_action_for_key(NULL, 'n'), ACT_SEARCH_NEXT);
 	assert_int_equal(ui_action_for_key(NULL, 'N'), ACT_SEARCH_PREV);
 	assert_int_equal(ui_action_for_key(NULL, UI_KEY_ESC), ACT_BACK);
+	assert_int_equal(ui_action_for_key(NULL, UI_KEY_CTRL('l')), ACT_REDRAW);
 	assert_int_equal(ui_action_for_key(NULL, 'x'), ACT_NONE);
 	assert_int_equal(ui_action_for_key(NULL, 0), ACT_NONE);
 }

@@ -30,22 +30,31 @@
  *
  * 1. Create src/ui/scr_dtc.c and add it to src/ui/local.mk.
  * 2. Write a binding table ending with { 0 }: key, second key, key names
- *    for the help, help line, bar key, bar label and bar position (or
- *    NULL, NULL, 0 when it stays out of the bar), action. Reuse the actions
- *    of keys.h or add one there (and its name in keys.c).
- * 3. Write the callbacks it needs: draw (use ui_draw_list for its list,
- *    ui_put/ui_putf/ui_draw_header for the rest), action, update (call
- *    list_view_set_count with its row count), row_text (for drawing and
- *    searching rows), row_role, destroy for its data.
+ *    for the help ("F7 d": first key, then second), help line, bar key,
+ *    bar label and bar position (the F-key number times ten; Enter 2,
+ *    Space 3, Tab 5), or NULL, NULL, 0 when it stays out of the bar; then
+ *    the action. Reuse the actions of keys.h or add one there (and its
+ *    name in keys.c). A key of the global table bound here is taken over.
+ * 3. Write the callbacks it needs (see struct ui_screen_ops in console.h):
+ *    draw (ui_draw_list for its list, ui_put/ui_putf/ui_draw_header for
+ *    the rest), action, update (list_view_set_count with its row count),
+ *    row_text (rows are drawn and searched from it), row_role,
+ *    row_selectable (group headers), entry (a text field), tick (about
+ *    once a second while on top), destroy for its data.
  * 4. Define `const struct ui_screen_ops ui_dtc_ops = { ... }` and a
  *    constructor `ui_dtc_screen(u)` that allocates its data and returns
  *    ui_screen_new(u, &ui_dtc_ops, data); declare both in console.h.
  * 5. Open it from another screen's action: ui_push(u, ui_dtc_screen(u)).
  * 6. Operations that talk to the vehicle go into jobs.c: a run function
- *    (worker thread: app calls only, then ui_snapshot_take) and a done
- *    function (console thread: update screens, say the result).
- * 7. Test the binding table in tests/unit/test_ui_screens.c and the
- *    screen through tmux in tests/tui/.
+ *    (worker thread: app calls only, then ui_snapshot_take; copy what the
+ *    screen needs beyond the snapshot, such as the DTC list, into the
+ *    job's data) and a done function (console thread: hand the copies to
+ *    the screen, install the snapshot, say the result). Mark a job not
+ *    cancellable (ui_worker_set_cancellable) from the point where stopping
+ *    would be unsafe, and give job_start the text that says so.
+ * 7. Add the ops to all_screens in tests/unit/test_ui_screens.c (bindings
+ *    checked for clashes, bar width and help) and drive the screen
+ *    through tmux in a script under tests/tui/ listed in src/ui/local.mk.
  */
 #include "config.h"
 

@@ -1,1 +1,2 @@
 dist_man_MANS += man/obdcon.1
+dist_man_MANS += man/obdcon-scripts.5

@@ -3,6 +3,9 @@
 # $XDG_CONFIG_HOME/obdcon/profiles/{adapters,vehicles}/ (where a file of
 # the same name overrides the copy built into obdcon: see src/sim/local.mk).
 profilesadaptersdir = $(pkgdatadir)/profiles/adapters
-dist_profilesadapters_DATA = profiles/adapters/elm327.lua
+dist_profilesadapters_DATA = profiles/adapters/elm327.lua \
+	profiles/adapters/clone15.lua profiles/adapters/stn1110.lua \
+	profiles/adapters/stn2120.lua
 profilesvehiclesdir = $(pkgdatadir)/profiles/vehicles
-dist_profilesvehicles_DATA = profiles/vehicles/demo.lua
+dist_profilesvehicles_DATA = profiles/vehicles/demo.lua \
+	profiles/vehicles/ford.lua profiles/vehicles/truck.lua profiles/vehicles/vw.lua

@@ -2,9 +2,14 @@
 -- (profiles/vehicles/demo.lua, `obdcon --demo`). It doubles as a short,
 -- complete example of a brand script.
 --
--- Where the values come from: every CAN identifier, DID and bit position
--- below is taken from the simulator's demo vehicle, which is INVENTED.
--- Nothing here describes a real car and nothing has been verified on one.
+-- Where the values come from: every CAN identifier, DID and position below
+-- is taken from the simulator's demo vehicle, which is INVENTED. The
+-- profile documents three positions (horn chirp, mirror folding, welcome
+-- light duration in DID 0x0601; digital speed in the cluster's 0x0600);
+-- the others (auto-lock speed, low fuel warning, workshop code, needle
+-- sweep with its checksum byte) are made up here on bytes of the same
+-- invented records, to show every kind of feature. Nothing here describes
+-- a real car and nothing has been verified on one.
 --
 -- Safety: the brand matches VINs starting with "OBDDEMO". Real VINs never
 -- contain the letters I, O or Q (ISO 3779), so this script can never match
@@ -46,6 +51,59 @@ cluster:feature {
   id = "digital_speed", name = "Digital speed display",
   did = 0x0600, byte = 4, bit = 0,
   supported = needs_software("0300"),
+}
+
+-- The features below show the other kinds. Positions invented (see above).
+
+-- A field of two bits with named values (choice): bits 2-3 of byte 5.
+body:feature {
+  id = "auto_lock", name = "Lock doors when driving off",
+  kind = "choice", did = 0x0600, byte = 5, mask = 0x0C,
+  values = { [0x00] = "off", [0x04] = "15kmh", [0x08] = "30kmh" },
+}
+
+-- A number with a unit and a range: byte 1 of the comfort coding.
+body:feature {
+  id = "welcome_light_time", name = "Welcome light duration",
+  kind = "number", did = 0x0601, byte = 1, min = 0, max = 60, unit = "s",
+}
+
+-- A number in litres: cluster coding byte 7.
+cluster:feature {
+  id = "fuel_warning", name = "Low fuel warning at",
+  kind = "number", did = 0x0600, byte = 7, min = 5, max = 15, unit = "l",
+}
+
+-- A text field: five digits, padded with NUL bytes, cluster bytes 8..12.
+cluster:feature {
+  id = "workshop_code", name = "Workshop code",
+  kind = "string", did = 0x0600, byte = 8, bytes = 5, charset = "digits", pad = "\0",
+}
+
+-- A custom feature with a checksum: bit 0 of cluster byte 13; byte 15
+-- holds the sum modulo 256 of bytes 13 and 14 and must be rewritten with
+-- it. decode refuses a record whose checksum does not match, so nothing is
+-- written over a record this script does not understand.
+local function sweep_checksum(r)
+  return obd.sum8(r:sub(14, 15))
+end
+
+cluster:feature {
+  id = "needle_sweep", name = "Needle sweep at start",
+  kind = "custom", dids = { 0x0600 },
+  values = { [0] = "off", [1] = "on" },
+  decode = function(rec)
+    local r = rec[0x0600]
+    if obd.byte(r, 15) ~= sweep_checksum(r) then
+      error(string.format("checksum byte 15 is %02X, expected %02X", obd.byte(r, 15),
+                          sweep_checksum(r)))
+    end
+    return obd.byte(r, 13) & 1
+  end,
+  encode = function(rec, on)
+    local r = obd.setbyte(rec[0x0600], 13, (obd.byte(rec[0x0600], 13) & ~1) | on)
+    return { [0x0600] = obd.setbyte(r, 15, sweep_checksum(r)) }
+  end,
 }
 
 log("demo brand script loaded: " .. (engine and "3 modules" or "?"))

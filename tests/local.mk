@@ -5,6 +5,9 @@ TESTS += \
 	tests/integration/scan.sh \
 	tests/integration/code.sh \
 	tests/integration/uds.sh \
+	tests/integration/adapters.sh \
+	tests/integration/diag.sh \
+	tests/integration/sessions.sh \
 	tests/integration/layers.sh \
 	tests/integration/manpage.sh \
 	tests/tui/toggle.sh
@@ -13,6 +16,9 @@ EXTRA_DIST += tests/tmux.sh \
 	tests/integration/scan.sh \
 	tests/integration/code.sh \
 	tests/integration/uds.sh \
+	tests/integration/adapters.sh \
+	tests/integration/diag.sh \
+	tests/integration/sessions.sh \
 	tests/integration/layers.sh \
 	tests/integration/manpage.sh \
 	tests/tui/toggle.sh

@@ -18,6 +18,7 @@
 #define WRITE_TIMEOUT_MS 2000
 #define RESYNC_TRIES 3
 #define STPX_INLINE_MAX 32   /* longer STPX payloads go through l: and DATA> */
+#define STPX_LINE_BYTES 64   /* payload bytes per line after DATA> */
 #define DEFAULT_ST_MS 200    /* ATST 32, the data sheet's default */
 
 struct adapter {
@@ -29,6 +30,8 @@ struct adapter {
 	int caf;                   /* ATCAF1 (1), ATCAF0 (0), unknown (-1) */
 	int responses;             /* ATR1 (1), ATR0 (0), unknown (-1) */
 	bool fc_manual;            /* ATFC SM1 may be set */
+	bool slow_can;             /* the bus runs at 250 kbit/s (protocols 8, 9) */
+	int base_baud;             /* UART rate before any ATBRD/STBR */
 	int st_ms;                 /* current ATST in ms */
 	struct elm_format fmt;
 	uint8_t raw[RAW_MAX];
@@ -146,8 +149,10 @@ static int status_error(const struct elm_reply *r, const char *cmd, struct error
 		return 0;
 	case ELM_EMPTY:
 	case ELM_NO_DATA:
-		return error_set(e, ERR_TIMEOUT, "no answer to '%s' (%s)", cmd,
-				 elm_status_name(r->status));
+		rc = error_set(e, ERR_TIMEOUT, "no answer to '%s' (%s)", cmd,
+			       elm_status_name(r->status));
+		e->detail = ELM_NO_DATA;
+		return rc;
 	case ELM_UNKNOWN_COMMAND:
 		return error_set(e, ERR_UNSUPPORTED, "adapter does not know '%s'", cmd);
 	case ELM_GARBAGE:
@@ -159,6 +164,35 @@ static int status_error(const struct elm_reply *r, const char *cmd, struct error
 		e->detail = (int)r->status;
 		return rc;
 	}
+}
+
+static int host_baud(struct adapter *a, int baud, struct error *e);
+
+/* True when the adapter printed its banner in a reply that should not
+ * have one: it reset itself (power dip, fault) and lost its settings. */
+static bool saw_reset(const struct adapter *a, const char *cmd)
+{
+	size_t len = strlen(a->info.elm_version);
+
+	if (len == 0 || strcmp(cmd, "ATZ") == 0 || strcmp(cmd, "ATWS") == 0 ||
+	    strcmp(cmd, "ATI") == 0 || strncmp(cmd, "ATBRD", 5) == 0 || strncmp(cmd, "STBR", 4) == 0)
+		return false;
+	return memmem(a->raw, a->nraw, a->info.elm_version, len) != NULL;
+}
+
+/* Reports an adapter that reset itself in the middle of a command. */
+static int reset_error(struct adapter *a, const char *cmd, struct error *e)
+{
+	int rc = error_set(e, ERR_ADAPTER, "the adapter reset itself during '%s'", cmd);
+	struct error ignored;
+
+	e->detail = ELM_LV_RESET;
+	adapter_forget_state(a);
+	if (a->info.baud != a->base_baud) { /* a reset brings back its default rate */
+		host_baud(a, a->base_baud, &ignored);
+		a->info.baud = a->base_baud;
+	}
+	return rc;
 }
 
 /* Timeout for a command: resets take longer. */
@@ -174,6 +208,8 @@ int adapter_command(struct adapter *a, const char *cmd, char *out, size_t n, str
 {
 	if (roundtrip(a, cmd, command_timeout(a, cmd), e) < 0)
 		return -(int)e->kind;
+	if (saw_reset(a, cmd))
+		return reset_error(a, cmd, e);
 	elm_parse_text(cmd, a->raw, a->nraw, &a->reply);
 	a->info.junk += a->reply.junk;
 	if (status_error(&a->reply, cmd, e) < 0)
@@ -210,8 +246,8 @@ static int probe(struct adapter *a, const char *cmd, bool *known, struct error *
 		error_clear(e);
 		return 0;
 	}
-	if (e->kind == ERR_TIMEOUT && strncmp(cmd, "AT", 2) != 0) {
-		*known = true; /* a data request that got NO DATA was understood */
+	if ((e->kind == ERR_TIMEOUT || e->kind == ERR_ADAPTER) && strncmp(cmd, "AT", 2) != 0) {
+		*known = true; /* a data request answered NO DATA or CAN ERROR was understood */
 		error_clear(e);
 		return 0;
 	}
@@ -254,6 +290,37 @@ static int configure(struct adapter *a, const char *protocol_cmd, struct error *
 	a->fmt.headers = true;
 	a->have_target = false;
 	return 0;
+}
+
+/* The ATSP command for 11-bit or 29-bit IDs at the bus's bit rate. */
+static const char *protocol_cmd(const struct adapter *a, bool ext)
+{
+	if (a->slow_can)
+		return ext ? "ATSP9" : "ATSP8";
+	return ext ? "ATSP7" : "ATSP6";
+}
+
+/* Finds the vehicle's CAN protocol: an automatic search (ATSP0) with an
+ * OBD-II request, then ATDPN; 250 kbit/s buses (protocols 8 and 9) are
+ * remembered. Without an answer (a car with no OBD-II engine ECU) 500
+ * kbit/s stays. The digit after the request is the response-count probe. */
+static int find_protocol(struct adapter *a, struct error *e)
+{
+	char dpn[16];
+	const char *d;
+
+	bool searched;
+
+	if (adapter_command(a, "ATSP0", NULL, 0, e) < 0 || probe(a, "01001", &a->info.caps.count_digit, e) < 0)
+		return -(int)e->kind;
+	if (!a->info.caps.count_digit && probe(a, "0100", &searched, e) < 0)
+		return -(int)e->kind;
+	if (adapter_command(a, "ATDPN", dpn, sizeof dpn, NULL) < 0)
+		dpn[0] = 0;
+	d = dpn[0] == 'A' ? dpn + 1 : dpn;
+	a->slow_can = d[0] == '8' || d[0] == '9';
+	a->fmt.ext_ids = false;
+	return adapter_command(a, protocol_cmd(a, false), NULL, 0, e);
 }
 
 /* Longest STPX message of an STN chip, from its STI answer. */
@@ -304,9 +371,7 @@ static int probe_commands(struct adapter *a, struct error *e)
 		return -(int)e->kind;
 	if (probe(a, "ATR0", &c->r0, e) < 0 || (c->r0 && adapter_command(a, "ATR1", NULL, 0, e) < 0))
 		return -(int)e->kind;
-	if (probe(a, "01001", &c->count_digit, e) < 0)
-		return -(int)e->kind;
-	return 0;
+	return find_protocol(a, e);
 }
 
 /* Chooses how long requests are sent, from what the adapter answered. */
@@ -329,7 +394,7 @@ static void choose_path(struct adapter *a)
 	else
 		i->send_path = PATH_SINGLE_FRAME;
 	i->max_request = i->send_path == PATH_SINGLE_FRAME ? 7 : 4095;
-	if (i->send_path == PATH_STPX && i->caps.stpx_max < i->max_request)
+	if (i->send_path == PATH_STPX && !i->caps.caf0 && i->caps.stpx_max < i->max_request)
 		i->max_request = i->caps.stpx_max;
 	snprintf(i->path, sizeof i->path, "%s", names[i->send_path]);
 }
@@ -351,6 +416,7 @@ int adapter_init(struct adapter *a, struct error *e)
 {
 	memset(&a->info, 0, sizeof a->info);
 	a->fmt.ext_ids = false;
+	a->slow_can = false;
 	if (reset_adapter(a, e) < 0)
 		return -(int)e->kind;
 	assume_defaults(a);
@@ -368,6 +434,7 @@ int adapter_init(struct adapter *a, struct error *e)
 	choose_path(a);
 	measure_rtt(a);
 	a->info.baud = link_baud(a->link);
+	a->base_baud = a->info.baud;
 	a->fc_manual = true;
 	return 0;
 }
@@ -376,11 +443,27 @@ int adapter_init(struct adapter *a, struct error *e)
 void adapter_describe(const struct adapter *a, char *out, size_t n)
 {
 	const struct adapter_info *i = &a->info;
+	char uart[32];
 
-	snprintf(out, n, "%s%s%s (%s), path %s, max %d bytes, %s%d baud, rtt %d ms",
+	if (i->baud)
+		snprintf(uart, sizeof uart, "%d baud", i->baud);
+	else
+		snprintf(uart, sizeof uart, "no UART");
+	snprintf(out, n, "%s%s%s (%s), path %s, max %d bytes, %s, rtt %d ms",
 		 i->caps.stn ? i->stn_version : i->elm_version, i->caps.stn ? " / " : "",
 		 i->caps.stn ? i->stn_device : "", i->caps.stn ? i->elm_version : i->device,
-		 i->path, i->max_request, i->baud ? "" : "no UART, ", i->baud, i->rtt_ms);
+		 i->path, i->max_request, uart, i->rtt_ms);
+}
+
+/* Resynchronises and sets the formatting again after a disturbance. */
+int adapter_recover(struct adapter *a, struct error *e)
+{
+	clock_sleep_us(20000);
+	link_drain(a->link);
+	adapter_forget_state(a);
+	if (configure(a, protocol_cmd(a, a->fmt.ext_ids), e) < 0)
+		return error_wrap(e, "recovering the adapter");
+	return 0;
 }
 
 /* Reads the supply voltage in volts. */
@@ -422,8 +505,12 @@ static int set_caf(struct adapter *a, bool on, struct error *e)
 /* Turns waiting for replies after a send on or off. */
 int adapter_set_responses(struct adapter *a, bool on, struct error *e)
 {
-	if (!on && !a->info.caps.r0)
-		return error_set(e, ERR_UNSUPPORTED, "this adapter refuses ATR0");
+	if (!a->info.caps.r0) {
+		if (!on)
+			return error_set(e, ERR_UNSUPPORTED, "this adapter refuses ATR0");
+		a->responses = 1; /* it always waits for replies */
+		return 0;
+	}
 	return set_flag(a, &a->responses, on, "ATR1", "ATR0", e);
 }
 
@@ -481,7 +568,9 @@ static int set_flow_control(struct adapter *a, const struct can_target *t, struc
 	char cmd[32];
 	size_t i;
 
-	if (!a->info.caps.fc_header || t->rx == 0 || adapter_auto_flow_control(t)) {
+	if (!a->info.caps.fc_header)
+		return 0;
+	if (t->rx == 0 || adapter_auto_flow_control(t)) {
 		if (a->fc_manual && adapter_command(a, "ATFCSM0", NULL, 0, e) < 0)
 			return -(int)e->kind;
 		a->fc_manual = false;
@@ -503,7 +592,7 @@ static int set_protocol(struct adapter *a, bool ext, struct error *e)
 {
 	if (ext == a->fmt.ext_ids)
 		return 0;
-	if (configure(a, ext ? "ATSP7" : "ATSP6", e) < 0)
+	if (configure(a, protocol_cmd(a, ext), e) < 0)
 		return -(int)e->kind;
 	a->fmt.ext_ids = ext;
 	a->caf = -1;
@@ -544,6 +633,15 @@ static void add_count(const struct adapter *a, char *cmd, size_t n, int expect)
 	}
 }
 
+/* The module stayed silent (the adapter said NO DATA). */
+static int no_answer(const struct can_target *t, struct error *e)
+{
+	int rc = error_set(e, ERR_TIMEOUT, "no answer from %X", (unsigned)t->rx);
+
+	e->detail = ELM_NO_DATA;
+	return rc;
+}
+
 /* Sends a data line and parses the frames received until the prompt. */
 static int data_exchange(struct adapter *a, const struct can_target *t, const char *cmd,
 			 const struct adapter_send_opt *opt, struct elm_reply *reply,
@@ -553,13 +651,15 @@ static int data_exchange(struct adapter *a, const struct can_target *t, const ch
 
 	if (roundtrip(a, cmd, timeout, e) < 0)
 		return -(int)e->kind;
+	if (saw_reset(a, cmd))
+		return reset_error(a, cmd, e);
 	elm_parse_data(cmd, a->raw, a->nraw, &a->fmt, reply);
 	if (reply->status == ELM_DATA)
 		return 0;
 	if (a->responses == 0 && (reply->status == ELM_EMPTY || reply->status == ELM_OK))
 		return 0;
 	if (reply->status == ELM_NO_DATA || reply->status == ELM_EMPTY)
-		return error_set(e, ERR_TIMEOUT, "no answer from %X", (unsigned)t->rx);
+		return no_answer(t, e);
 	return status_error(reply, cmd, e);
 }
 
@@ -616,29 +716,30 @@ static void stpx_command(const uint8_t *data, size_t n, const struct adapter_sen
 		snprintf(cmd + used, cap - (size_t)used, ",r:%d", opt->expect);
 }
 
-/* Sends the payload of an STPX l: command after its DATA> prompt. */
+/* Sends the payload of an STPX l: command after its DATA> prompt, in
+ * lines of STPX_LINE_BYTES bytes each ended by CR. */
 static int stpx_payload(struct adapter *a, const uint8_t *data, size_t n, int64_t deadline,
 			int timeout, struct error *e)
 {
-	char *hexdata = malloc(2 * n + 2);
-	int rc;
+	char line[2 * STPX_LINE_BYTES + 2];
+	size_t pos, take;
 
-	if (hexdata == NULL)
-		return error_set(e, ERR_NOMEM, "out of memory");
-	if (read_to_prompt(a, "STPX", deadline, timeout, e) < 0 ||
-	    strstr((const char *)a->raw, "DATA") == NULL) {
-		free(hexdata);
-		if (e->kind != ERR_NONE)
-			return -(int)e->kind;
+	if (read_to_prompt(a, "STPX", deadline, timeout, e) < 0)
+		return -(int)e->kind;
+	if (strstr((const char *)a->raw, "DATA") == NULL) {
 		elm_parse_text("STPX", a->raw, a->nraw, &a->reply);
-		return status_error(&a->reply, "STPX", e) < 0 ? -(int)e->kind
-							      : error_set(e, ERR_PROTOCOL, "no DATA> prompt after STPX l:");
+		if (status_error(&a->reply, "STPX", e) < 0)
+			return -(int)e->kind;
+		return error_set(e, ERR_PROTOCOL, "no DATA> prompt after STPX l:");
 	}
-	hex_encode(data, n, hexdata);
-	hexdata[2 * n] = '\r';
-	rc = link_write(a->link, hexdata, 2 * n + 1, WRITE_TIMEOUT_MS, e);
-	free(hexdata);
-	return rc;
+	for (pos = 0; pos < n; pos += take) {
+		take = n - pos < STPX_LINE_BYTES ? n - pos : STPX_LINE_BYTES;
+		hex_encode(data + pos, take, line);
+		line[2 * take] = '\r';
+		if (link_write(a->link, line, 2 * take + 1, WRITE_TIMEOUT_MS, e) < 0)
+			return -(int)e->kind;
+	}
+	return 0;
 }
 
 /* STN: sends a whole message with STPX. */
@@ -667,7 +768,7 @@ int adapter_send_stpx(struct adapter *a, const struct can_target *t, const uint8
 	if (reply->status == ELM_DATA)
 		return 0;
 	if (reply->status == ELM_NO_DATA || reply->status == ELM_EMPTY)
-		return error_set(e, ERR_TIMEOUT, "no answer from %X", (unsigned)t->rx);
+		return no_answer(t, e);
 	return status_error(reply, "STPX", e);
 }
 
@@ -726,4 +827,104 @@ int adapter_listen(struct adapter *a, const struct can_target *t, int timeout_ms
 		return error_set(e, ERR_TIMEOUT, "no further reply from %X within %d ms",
 				 (unsigned)t->rx, timeout_ms);
 	return 0;
+}
+
+/* Changes the host side of the UART; links without a UART (the in-process
+ * simulator) only model the rate, so there is nothing to change. */
+static int host_baud(struct adapter *a, int baud, struct error *e)
+{
+	if (strcmp(link_kind(a->link), "serial") != 0 && strcmp(link_kind(a->link), "pty") != 0)
+		return 0;
+	return link_set_baud(a->link, baud, e);
+}
+
+/* Goes back to the old rate after a failed switch and checks the adapter
+ * still answers there. */
+static int fall_back(struct adapter *a, int old_baud, struct error *e)
+{
+	struct error ignored;
+
+	host_baud(a, old_baud, &ignored);
+	clock_sleep_us(100000);
+	link_drain(a->link);
+	if (adapter_command(a, "ATI", NULL, 0, e) < 0)
+		return error_wrap(e, "adapter lost after a failed rate switch");
+	return 0;
+}
+
+/* Reads until the buffer holds pattern at or after offset from; 0 when it does. */
+static int read_until_text(struct adapter *a, size_t from, const char *pattern, int timeout_ms,
+			   struct error *e)
+{
+	int64_t deadline = clock_ms() + timeout_ms;
+	size_t plen = strlen(pattern);
+	long r;
+
+	while (a->nraw < from + plen || memmem(a->raw + from, a->nraw - from, pattern, plen) == NULL) {
+		if (a->nraw >= sizeof a->raw)
+			return error_set(e, ERR_PROTOCOL, "unexpected output while switching rate");
+		r = link_read(a->link, a->raw + a->nraw, sizeof a->raw - a->nraw,
+			      clock_remaining_ms(deadline), e);
+		if (r < 0)
+			return (int)r;
+		if (r == 0)
+			return error_set(e, ERR_TIMEOUT, "no answer while switching rate");
+		a->nraw += (size_t)r;
+	}
+	return 0;
+}
+
+/* One switch attempt to baud; 0 on success, 1 when refused or failed and
+ * the old rate still works, negative when the adapter is lost. The
+ * adapter answers OK, switches, sends its ID string at the new rate and
+ * waits for a CR; the ID may arrive in the same read as the OK. */
+static int try_baud(struct adapter *a, int baud, int old_baud, struct error *e)
+{
+	char cmd[32];
+	const uint8_t *ok;
+
+	if (a->info.caps.stn)
+		snprintf(cmd, sizeof cmd, "STBR%d", baud);
+	else
+		snprintf(cmd, sizeof cmd, "ATBRD%02X", (4000000 + baud / 2) / baud);
+	a->nraw = 0;
+	if (write_line(a, cmd, e) < 0)
+		return -(int)e->kind;
+	if (read_until_text(a, 0, "\r", 1000, e) < 0 || memchr(a->raw, '?', a->nraw) ||
+	    (ok = memmem(a->raw, a->nraw, "OK\r", 3)) == NULL) {
+		error_clear(e);
+		return fall_back(a, old_baud, e) < 0 ? -(int)e->kind : 1;
+	}
+	if (host_baud(a, baud, e) < 0 ||
+	    read_until_text(a, (size_t)(ok - a->raw) + 3, "\r", 1000, e) < 0 ||
+	    link_write(a->link, "\r", 1, WRITE_TIMEOUT_MS, e) < 0 ||
+	    read_until_text(a, 0, ">", 1000, e) < 0) {
+		error_clear(e);
+		return fall_back(a, old_baud, e) < 0 ? -(int)e->kind : 1;
+	}
+	return 0;
+}
+
+/* Raises the UART rate with the ATBRD/STBR handshake. */
+int adapter_raise_baud(struct adapter *a, int max_baud, struct error *e)
+{
+	static const int stn_rates[] = { 2000000, 1000000, 500000, 230400, 115200, 0 };
+	static const int elm_rates[] = { 500000, 250000, 115200, 0 };
+	const int *rates = a->info.caps.stn ? stn_rates : elm_rates;
+	int old = a->info.baud ? a->info.baud : 38400;
+	size_t i;
+	int rc;
+
+	for (i = 0; max_baud > 0 && rates[i]; i++) {
+		if (rates[i] > max_baud || rates[i] <= old)
+			continue;
+		rc = try_baud(a, rates[i], old, e);
+		if (rc < 0)
+			return rc;
+		if (rc == 0) {
+			a->info.baud = rates[i];
+			return rates[i];
+		}
+	}
+	return old;
 }

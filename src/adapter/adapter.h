@@ -115,6 +115,16 @@ int adapter_set_reply_timeout(struct adapter *a, int ms, struct error *e);
 /* True when the adapter's automatic flow control answers the target's
  * multi-frame replies without ATFC SH (the OBD ID pairs). */
 bool adapter_auto_flow_control(const struct can_target *t);
+/* After a garbled reply, BUFFER FULL, STOPPED or an adapter reset in the
+ * middle of a reply: drops stale input and sets the formatting again
+ * (ATE0 ATL0 ATS0 ATH1 and the protocol), forgetting cached settings. */
+int adapter_recover(struct adapter *a, struct error *e);
+/* Raises the UART rate with the ATBRD (ELM327) or STBR (STN) handshake:
+ * the adapter says OK, both sides switch, the adapter sends its ID at the
+ * new rate and the host confirms with a CR; on any failure both fall back
+ * to the old rate. Tries the fastest rates the adapter may accept first,
+ * up to max_baud; 0 keeps the current rate. Returns the rate in use. */
+int adapter_raise_baud(struct adapter *a, int max_baud, struct error *e);
 /* Per-command wall-clock timeout to the adapter. */
 void adapter_set_timeout(struct adapter *a, int ms);
 /* Drops the cached target and settings (after a suspected adapter reset). */

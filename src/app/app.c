@@ -78,6 +78,8 @@ static int open_port(struct app *a, const char *port, struct error *e)
 {
 	if (strncmp(port, "sim:", 4) == 0)
 		return sim_spawn(port + 4, &a->link, &a->sim, e);
+	if (strncmp(port, "replay:", 7) == 0)
+		return app_replay_start(port + 7, &a->link, &a->replay, e);
 	return link_open(port, &a->link, e);
 }
 
@@ -117,6 +119,24 @@ static void record_adapter(struct app *a)
 	session_set_info(a->session, "voltage", text);
 }
 
+/* Raises the UART rate where it helps and is safe: not over Bluetooth
+ * (the radio module's UART rate is fixed) or TCP, not when --baud fixed it. */
+static void raise_baud(struct app *a)
+{
+	const char *kind = link_kind(a->link);
+	struct error e;
+	int baud;
+
+	if (a->opt.fixed_baud || strcmp(kind, "tcp") == 0 || strstr(a->port, "rfcomm") != NULL)
+		return;
+	error_clear(&e);
+	baud = adapter_raise_baud(a->adapter, 2000000, &e);
+	if (baud < 0)
+		app_say(a, APP_WARNING, "changing the UART rate failed: %s", e.text);
+	else
+		app_say(a, APP_PROGRESS, "UART at %d baud", baud);
+}
+
 /* Opens the port, starts a session, initialises the adapter. */
 int app_connect(struct app *a, const char *port, struct error *e)
 {
@@ -144,6 +164,7 @@ int app_connect(struct app *a, const char *port, struct error *e)
 		e->kind = e->kind == ERR_EOF || e->kind == ERR_TIMEOUT ? ERR_OPEN : e->kind;
 		return error_wrap(e, "no usable adapter on %s", port);
 	}
+	raise_baud(a);
 	if (adapter_voltage(a->adapter, &a->volts, &ve) < 0)
 		app_say(a, APP_WARNING, "cannot read battery voltage: %s", ve.text);
 	record_adapter(a);
@@ -193,7 +214,33 @@ static int read_ident(struct app *a, const struct app_module *m, uint16_t did, c
 	return 0;
 }
 
-/* Reads the VIN: UDS F190 from the engine, else OBD-II mode 09 PID 02. */
+/* Takes the VIN from a mode 09 PID 02 reply (49 02 01 + 17 characters). */
+static int vin_from_obd(struct app *a, const uint8_t *data, size_t len, struct error *e)
+{
+	if (len < 3 + 17)
+		return error_set(e, ERR_PROTOCOL, "VIN reply too short (%zu bytes)", len);
+	ident_text(data + len - 17, 17, a->vin, sizeof a->vin);
+	return 0;
+}
+
+/* Asks every OBD-II ECU on 29-bit identifiers (functional 18DB33F1) for
+ * the VIN; the first answer counts. */
+static int read_vin_29bit(struct app *a, struct error *e)
+{
+	static struct isotp_msg replies[8];
+	uint8_t req[2] = { 0x09, 0x02 };
+	size_t n;
+
+	if (uds_request_functional(a->uds, 0x18DB33F1, true, req, sizeof req, 1000, replies, 8, &n,
+				   e) < 0)
+		return -(int)e->kind;
+	if (n == 0 || replies[0].len < 2 || replies[0].data[0] != 0x49)
+		return error_set(e, ERR_TIMEOUT, "no ECU gave its VIN on 29-bit identifiers");
+	return vin_from_obd(a, replies[0].data, replies[0].len, e);
+}
+
+/* Reads the VIN: UDS F190 from the engine, else OBD-II mode 09 PID 02 on
+ * 11-bit identifiers, else on 29-bit ones. */
 static int read_vin(struct app *a, struct error *e)
 {
 	struct uds_target engine = { "engine", { 0x7E0, 0x7E8, false } };
@@ -206,11 +253,12 @@ static int read_vin(struct app *a, struct error *e)
 		ident_text(data, 17, a->vin, sizeof a->vin);
 		return 0;
 	}
-	if (uds_request(a->uds, &obd, req, sizeof req, data, sizeof data, &len, e) < 0)
+	if (uds_request(a->uds, &obd, req, sizeof req, data, sizeof data, &len, e) == 0)
+		return vin_from_obd(a, data, len, e);
+	if (e->kind != ERR_TIMEOUT)
 		return error_wrap(e, "reading the VIN");
-	if (len < 3 + 17)
-		return error_set(e, ERR_PROTOCOL, "VIN reply too short (%zu bytes)", len);
-	ident_text(data + len - 17, 17, a->vin, sizeof a->vin);
+	if (read_vin_29bit(a, e) < 0)
+		return error_wrap(e, "reading the VIN (11-bit and 29-bit identifiers)");
 	return 0;
 }
 
@@ -245,31 +293,52 @@ static void build_module_list(struct app *a)
 	}
 }
 
-/* Reads one module's identification; a silent module is marked absent. */
-static void identify_module(struct app *a, struct app_module *m)
+/* True when the adapter is gone (pulled out, link closed). */
+static bool link_lost(const struct error *e)
 {
+	return e->kind == ERR_EOF || e->kind == ERR_IO;
+}
+
+/* Reads one module's identification; a silent module is marked absent,
+ * a lost link stops everything (returned in fatal). */
+static int identify_module(struct app *a, struct app_module *m, struct error *fatal)
+{
+	static const uint16_t optional[] = { UDS_DID_SW_VERSION, UDS_DID_HW_VERSION,
+					     UDS_DID_SERIAL, UDS_DID_SYSTEM_NAME };
+	char *fields[] = { m->sw, m->hw, m->serial, m->system };
 	struct session_module sm;
 	struct error e;
+	size_t i;
 
 	app_say(a, APP_PROGRESS, "identifying %s %s", m->id, m->name);
 	error_clear(&e);
 	if (read_ident(a, m, UDS_DID_PART_NUMBER, m->part, sizeof m->part, &e) < 0) {
-		m->present = e.kind != ERR_TIMEOUT;
+		if (link_lost(&e))
+			return *fatal = e, -(int)e.kind;
+		m->present = e.kind == ERR_NEGATIVE;
 		snprintf(m->error, sizeof m->error, "%s", e.text);
 		if (!m->present) {
-			app_say(a, APP_WARNING, "%s %s: no answer", m->id, m->name);
-			return;
+			app_say(a, APP_WARNING, "%s %s: %s", m->id, m->name,
+				e.detail == ELM_NO_DATA ? "no answer" : e.text);
+			return 0;
 		}
 	}
 	m->present = true;
-	read_ident(a, m, UDS_DID_SW_VERSION, m->sw, sizeof m->sw, &e);
-	read_ident(a, m, UDS_DID_HW_VERSION, m->hw, sizeof m->hw, &e);
-	read_ident(a, m, UDS_DID_SERIAL, m->serial, sizeof m->serial, &e);
-	read_ident(a, m, UDS_DID_SYSTEM_NAME, m->system, sizeof m->system, &e);
+	for (i = 0; i < sizeof optional / sizeof optional[0]; i++) {
+		error_clear(&e);
+		if (read_ident(a, m, optional[i], fields[i], APP_IDENT_MAX, &e) == 0 ||
+		    e.kind == ERR_NEGATIVE)
+			continue;
+		if (link_lost(&e))
+			return *fatal = e, -(int)e.kind;
+		snprintf(fields[i], APP_IDENT_MAX, "?");
+		app_say(a, APP_WARNING, "%s: DID %04X: %s", m->id, optional[i], e.text);
+	}
 	sm = (struct session_module){ m->id, m->name, m->tx, m->rx, m->part, m->sw, m->hw };
 	session_add_module(a->session, &sm);
 	app_say(a, APP_INFO, "module %s %s: part %s, software %s, hardware %s", m->id, m->name,
 	    m->part[0] ? m->part : "-", m->sw[0] ? m->sw : "-", m->hw[0] ? m->hw : "-");
+	return 0;
 }
 
 /* Reads the VIN, matches a brand script and identifies every module. */
@@ -277,6 +346,7 @@ int app_scan(struct app *a, struct error *e)
 {
 	size_t i;
 
+	session_set_operation(a->session, "scan");
 	if (read_vin(a, e) < 0)
 		return -(int)e->kind;
 	if (session_set_vin(a->session, a->vin, e) < 0)
@@ -287,7 +357,8 @@ int app_scan(struct app *a, struct error *e)
 		session_set_info(a->session, "brand", script_brand(a->scripts, (size_t)a->brand)->id);
 	build_module_list(a);
 	for (i = 0; i < a->nmodules; i++)
-		identify_module(a, &a->modules[i]);
+		if (identify_module(a, &a->modules[i], e) < 0)
+			return error_wrap(e, "scan stopped at %s", a->modules[i].id);
 	session_write_manifest(a->session, false, NULL);
 	return 0;
 }
@@ -314,8 +385,8 @@ struct did_cache {
 };
 
 /* Reads a module's DID, or takes it from the cache when this pass read it. */
-static int cached_read(struct app *a, struct did_cache *cache, size_t *n, size_t module,
-		       uint16_t did, const uint8_t **data, size_t *len, struct error *e)
+static struct did_cache *cached_read(struct app *a, struct did_cache *cache, size_t *n,
+				     size_t module, uint16_t did)
 {
 	struct uds_target t = app_module_target(&a->modules[module]);
 	struct did_cache *c;
@@ -323,23 +394,66 @@ static int cached_read(struct app *a, struct did_cache *cache, size_t *n, size_t
 
 	for (i = 0; i < *n; i++)
 		if (cache[i].module == module && cache[i].did == did)
-			break;
-	if (i == *n) {
-		if (*n == APP_MAX_FEATURES)
-			i = 0;
-		else
-			(*n)++;
-		c = &cache[i];
-		c->module = module;
-		c->did = did;
-		error_clear(&c->e);
-		c->rc = uds_read_did(a->uds, &t, did, c->data, sizeof c->data, &c->len, &c->e);
+			return &cache[i];
+	if (*n == APP_MAX_FEATURES)
+		*n = 0;
+	c = &cache[(*n)++];
+	c->module = module;
+	c->did = did;
+	error_clear(&c->e);
+	c->rc = uds_read_did(a->uds, &t, did, c->data, sizeof c->data, &c->len, &c->e);
+	return c;
+}
+
+/* Identification of a module for supported() predicates. */
+static struct script_ident module_ident(const struct app_module *m)
+{
+	struct script_ident id = { m->part, m->sw, m->hw, m->serial, m->system, NULL, 0 };
+
+	return id;
+}
+
+/* Reads the records a feature lives in; false (with the reason) when one
+ * cannot be read. */
+static bool feature_records(struct app *a, struct app_feature *f, struct did_cache *cache,
+			    size_t *ncache, struct script_record *recs, size_t *n)
+{
+	size_t ndids, i;
+	const uint16_t *dids = script_feature_dids(a->scripts, f->script_feature, &ndids);
+
+	*n = 0;
+	for (i = 0; i < ndids && i < APP_FEATURE_DIDS_MAX; i++) {
+		struct did_cache *c = cached_read(a, cache, ncache, f->module, dids[i]);
+		if (c->rc < 0) {
+			snprintf(f->reason, sizeof f->reason, "%s", c->e.text);
+			return false;
+		}
+		recs[*n].did = dids[i];
+		recs[*n].data = c->data;
+		recs[*n].len = c->len;
+		(*n)++;
 	}
-	c = &cache[i];
-	*e = c->e;
-	*data = c->data;
-	*len = c->len;
-	return c->rc;
+	return true;
+}
+
+/* Decodes a feature's current value into its text. */
+static void decode_feature(struct app *a, struct app_feature *f, const struct script_record *recs,
+			   size_t n)
+{
+	struct script_value v;
+	struct error e;
+
+	error_clear(&e);
+	if (script_feature_decode(a->scripts, f->script_feature, recs, n, &v, &e) < 0) {
+		f->supported = false;
+		snprintf(f->reason, sizeof f->reason, "%s", e.text);
+		if (e.kind == ERR_SCRIPT)
+			app_say(a, APP_WARNING, "%s", e.text);
+		return;
+	}
+	script_value_format(a->scripts, f->script_feature, &v, f->value_text, sizeof f->value_text);
+	f->value = f->kind == APP_FEATURE_BIT ? (int)v.num : -1;
+	f->known = true;
 }
 
 /* Decides support and reads the current value of one feature. */
@@ -347,34 +461,46 @@ static void read_feature(struct app *a, struct app_feature *f, struct did_cache 
 			 size_t *ncache)
 {
 	const struct app_module *m = &a->modules[f->module];
-	struct script_ecu ecu = { m->part, m->sw, m->hw };
-	const uint8_t *data;
-	size_t len;
+	struct script_ident ident = module_ident(m);
+	struct script_record recs[APP_FEATURE_DIDS_MAX];
+	size_t n;
 	struct error e;
 
 	f->known = false;
+	f->value = -1;
 	if (!m->present) {
 		f->supported = false;
 		snprintf(f->reason, sizeof f->reason, "module %s does not answer", m->id);
 		return;
 	}
 	error_clear(&e);
-	if (script_feature_supported(a->scripts, f->script_feature, &ecu, &f->supported, f->reason,
-				     sizeof f->reason, &e) < 0)
+	if (script_feature_supported_ident(a->scripts, f->script_feature, &ident, &f->supported,
+					   f->reason, sizeof f->reason, &e) < 0)
 		app_say(a, APP_WARNING, "%s", e.text);
-	if (cached_read(a, cache, ncache, f->module, f->did, &data, &len, &e) < 0) {
-		snprintf(f->reason, sizeof f->reason, "%s", e.text);
+	if (!feature_records(a, f, cache, ncache, recs, &n)) {
 		f->supported = false;
 		return;
 	}
-	if (f->byte >= len) {
-		f->supported = false;
-		snprintf(f->reason, sizeof f->reason, "DID %04X has %zu bytes, feature needs byte %u",
-			 f->did, len, f->byte);
-		return;
-	}
-	f->value = app_feature_get(f, data);
-	f->known = true;
+	decode_feature(a, f, recs, n);
+}
+
+/* Fills a feature's fixed description from its declaration. */
+static void describe_feature(struct app *a, struct app_feature *f, size_t si, size_t mi)
+{
+	const struct script_feature *sf = script_feature(a->scripts, si);
+
+	memset(f, 0, sizeof *f);
+	f->script_feature = si;
+	f->id = sf->id;
+	f->name = sf->name;
+	f->help = sf->help;
+	f->module = mi;
+	f->kind = (enum app_feature_kind)sf->kind;
+	f->did = sf->did;
+	f->byte = sf->byte;
+	f->bit = sf->bit;
+	f->writable = sf->kind != FEATURE_CUSTOM || sf->encode_ref >= 0;
+	script_feature_describe_values(a->scripts, si, f->values, sizeof f->values);
 }
 
 /* Reads every coding feature's current value and support state; each DID
@@ -394,14 +520,7 @@ int app_read_features(struct app *a, struct error *e)
 		if (mi < 0)
 			continue;
 		f = &a->features[a->nfeatures++];
-		memset(f, 0, sizeof *f);
-		f->script_feature = i;
-		f->id = sf->id;
-		f->name = sf->name;
-		f->module = (size_t)mi;
-		f->did = sf->did;
-		f->byte = sf->byte;
-		f->bit = sf->bit;
+		describe_feature(a, f, i, (size_t)mi);
 		read_feature(a, f, cache, &ncache);
 	}
 	free(cache);
@@ -423,6 +542,7 @@ int app_close(struct app *a, char *archive, size_t n, struct error *e)
 	link_close(a->link);
 	if (a->sim)
 		sim_thread_stop(a->sim);
+	app_replay_stop(a->replay, a->session);
 	if (a->session) {
 		session_event(a->session, "session closed");
 		rc = session_close(a->session, a->opt.pack_on_close, archive, n, e);
@@ -492,6 +612,17 @@ const struct app_feature *app_feature(const struct app *a, size_t i)
 	return i < a->nfeatures ? &a->features[i] : NULL;
 }
 
+/* Index of a module by id, or -1. */
+int app_find_module(const struct app *a, const char *id)
+{
+	size_t i;
+
+	for (i = 0; i < a->nmodules; i++)
+		if (strcmp(a->modules[i].id, id) == 0)
+			return (int)i;
+	return -1;
+}
+
 /* Index of a feature by id, or -1. */
 int app_find_feature(const struct app *a, const char *id)
 {
@@ -503,26 +634,16 @@ int app_find_feature(const struct app *a, const char *id)
 	return -1;
 }
 
-/* Parses a feature value as typed by a user. */
-int app_parse_value(const char *text, int *value)
+/* Name of a feature kind. */
+const char *app_feature_kind_name(enum app_feature_kind k)
 {
-	static const char *const on[] = { "1", "on", "yes", "true", "enable", "enabled", NULL };
-	static const char *const off[] = { "0", "off", "no", "false", "disable", "disabled", NULL };
-	size_t i;
+	static const char *const names[] = { "bit", "choice", "number", "string", "custom" };
 
-	for (i = 0; on[i]; i++)
-		if (strcasecmp(text, on[i]) == 0)
-			return *value = 1, 0;
-	for (i = 0; off[i]; i++)
-		if (strcasecmp(text, off[i]) == 0)
-			return *value = 0, 0;
-	return -1;
+	return (size_t)k < sizeof names / sizeof names[0] ? names[k] : "?";
 }
 
-/* Text of a feature value. */
+/* Text of a feature value ("?" when it could not be read). */
 const char *app_value_text(const struct app_feature *f)
 {
-	if (!f->known)
-		return "?";
-	return f->value ? "on" : "off";
+	return f->known ? f->value_text : "?";
 }

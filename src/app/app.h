@@ -35,6 +35,7 @@ struct app_hooks {
 struct app_options {
 	const char *sessions_dir; /* NULL: $XDG_DATA_HOME/obdcon/sessions */
 	bool pack_on_close;       /* pack the session into a .tar.gz on close */
+	bool fixed_baud;          /* keep the UART rate (--baud): no ATBRD/STBR */
 };
 
 /* A module of the connected vehicle and what it told us about itself. */
@@ -54,23 +55,76 @@ struct app_module {
 };
 
 /* A coding feature with its state on the connected vehicle. */
+/* Kinds of coding feature (as the brand script declares them). */
+enum app_feature_kind {
+	APP_FEATURE_BIT = 0,   /* off/on */
+	APP_FEATURE_CHOICE,    /* named values */
+	APP_FEATURE_NUMBER,    /* a number with a range and a unit */
+	APP_FEATURE_STRING,    /* a text field */
+	APP_FEATURE_CUSTOM,    /* computed by the script over whole records */
+};
+
 struct app_feature {
 	size_t script_feature; /* index in the script host */
 	const char *id;
 	const char *name;
+	const char *help;      /* longer description, or NULL */
 	size_t module;         /* index in app modules */
-	uint16_t did;
+	enum app_feature_kind kind;
+	uint16_t did;          /* first DID it lives in */
 	unsigned byte, bit;
 	bool known;            /* value was read */
-	int value;             /* 0/1 for bit features */
+	int value;             /* bit features: 0/1; others: -1 */
+	char value_text[128];  /* the current value as text ("on", "fast", "15.0 s") */
+	char values[160];      /* what it accepts ("off, slow, fast", "0..60 s") */
+	bool writable;         /* false for read-only features */
 	bool supported;
 	char reason[160];      /* why unsupported, or why unknown */
+};
+
+#define APP_MAX_DTCS 128
+
+/* A fault code of a module, ready to show. */
+struct app_dtc {
+	char code[10];        /* "P0143" */
+	char raw[8];          /* "01431B" (UDS) or "0143" (OBD-II) */
+	uint8_t failure_type; /* UDS failure type byte (0 for OBD-II codes) */
+	uint8_t status;       /* status bits (ISO 14229-1 D.2) */
+	char status_text[96]; /* "failed, confirmed, MIL" */
+	const char *text;     /* description, or NULL when none is known */
+};
+
+/* The fault codes read from one module. */
+struct app_module_dtcs {
+	bool read;            /* the read succeeded */
+	bool obd;             /* read with OBD-II mode 03, not UDS */
+	uint8_t avail_mask;   /* status bits the module supports (UDS) */
+	char error[160];      /* why the read failed */
+	size_t n;
+	struct app_dtc dtcs[APP_MAX_DTCS];
+};
+
+/* One live value sample. */
+struct app_sample {
+	double t;             /* seconds since the live view started */
+	uint8_t pid;
+	const char *name;     /* PID name */
+	const char *label;    /* field of a PID with several values, or "" */
+	double value;
+	const char *unit;
+};
+
+/* Live data counters. */
+struct app_live_stats {
+	unsigned requests;
+	unsigned samples;
+	double seconds;
 };
 
 /* One requested change: feature id and new value. */
 struct app_change {
 	const char *feature;
-	int value;
+	const char *value;  /* as typed: "on", "fast", "12.5" */
 };
 
 /* Outcome of a coding transaction. */
@@ -109,6 +163,26 @@ int app_read_features(struct app *a, struct error *e);
  * read back, compare; on failure restore the backed-up values. */
 int app_code(struct app *a, const struct app_change *changes, size_t n,
 	     struct app_code_result *res, struct error *e);
+/* Writes back the values backed up in an earlier session (a directory, an
+ * archive or a session name), after checking the VIN and each module's
+ * identification against it: the same transaction as coding. */
+int app_restore(struct app *a, const char *what, struct app_code_result *res, struct error *e);
+
+/* Reads the fault codes of one module (its index) or of all (-1). */
+int app_read_dtcs(struct app *a, int module, struct error *e);
+/* Fault codes read for module i. */
+const struct app_module_dtcs *app_module_dtcs(const struct app *a, size_t i);
+/* Clears fault codes of one module or all after a confirmation (default
+ * no; the codes are first recorded in the session), then reads them again. */
+int app_clear_dtcs(struct app *a, int module, struct error *e);
+/* Index of a module by id, or -1. */
+int app_find_module(const struct app *a, const char *id);
+/* Reads live OBD-II values from the engine: pids in one request per six
+ * (batched) or one request each, rounds times; each sample goes to fn. */
+int app_live(struct app *a, const uint8_t *pids, size_t n, unsigned rounds, bool batched,
+	     void (*fn)(void *arg, const struct app_sample *s), void *arg,
+	     struct app_live_stats *stats, struct error *e);
+
 /* Closes the adapter and the session (packing it when configured); frees. */
 int app_close(struct app *a, char *archive, size_t n, struct error *e);
 
@@ -149,8 +223,8 @@ size_t app_feature_count(const struct app *a);
 const struct app_feature *app_feature(const struct app *a, size_t i);
 /* Index of a feature by id, or -1. */
 int app_find_feature(const struct app *a, const char *id);
-/* Parses a feature value as typed by a user ("on", "off", "1", "0"...). */
-int app_parse_value(const char *text, int *value);
+/* Name of a feature kind ("bit", "choice", "number", "string", "custom"). */
+const char *app_feature_kind_name(enum app_feature_kind k);
 /* Text of a feature value ("on"/"off", or "?" when unknown). */
 const char *app_value_text(const struct app_feature *f);
 

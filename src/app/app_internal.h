@@ -13,7 +13,15 @@
 
 #include <stdatomic.h>
 
-#define DID_MAX 512
+#define DID_MAX 4095
+#define APP_FEATURE_DIDS_MAX 8
+
+struct app_replay;
+/* Opens a recorded session and serves it on a new link pair (replay: port). */
+int app_replay_start(const char *what, struct link **console, struct app_replay **out,
+		     struct error *e);
+/* Stops a replay, writing its notes into the session's events. */
+void app_replay_stop(struct app_replay *r, struct session *s);
 
 struct app {
 	struct app_options opt;
@@ -21,6 +29,7 @@ struct app {
 	struct script_host *scripts;
 	struct link *link;
 	struct sim_thread *sim;
+	struct app_replay *replay;
 	struct adapter *adapter;
 	struct isotp *tp;
 	struct uds *uds;
@@ -35,13 +44,53 @@ struct app {
 	struct app_feature features[APP_MAX_FEATURES];
 	size_t nfeatures;
 	atomic_bool cancel;
+	struct app_module_dtcs dtcs[APP_MAX_MODULES];
 };
+
+#define APP_PLAN_MAX 32
+#define APP_PLAN_CHANGES_MAX 64
+
+/* One DID a transaction rewrites. */
+struct app_plan_entry {
+	size_t module;
+	uint16_t did;
+	size_t len;
+	uint8_t old[DID_MAX];   /* as read before the change */
+	uint8_t new[DID_MAX];   /* to write */
+	char note[1024];        /* what changes, in words, for the confirmation */
+	bool attempted;
+	char backup[4096];
+};
+
+/* A write transaction (coding or restore). */
+struct app_plan {
+	const char *what;       /* "coding", "restore" */
+	const char *title;      /* the confirmation's question */
+	struct app_plan_entry entries[APP_PLAN_MAX];
+	size_t n;
+	bool prepared[APP_MAX_MODULES]; /* write session and unlock done */
+};
+
+/* The entry of a plan for a module's DID, created on first use (NULL when full). */
+struct app_plan_entry *app_plan_entry_for(struct app_plan *p, size_t module, uint16_t did);
+/* Reads an entry's DID as it is now. */
+int app_plan_read_did(struct app *a, const struct app_plan_entry *pe, uint8_t *out, size_t *len,
+		      struct error *e);
+/* True when the entry changes its DID. */
+bool app_plan_entry_changes(const struct app_plan_entry *pe);
+/* True when some entry changes its DID. */
+bool app_plan_changes(const struct app_plan *p);
+/* Enters the session and security level a module needs for writing (from
+ * its brand script), once per transaction. */
+int app_prepare_write(struct app *a, size_t module, struct error *e);
+/* Runs a prepared plan: backup, confirm (default no), re-check, write,
+ * read back; on failure writes the backups back and reports. */
+int app_plan_run(struct app *a, struct app_plan *p, struct app_code_result *res,
+		 struct error *e);
 
 /* Reports a line through the hooks (and to the session's events). */
 void app_say(struct app *a, enum app_level level, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
-/* Value of a bit feature within a DID record (byte checked by the caller). */
-int app_feature_get(const struct app_feature *f, const uint8_t *data);
 /* The UDS target of a module. */
 struct uds_target app_module_target(const struct app_module *m);
 

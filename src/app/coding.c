@@ -1,6 +1,7 @@
-/* coding.c: coding as a transaction: plan per DID, fresh read, backup,
- * confirmation, write, read-back, and restore of the backed-up values on
- * any failure. */
+/* coding.c: coding features as a transaction: each requested value parsed
+ * by the brand script, encoded on top of the records read fresh (several
+ * features of one DID merge into one write; a custom feature may span
+ * several DIDs), then the shared write transaction. */
 #include "config.h"
 
 #include <limits.h>
@@ -8,70 +9,27 @@
 #include <string.h>
 
 #include "app/app_internal.h"
-#include "util/buf.h"
-#include "util/hex.h"
 
-#define PLAN_MAX 32
-#define PLAN_CHANGES_MAX 64
-
-/* One DID to rewrite, with the features that change in it. */
-struct plan_entry {
-	size_t module;
-	uint16_t did;
-	size_t len;
-	uint8_t old[DID_MAX];
-	uint8_t new[DID_MAX];
-	size_t features[PLAN_CHANGES_MAX];
-	int values[PLAN_CHANGES_MAX];
-	size_t nfeatures;
-	bool attempted;
-	char backup[PATH_MAX];
+/* A parsed change. */
+struct coding_change {
+	size_t feature;              /* index in app features */
+	struct script_value value;
 };
 
-/* The whole transaction. */
-struct plan {
-	struct plan_entry entries[PLAN_MAX];
+/* The changes of one transaction. */
+struct coding_set {
+	struct coding_change changes[APP_PLAN_CHANGES_MAX];
 	size_t n;
 };
 
-/* Value of a bit feature within a DID record. */
-int app_feature_get(const struct app_feature *f, const uint8_t *data)
-{
-	return (data[f->byte] >> f->bit) & 1;
-}
-
-/* Sets a bit feature within a DID record. */
-static void feature_put(const struct app_feature *f, uint8_t *data, int value)
-{
-	if (value)
-		data[f->byte] |= (uint8_t)(1u << f->bit);
-	else
-		data[f->byte] &= (uint8_t)~(1u << f->bit);
-}
-
-/* The plan entry for a module's DID, created on first use. */
-static struct plan_entry *plan_entry_for(struct plan *p, size_t module, uint16_t did)
-{
-	size_t i;
-
-	for (i = 0; i < p->n; i++)
-		if (p->entries[i].module == module && p->entries[i].did == did)
-			return &p->entries[i];
-	if (p->n == PLAN_MAX)
-		return NULL;
-	memset(&p->entries[p->n], 0, sizeof p->entries[p->n]);
-	p->entries[p->n].module = module;
-	p->entries[p->n].did = did;
-	return &p->entries[p->n++];
-}
-
-/* Checks one requested change and adds it to the plan. */
-static int plan_add(struct app *a, struct plan *p, const struct app_change *c, struct error *e)
+/* Checks one requested change and adds the DIDs it touches to the plan. */
+static int plan_add(struct app *a, struct app_plan *p, struct coding_set *set,
+		    const struct app_change *c, struct error *e)
 {
 	int fi = app_find_feature(a, c->feature);
 	const struct app_feature *f;
-	struct plan_entry *pe;
-	size_t i;
+	const uint16_t *dids;
+	size_t ndids, i;
 
 	if (fi < 0)
 		return error_set(e, ERR_ARG, "no coding feature '%s' on this vehicle", c->feature);
@@ -79,279 +37,139 @@ static int plan_add(struct app *a, struct plan *p, const struct app_change *c, s
 	if (!f->supported)
 		return error_set(e, ERR_UNSUPPORTED, "%s (%s) cannot be changed on this vehicle: %s",
 				 f->name, f->id, f->reason[0] ? f->reason : "not supported");
-	if (c->value != 0 && c->value != 1)
-		return error_set(e, ERR_ARG, "%s takes on or off", f->id);
-	pe = plan_entry_for(p, f->module, f->did);
-	if (pe == NULL)
-		return error_set(e, ERR_ARG, "too many DIDs in one transaction (limit %d)", PLAN_MAX);
-	for (i = 0; i < pe->nfeatures; i++)
-		if (pe->features[i] == (size_t)fi)
+	if (!f->writable)
+		return error_set(e, ERR_UNSUPPORTED, "%s (%s) can only be read", f->name, f->id);
+	for (i = 0; i < set->n; i++)
+		if (set->changes[i].feature == (size_t)fi)
 			return error_set(e, ERR_ARG, "%s is given twice", f->id);
-	if (pe->nfeatures == PLAN_CHANGES_MAX)
-		return error_set(e, ERR_ARG, "too many changes in one DID");
-	pe->features[pe->nfeatures] = (size_t)fi;
-	pe->values[pe->nfeatures++] = c->value;
-	return 0;
-}
-
-/* Reads a plan entry's DID as it is now. */
-static int read_did(struct app *a, const struct plan_entry *pe, uint8_t *out, size_t *len,
-		    struct error *e)
-{
-	struct uds_target t = app_module_target(&a->modules[pe->module]);
-
-	return uds_read_did(a->uds, &t, pe->did, out, DID_MAX, len, e);
-}
-
-/* Reads every DID fresh and computes the values to write. */
-static int plan_read(struct app *a, struct plan *p, struct error *e)
-{
-	size_t i, k;
-
-	for (i = 0; i < p->n; i++) {
-		struct plan_entry *pe = &p->entries[i];
-		if (read_did(a, pe, pe->old, &pe->len, e) < 0)
-			return error_wrap(e, "reading before the change");
-		memcpy(pe->new, pe->old, pe->len);
-		for (k = 0; k < pe->nfeatures; k++) {
-			const struct app_feature *f = &a->features[pe->features[k]];
-			if (f->byte >= pe->len)
-				return error_set(e, ERR_UNSUPPORTED, "%s: DID %04X has only %zu bytes",
-						 f->id, pe->did, pe->len);
-			feature_put(f, pe->new, pe->values[k]);
-		}
-	}
-	return 0;
-}
-
-/* True if an entry changes anything. */
-static bool entry_changes(const struct plan_entry *pe)
-{
-	return memcmp(pe->old, pe->new, pe->len) != 0;
-}
-
-/* Saves every DID that will change into the session before anything is written. */
-static int plan_backup(struct app *a, struct plan *p, struct error *e)
-{
-	size_t i;
-
-	for (i = 0; i < p->n; i++) {
-		struct plan_entry *pe = &p->entries[i];
-		const struct app_module *m = &a->modules[pe->module];
-		struct session_backup b = { m->id, m->tx, m->rx, pe->did, pe->old, pe->len };
-		if (!entry_changes(pe))
-			continue;
-		if (session_backup(a->session, &b, pe->backup, sizeof pe->backup, e) < 0)
-			return error_wrap(e, "backing up %s DID %04X (nothing written)", m->id, pe->did);
-	}
-	return 0;
-}
-
-/* Appends the raw bytes that differ between old and new. */
-static void describe_bytes(struct buf *b, const struct plan_entry *pe)
-{
-	size_t i;
-
-	for (i = 0; i < pe->len; i++)
-		if (pe->old[i] != pe->new[i])
-			buf_printf(b, "    byte %zu: %02X -> %02X\n", i, pe->old[i], pe->new[i]);
-}
-
-/* Writes the human-readable plan: features old -> new, raw bytes, backups. */
-static void describe_plan(struct app *a, const struct plan *p, struct buf *b)
-{
-	size_t i, k;
-
-	for (i = 0; i < p->n; i++) {
-		const struct plan_entry *pe = &p->entries[i];
-		const struct app_module *m = &a->modules[pe->module];
-		if (!entry_changes(pe))
-			continue;
-		buf_printf(b, "%s %s, DID %04X:\n", m->id, m->name, pe->did);
-		for (k = 0; k < pe->nfeatures; k++) {
-			const struct app_feature *f = &a->features[pe->features[k]];
-			buf_printf(b, "  %s: %s -> %s\n", f->name,
-				   app_feature_get(f, pe->old) ? "on" : "off",
-				   pe->values[k] ? "on" : "off");
-		}
-		describe_bytes(b, pe);
-		buf_printf(b, "  backup: %s\n", pe->backup);
-	}
-}
-
-/* Asks the user to confirm the plan (default no). */
-static int plan_confirm(struct app *a, const struct plan *p, struct error *e)
-{
-	struct buf body = { 0 };
-	bool yes;
-
-	describe_plan(a, p, &body);
-	app_say(a, APP_INFO, "coding plan:\n%s", buf_str(&body));
-	yes = a->hooks.confirm && a->hooks.confirm(a->hooks.arg, "Write coding?", buf_str(&body));
-	buf_free(&body);
-	if (!yes)
-		return error_set(e, ERR_REFUSED, "not confirmed: nothing was written");
-	return 0;
-}
-
-/* Refuses to write when a DID changed between the first read and now. */
-static int plan_recheck(struct app *a, const struct plan *p, struct error *e)
-{
-	uint8_t now[DID_MAX];
-	size_t i, len;
-
-	for (i = 0; i < p->n; i++) {
-		const struct plan_entry *pe = &p->entries[i];
-		if (!entry_changes(pe))
-			continue;
-		if (read_did(a, pe, now, &len, e) < 0)
-			return error_wrap(e, "re-reading before the write (nothing written)");
-		if (len != pe->len || memcmp(now, pe->old, len) != 0)
-			return error_set(e, ERR_REFUSED,
-					 "%s DID %04X changed since it was read: nothing written",
-					 a->modules[pe->module].id, pe->did);
-	}
-	return 0;
-}
-
-/* Writes a value and reads it back; 0 only when the read-back matches. */
-static int write_verified(struct app *a, const struct plan_entry *pe, const uint8_t *value,
-			  struct error *e)
-{
-	struct uds_target t = app_module_target(&a->modules[pe->module]);
-	uint8_t back[DID_MAX];
-	size_t len;
-
-	if (uds_write_did(a->uds, &t, pe->did, value, pe->len, e) < 0)
+	if (set->n == APP_PLAN_CHANGES_MAX)
+		return error_set(e, ERR_ARG, "too many changes in one transaction");
+	if (script_value_parse(a->scripts, f->script_feature, c->value,
+			       &set->changes[set->n].value, e) < 0)
 		return -(int)e->kind;
-	if (read_did(a, pe, back, &len, e) < 0)
-		return error_wrap(e, "reading back");
-	if (len != pe->len || memcmp(back, value, len) != 0)
-		return error_set(e, ERR_VERIFY, "%s DID %04X reads back differently than written",
-				 a->modules[pe->module].id, pe->did);
+	set->changes[set->n++].feature = (size_t)fi;
+	dids = script_feature_dids(a->scripts, f->script_feature, &ndids);
+	for (i = 0; i < ndids; i++)
+		if (app_plan_entry_for(p, f->module, dids[i]) == NULL)
+			return error_set(e, ERR_ARG, "too many DIDs in one transaction (limit %d)",
+					 APP_PLAN_MAX);
 	return 0;
 }
 
-/* Writes the backed-up values of every attempted entry back; says what
- * state each module is left in. */
-static size_t plan_restore(struct app *a, struct plan *p, struct buf *report)
+/* Points records at the plan entries of a feature's DIDs (old or new values). */
+static size_t feature_records(struct app *a, struct app_plan *p, const struct app_feature *f,
+			      bool new_values, struct script_record *recs,
+			      struct app_plan_entry **entries)
 {
-	size_t i, restored = 0;
+	size_t ndids, i, n = 0;
+	const uint16_t *dids = script_feature_dids(a->scripts, f->script_feature, &ndids);
+
+	for (i = 0; i < ndids && n < APP_FEATURE_DIDS_MAX; i++) {
+		struct app_plan_entry *pe = app_plan_entry_for(p, f->module, dids[i]);
+		recs[n].did = dids[i];
+		recs[n].data = new_values ? pe->new : pe->old;
+		recs[n].len = pe->len;
+		entries[n++] = pe;
+	}
+	return n;
+}
+
+/* Adds "name: old -> new" to the note of the feature's first DID. */
+static void note_change(struct app *a, struct app_plan *p, const struct coding_change *c)
+{
+	const struct app_feature *f = &a->features[c->feature];
+	struct script_record recs[APP_FEATURE_DIDS_MAX];
+	struct app_plan_entry *entries[APP_FEATURE_DIDS_MAX];
+	struct script_value old;
+	char was[128] = "?", now[128];
+	size_t n = feature_records(a, p, f, false, recs, entries), used;
 	struct error e;
 
-	for (i = 0; i < p->n; i++) {
-		struct plan_entry *pe = &p->entries[i];
-		const struct app_module *m = &a->modules[pe->module];
-		if (!pe->attempted)
-			continue;
-		error_clear(&e);
-		if (write_verified(a, pe, pe->old, &e) == 0) {
-			restored++;
-			buf_printf(report, "%s DID %04X restored to its original value. ", m->id,
-				   pe->did);
-			app_say(a, APP_WARNING, "restored %s DID %04X from %s", m->id, pe->did,
-				pe->backup);
-		} else {
-			buf_printf(report,
-				   "%s DID %04X could NOT be restored (%s); its original value is in %s "
-				   "(obdcon restore). ",
-				   m->id, pe->did, e.text, pe->backup);
-			app_say(a, APP_ERROR, "restore of %s DID %04X failed: %s", m->id, pe->did,
-				e.text);
-		}
-	}
-	return restored;
+	if (script_feature_decode(a->scripts, f->script_feature, recs, n, &old, &e) == 0)
+		script_value_format(a->scripts, f->script_feature, &old, was, sizeof was);
+	script_value_format(a->scripts, f->script_feature, &c->value, now, sizeof now);
+	used = strlen(entries[0]->note);
+	snprintf(entries[0]->note + used, sizeof entries[0]->note - used, "  %s: %s -> %s\n",
+		 f->name, was, now);
 }
 
-/* Writes every changing entry; on failure restores and reports. */
-static int plan_write(struct app *a, struct plan *p, struct app_code_result *res,
-		      struct error *e)
+/* Encodes one change into the new values of its DIDs. */
+static int encode_change(struct app *a, struct app_plan *p, const struct coding_change *c,
+			 struct error *e)
 {
-	struct buf report = { 0 };
-	size_t i;
-	int rc;
+	const struct app_feature *f = &a->features[c->feature];
+	struct script_record recs[APP_FEATURE_DIDS_MAX];
+	struct app_plan_entry *entries[APP_FEATURE_DIDS_MAX];
+	size_t n = feature_records(a, p, f, true, recs, entries);
 
-	for (i = 0; i < p->n; i++) {
-		struct plan_entry *pe = &p->entries[i];
-		if (!entry_changes(pe))
-			continue;
-		pe->attempted = true;
-		app_say(a, APP_PROGRESS, "writing %s DID %04X", a->modules[pe->module].id, pe->did);
-		if (write_verified(a, pe, pe->new, e) < 0) {
-			rc = -(int)e->kind;
-			app_say(a, APP_ERROR, "write failed: %s", e->text);
-			res->restored = plan_restore(a, p, &report);
-			error_wrap(e, "coding failed, %s", buf_str(&report));
-			buf_free(&report);
-			return rc;
-		}
-		res->written++;
-		app_say(a, APP_INFO, "wrote %s DID %04X and read it back: OK",
-			a->modules[pe->module].id, pe->did);
-	}
+	if (script_feature_encode(a->scripts, f->script_feature, recs, n, &c->value, e) < 0)
+		return error_wrap(e, "%s (nothing was written)", f->id);
+	note_change(a, p, c);
 	return 0;
 }
 
-/* Updates the features' shown values after a successful transaction. */
-static void plan_commit(struct app *a, const struct plan *p)
-{
-	size_t i, k;
-
-	for (i = 0; i < p->n; i++)
-		for (k = 0; k < p->entries[i].nfeatures; k++) {
-			struct app_feature *f = &a->features[p->entries[i].features[k]];
-			f->value = app_feature_get(f, p->entries[i].new);
-			f->known = true;
-		}
-}
-
-/* Runs the checks and steps before the first write. */
-static int plan_prepare(struct app *a, struct plan *p, const struct app_change *changes,
-			size_t n, struct error *e)
+/* Reads every DID fresh and computes the values to write on top. */
+static int plan_read(struct app *a, struct app_plan *p, const struct coding_set *set,
+		     struct error *e)
 {
 	size_t i;
 
-	if (a->session == NULL || a->uds == NULL)
-		return error_set(e, ERR_ARG, "not connected");
-	if (n == 0)
-		return error_set(e, ERR_ARG, "no changes given");
-	for (i = 0; i < n; i++)
-		if (plan_add(a, p, &changes[i], e) < 0)
+	for (i = 0; i < p->n; i++) {
+		struct app_plan_entry *pe = &p->entries[i];
+		if (app_plan_read_did(a, pe, pe->old, &pe->len, e) < 0)
+			return error_wrap(e, "reading before the change");
+		memcpy(pe->new, pe->old, pe->len);
+	}
+	for (i = 0; i < set->n; i++)
+		if (encode_change(a, p, &set->changes[i], e) < 0)
 			return -(int)e->kind;
-	if (plan_read(a, p, e) < 0)
-		return -(int)e->kind;
 	return 0;
+}
+
+/* Shows the values the features have after the transaction. */
+static void plan_commit(struct app *a, struct app_plan *p, const struct coding_set *set)
+{
+	struct script_record recs[APP_FEATURE_DIDS_MAX];
+	struct app_plan_entry *entries[APP_FEATURE_DIDS_MAX];
+	struct script_value v;
+	struct error e;
+	size_t i, n;
+
+	for (i = 0; i < set->n; i++) {
+		struct app_feature *f = &a->features[set->changes[i].feature];
+		n = feature_records(a, p, f, true, recs, entries);
+		if (script_feature_decode(a->scripts, f->script_feature, recs, n, &v, &e) < 0)
+			continue;
+		script_value_format(a->scripts, f->script_feature, &v, f->value_text,
+				    sizeof f->value_text);
+		f->value = f->kind == APP_FEATURE_BIT ? (int)v.num : -1;
+		f->known = true;
+	}
 }
 
 /* Applies changes as one transaction. */
 int app_code(struct app *a, const struct app_change *changes, size_t n,
 	     struct app_code_result *res, struct error *e)
 {
-	static struct plan p;
+	static struct app_plan p;
+	static struct coding_set set;
 	size_t i;
 
 	memset(res, 0, sizeof *res);
 	memset(&p, 0, sizeof p);
-	if (plan_prepare(a, &p, changes, n, e) < 0)
+	memset(&set, 0, sizeof set);
+	p.what = "coding";
+	p.title = "Write coding?";
+	if (a->session == NULL || a->uds == NULL)
+		return error_set(e, ERR_ARG, "not connected");
+	if (n == 0)
+		return error_set(e, ERR_ARG, "no changes given");
+	for (i = 0; i < n; i++)
+		if (plan_add(a, &p, &set, &changes[i], e) < 0)
+			return -(int)e->kind;
+	session_set_operation(a->session, "coding");
+	if (plan_read(a, &p, &set, e) < 0 || app_plan_run(a, &p, res, e) < 0)
 		return -(int)e->kind;
-	for (i = 0; i < p.n && !entry_changes(&p.entries[i]); i++)
-		;
-	if (i == p.n) {
-		plan_commit(a, &p);
-		res->unchanged = true;
-		snprintf(res->summary, sizeof res->summary, "already set: nothing to write");
-		app_say(a, APP_INFO, "%s", res->summary);
-		return 0;
-	}
-	if (plan_backup(a, &p, e) < 0 || plan_confirm(a, &p, e) < 0 || plan_recheck(a, &p, e) < 0) {
-		app_say(a, APP_WARNING, "%s", e->text);
-		return -(int)e->kind;
-	}
-	if (plan_write(a, &p, res, e) < 0)
-		return -(int)e->kind;
-	plan_commit(a, &p);
-	session_write_manifest(a->session, false, NULL);
-	snprintf(res->summary, sizeof res->summary, "%zu DID%s written and verified", res->written,
-		 res->written == 1 ? "" : "s");
+	plan_commit(a, &p, &set);
 	return 0;
 }

@@ -1,3 +1,3 @@
 libobdcon_a_SOURCES += \
 	src/app/app.c src/app/app.h src/app/app_internal.h \
-	src/app/coding.c src/app/raw.c
+	src/app/coding.c src/app/transaction.c src/app/raw.c src/app/dtc.c src/app/live.c src/app/restore.c src/app/replay_port.c

@@ -54,9 +54,14 @@ static enum isotp_rx_result rx_single(struct isotp_rx *rx, const uint8_t *f, siz
 static enum isotp_rx_result rx_first(struct isotp_rx *rx, const uint8_t *f, size_t n,
 				     struct error *e)
 {
-	size_t len = (size_t)(f[0] & 0x0F) << 8 | f[1];
+	size_t len;
 
-	if (n < 8 || len < 8) {
+	if (n < 8) {
+		error_set(e, ERR_PROTOCOL, "first frame of %zu bytes (a first frame has 8)", n);
+		return ISOTP_RX_ERROR;
+	}
+	len = (size_t)(f[0] & 0x0F) << 8 | f[1];
+	if (len < 8) {
 		error_set(e, ERR_PROTOCOL, "malformed first frame (length %zu, %zu bytes)", len, n);
 		return ISOTP_RX_ERROR;
 	}
@@ -229,12 +234,13 @@ static void dequeue(struct isotp *tp, struct isotp_msg *out)
 	memmove(&tp->queue[0], &tp->queue[1], tp->nqueued * sizeof tp->queue[0]);
 }
 
-/* Frames a reply of len bytes takes (0 when unknown). */
+/* The response-count digit for a reply of len bytes: 1 for a reply known
+ * to fit one frame, else 0 (wait for the adapter's timer). Adapters differ
+ * in whether the digit counts frames or whole messages of a multi-frame
+ * reply; for a single frame both readings agree. */
 static int frames_for(size_t len)
 {
-	if (len == 0)
-		return 0;
-	return len <= 7 ? 1 : 1 + (int)((len - 6 + 6) / 7);
+	return len > 0 && len <= 7 ? 1 : 0;
 }
 
 /* Sends one raw frame and counts it. */
@@ -391,7 +397,7 @@ static int send_block_quietly(struct isotp *tp, const struct can_target *t, uint
 			      size_t from, size_t to, unsigned stmin_us, struct error *e)
 {
 	const struct adapter_info *info = adapter_info(tp->adapter);
-	bool burst = info->send_path == PATH_ELM_BURST;
+	bool burst = info->caps.r0;
 	size_t i;
 
 	if (from >= to)
@@ -415,7 +421,7 @@ static int listen_normally(struct isotp *tp, struct error *e)
 {
 	const struct adapter_info *info = adapter_info(tp->adapter);
 
-	if (info->send_path == PATH_ELM_BURST)
+	if (info->caps.r0)
 		return adapter_set_responses(tp->adapter, true, e);
 	return adapter_set_reply_timeout(tp->adapter, 200, e);
 }
@@ -465,31 +471,60 @@ static int send_long(struct isotp *tp, const struct can_target *t, const uint8_t
 				 "a %zu-byte request is longer than this adapter can send (%d bytes%s)",
 				 n, info->max_request,
 				 info->send_path == PATH_SINGLE_FRAME ? ": it refuses ATCAF0" : "");
-	if (info->send_path == PATH_STPX && !needs_manual_fc(tp, t)) {
+	if (info->send_path == PATH_STPX && !needs_manual_fc(tp, t) &&
+	    (int)n <= info->caps.stpx_max) {
 		tp->stats.round_trips++;
 		return adapter_send_stpx(tp->adapter, t, req, n, &o, &tp->reply, e);
 	}
 	return send_segmented(tp, t, req, n, opt, e);
 }
 
-/* Sends a request and returns the first complete reply from the target. */
+/* One exchange: send, then complete the reply. */
+static int exchange(struct isotp *tp, const struct can_target *t, const uint8_t *req, size_t n,
+		    const struct isotp_req_opt *o, struct error *e)
+{
+	tp->nqueued = 0;
+	isotp_rx_reset(&tp->rx);
+	if ((n <= 7 ? send_single(tp, t, req, n, o, e) : send_long(tp, t, req, n, o, e)) < 0 ||
+	    finish_exchange(tp, t, o->timeout_ms, e) < 0)
+		return -(int)e->kind;
+	return 0;
+}
+
+/* True for failures a resynchronised adapter may not repeat: garbled or
+ * junk-filled replies, a lost prompt, BUFFER FULL, STOPPED, a reset in the
+ * middle, a passing CAN error (never a silent module: NO DATA). */
+static bool disturbed(const struct error *e)
+{
+	return e->kind == ERR_PROTOCOL || (e->kind == ERR_TIMEOUT && e->detail != ELM_NO_DATA) ||
+	       (e->kind == ERR_ADAPTER &&
+		(e->detail == ELM_BUFFER_FULL || e->detail == ELM_STOPPED ||
+		 e->detail == ELM_LV_RESET || e->detail == ELM_DATA_ERROR ||
+		 e->detail == ELM_RX_ERROR || e->detail == ELM_CAN_ERROR));
+}
+
+/* Sends a request and returns the first complete reply from the target;
+ * an idempotent request is sent once more after a disturbed exchange. */
 int isotp_request_opt(struct isotp *tp, const struct can_target *t, const uint8_t *req,
 		      size_t n, const struct isotp_req_opt *opt, struct isotp_msg *reply,
 		      struct error *e)
 {
-	struct isotp_req_opt o = opt ? *opt : (struct isotp_req_opt){ 0, 0 };
-	int rc;
+	struct isotp_req_opt o = opt ? *opt : (struct isotp_req_opt){ 0, 0, false };
+	struct error first;
 
 	if (o.timeout_ms <= 0)
 		o.timeout_ms = DEFAULT_TIMEOUT_MS;
 	if (n == 0 || n > ISOTP_MAX_MSG)
 		return error_set(e, ERR_ARG, "a request holds 1 to %d bytes, not %zu", ISOTP_MAX_MSG, n);
-	tp->nqueued = 0;
 	tp->stats.requests++;
-	isotp_rx_reset(&tp->rx);
-	rc = n <= 7 ? send_single(tp, t, req, n, &o, e) : send_long(tp, t, req, n, &o, e);
-	if (rc < 0 || finish_exchange(tp, t, o.timeout_ms, e) < 0)
-		return -(int)e->kind;
+	if (exchange(tp, t, req, n, &o, e) < 0) {
+		if (!o.idempotent || !disturbed(e))
+			return -(int)e->kind;
+		first = *e;
+		tp->stats.retries++;
+		if (adapter_recover(tp->adapter, e) < 0 || exchange(tp, t, req, n, &o, e) < 0)
+			return error_wrap(e, "after recovering from '%s'", first.text);
+	}
 	if (tp->nqueued == 0)
 		return error_set(e, ERR_TIMEOUT, "no reply from %X", (unsigned)t->rx);
 	dequeue(tp, reply);
@@ -500,7 +535,7 @@ int isotp_request_opt(struct isotp *tp, const struct can_target *t, const uint8_
 int isotp_request(struct isotp *tp, const struct can_target *t, const uint8_t *req, size_t n,
 		  int timeout_ms, struct isotp_msg *reply, struct error *e)
 {
-	struct isotp_req_opt o = { timeout_ms, 0 };
+	struct isotp_req_opt o = { timeout_ms, 0, false };
 
 	return isotp_request_opt(tp, t, req, n, &o, reply, e);
 }

@@ -59,6 +59,7 @@ struct isotp_stats {
 	unsigned round_trips;   /* adapter commands that waited for a prompt */
 	unsigned frames_sent;
 	unsigned listens;       /* replies waited for past the prompt */
+	unsigned retries;       /* requests sent again after a disturbance */
 };
 
 /* Transport over an adapter (not owned). */
@@ -70,6 +71,7 @@ struct isotp_req_opt {
 	int timeout_ms;    /* wall-clock limit for the reply, 0 = default */
 	size_t expect_len; /* length of the expected reply when known (lets the
 			    * adapter stop at the last frame), 0 = unknown */
+	bool idempotent;   /* safe to send again after a garbled exchange */
 };
 
 /* Sends req to the target and returns the first complete reply from its

@@ -26,12 +26,14 @@
 
 #define LINK_DEFAULT_BAUD 38400
 #define LINK_CONNECT_TIMEOUT_MS 5000
+#define HANGUP_DRAIN_MS 1000
 
-enum link_kind { KIND_SERIAL, KIND_PTY, KIND_TCP, KIND_PAIR };
+enum link_kind { KIND_SERIAL, KIND_PTY, KIND_TCP, KIND_PAIR, KIND_LISTEN };
 
 struct link {
 	enum link_kind kind;
 	int fd;
+	int hold_fd;     /* pty server: the slave end kept open, or -1 */
 	struct sp_port *sp;
 	int baud;
 	char name[PATH_MAX + 16];
@@ -49,6 +51,7 @@ static struct link *link_alloc(enum link_kind kind, int fd, const char *name)
 		return NULL;
 	l->kind = kind;
 	l->fd = fd;
+	l->hold_fd = -1;
 	snprintf(l->name, sizeof l->name, "%s", name);
 	return l;
 }
@@ -342,12 +345,16 @@ void link_close(struct link *l)
 {
 	if (l == NULL)
 		return;
+	if ((l->kind == KIND_SERIAL || l->kind == KIND_PTY) && l->fd >= 0 && l->hold_fd < 0)
+		ioctl(l->fd, TIOCNXCL); /* a served pty outlives us: leave it open to others */
 	if (l->sp) {
 		sp_close(l->sp);
 		sp_free_port(l->sp);
 	} else if (l->fd >= 0) {
 		close(l->fd);
 	}
+	if (l->hold_fd >= 0)
+		close(l->hold_fd);
 	free(l);
 }
 
@@ -374,6 +381,8 @@ int link_write(struct link *l, const void *data, size_t n, int timeout_ms, struc
 	int64_t deadline = clock_ms() + timeout_ms;
 	short rev;
 
+	if (l->fd < 0)
+		return error_set(e, ERR_EOF, "%s: link closed", l->name);
 	if (l->tap && n)
 		l->tap(l->tap_arg, LINK_TX, p, n);
 	while (n > 0) {
@@ -401,6 +410,8 @@ long link_read(struct link *l, void *buf, size_t cap, int timeout_ms, struct err
 	ssize_t r;
 	int rc;
 
+	if (l->fd < 0)
+		return error_set(e, ERR_EOF, "%s: link closed", l->name);
 	for (;;) {
 		r = read(l->fd, buf, cap);
 		if (r > 0) {
@@ -459,7 +470,7 @@ const char *link_name(const struct link *l)
 /* Kind of transport as a word. */
 const char *link_kind(const struct link *l)
 {
-	static const char *const names[] = { "serial", "pty", "tcp", "pair" };
+	static const char *const names[] = { "serial", "pty", "tcp", "pair", "listen" };
 
 	return names[l->kind];
 }
@@ -492,6 +503,205 @@ void link_counters(const struct link *l, uint64_t *tx, uint64_t *rx)
 {
 	*tx = l->tx;
 	*rx = l->rx;
+}
+
+/* Opens the slave end of a new pty (to hold it) and makes it raw. */
+static int pty_hold(int master, char *path, size_t n, int *slave, struct error *e)
+{
+	struct termios t;
+
+	if (grantpt(master) < 0 || unlockpt(master) < 0 || ptsname_r(master, path, n) != 0)
+		return error_set(e, ERR_OPEN, "pty: %s", strerror(errno));
+	*slave = open(path, O_RDWR | O_NOCTTY | O_CLOEXEC);
+	if (*slave < 0)
+		return error_set(e, ERR_OPEN, "cannot open %s: %s", path, strerror(errno));
+	if (tcgetattr(*slave, &t) == 0) {
+		cfmakeraw(&t);
+		t.c_cflag |= CLOCAL | CREAD;
+		tcsetattr(*slave, TCSANOW, &t);
+	}
+	return 0;
+}
+
+/* Creates a pseudo-terminal pair: the master as a link, the slave's path. */
+int link_pty_server(struct link **out, char *path, size_t n, struct error *e)
+{
+	int master, slave = -1;
+
+	*out = NULL;
+	master = posix_openpt(O_RDWR | O_NOCTTY);
+	if (master < 0)
+		return error_set(e, ERR_OPEN, "posix_openpt: %s", strerror(errno));
+	if (pty_hold(master, path, n, &slave, e) < 0 || set_nonblocking(master) < 0) {
+		if (e->kind == ERR_NONE)
+			error_set(e, ERR_OPEN, "pty: fcntl failed");
+		if (slave >= 0)
+			close(slave);
+		close(master);
+		return -(int)e->kind;
+	}
+	*out = link_alloc(KIND_PTY, master, path);
+	if (*out == NULL) {
+		close(slave);
+		close(master);
+		return error_set(e, ERR_NOMEM, "out of memory");
+	}
+	(*out)->hold_fd = slave;
+	return 0;
+}
+
+/* Splits "[HOST:]PORT" (HOST defaults to the loopback address). */
+static int split_hostport(const char *hostport, char *host, size_t hn, char *port, size_t pn,
+			  struct error *e)
+{
+	const char *colon = strrchr(hostport, ':');
+	unsigned long v;
+
+	snprintf(host, hn, "%s", "127.0.0.1");
+	if (colon != NULL && (size_t)(colon - hostport) < hn && colon > hostport)
+		snprintf(host, hn, "%.*s", (int)(colon - hostport), hostport);
+	snprintf(port, pn, "%s", colon ? colon + 1 : hostport);
+	if (parse_uint(port, 65535, &v) < 0)
+		return error_set(e, ERR_ARG, "bad TCP port '%s' (want [HOST:]PORT)", hostport);
+	return 0;
+}
+
+/* Binds and listens on the first address that works. */
+static int listen_on(const struct addrinfo *res, int *fd)
+{
+	const struct addrinfo *ai;
+	int one = 1, saved = EADDRNOTAVAIL;
+
+	for (ai = res; ai; ai = ai->ai_next) {
+		*fd = socket(ai->ai_family, ai->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+		if (*fd < 0) {
+			saved = errno;
+			continue;
+		}
+		setsockopt(*fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+		if (bind(*fd, ai->ai_addr, ai->ai_addrlen) == 0 && listen(*fd, 4) == 0)
+			return 0;
+		saved = errno;
+		close(*fd);
+	}
+	*fd = -1;
+	return saved;
+}
+
+/* Writes "HOST:PORT" as bound. */
+static void bound_name(int fd, const char *host, char *bound, size_t n)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = sizeof ss;
+	char port[16] = "?";
+
+	if (getsockname(fd, (struct sockaddr *)&ss, &len) == 0)
+		getnameinfo((struct sockaddr *)&ss, len, NULL, 0, port, sizeof port, NI_NUMERICSERV);
+	snprintf(bound, n, "%s:%s", host, port);
+}
+
+/* Listens on TCP "[HOST:]PORT". */
+int link_tcp_listen(const char *hostport, struct link **out, char *bound, size_t n,
+		    struct error *e)
+{
+	struct addrinfo hints = { .ai_socktype = SOCK_STREAM, .ai_flags = AI_PASSIVE }, *res = NULL;
+	char host[256], port[16], label[300];
+	int fd, rc;
+
+	*out = NULL;
+	if (split_hostport(hostport, host, sizeof host, port, sizeof port, e) < 0)
+		return -(int)e->kind;
+	rc = getaddrinfo(host, port, &hints, &res);
+	if (rc != 0)
+		return error_set(e, ERR_OPEN, "cannot resolve %s: %s", host, gai_strerror(rc));
+	rc = listen_on(res, &fd);
+	freeaddrinfo(res);
+	if (fd < 0)
+		return error_set(e, ERR_OPEN, "cannot listen on %s:%s: %s", host, port, strerror(rc));
+	bound_name(fd, host, bound, n);
+	snprintf(label, sizeof label, "listen:%s", bound);
+	*out = link_alloc(KIND_LISTEN, fd, label);
+	if (*out == NULL) {
+		close(fd);
+		return error_set(e, ERR_NOMEM, "out of memory");
+	}
+	return 0;
+}
+
+/* Waits for a connection on a listening link. */
+int link_tcp_accept(struct link *listener, struct link **out, int timeout_ms, struct error *e)
+{
+	short rev;
+	int fd, one = 1;
+	char label[64];
+
+	*out = NULL;
+	if (listener->kind != KIND_LISTEN)
+		return error_set(e, ERR_ARG, "%s is not listening", listener->name);
+	if (wait_fd(listener->fd, POLLIN, timeout_ms, &rev) <= 0)
+		return 0;
+	fd = accept4(listener->fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+	if (fd < 0)
+		return errno == EAGAIN || errno == EINTR || errno == ECONNABORTED
+			       ? 0
+			       : error_set(e, ERR_IO, "accept: %s", strerror(errno));
+	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+	snprintf(label, sizeof label, "tcp-client:%d", fd);
+	*out = link_alloc(KIND_TCP, fd, label);
+	if (*out == NULL) {
+		close(fd);
+		return error_set(e, ERR_NOMEM, "out of memory");
+	}
+	return 1;
+}
+
+/* Bytes written to a pty server not yet read by its client: still in
+ * the master's queue or in the slave's input; -1 on error. */
+static int pty_pending(const struct link *l)
+{
+	int out = 0, in = 0;
+
+	if (ioctl(l->fd, TIOCOUTQ, &out) < 0 || ioctl(l->hold_fd, FIONREAD, &in) < 0)
+		return -1;
+	return out + in;
+}
+
+/* Waits (up to HANGUP_DRAIN_MS) until a pty client has read what was
+ * written: closing the master would discard it. The kernel moves bytes
+ * from master to slave asynchronously, so "nothing pending" must be seen
+ * twice, a millisecond apart. */
+static void pty_drain(struct link *l)
+{
+	int64_t deadline = clock_ms() + HANGUP_DRAIN_MS;
+	int quiet = 0, n;
+
+	while (quiet < 2 && clock_ms() < deadline) {
+		clock_sleep_us(1000);
+		n = pty_pending(l);
+		if (n < 0)
+			return;
+		quiet = n == 0 ? quiet + 1 : 0;
+	}
+}
+
+/* Hangs the link up: sockets are shut down, terminals closed (a pty
+ * server's after its client read what is waiting). */
+void link_hangup(struct link *l)
+{
+	if (l == NULL || l->fd < 0 || l->sp != NULL)
+		return;
+	if (l->kind == KIND_TCP || l->kind == KIND_PAIR) {
+		shutdown(l->fd, SHUT_RDWR);
+		return;
+	}
+	if (l->hold_fd >= 0)
+		pty_drain(l);
+	close(l->fd);
+	l->fd = -1;
+	if (l->hold_fd >= 0) {
+		close(l->hold_fd);
+		l->hold_fd = -1;
+	}
 }
 
 /* Lists present serial ports. */

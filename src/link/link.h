@@ -58,4 +58,21 @@ int link_list_ports(struct link_port *out, size_t max, struct error *e);
 /* Counters: bytes written and read since open. */
 void link_counters(const struct link *l, uint64_t *tx, uint64_t *rx);
 
+/* ---- serving (the simulator on a pty or TCP, for other programs) ---- */
+
+/* Creates a pseudo-terminal pair in raw mode: *out is the master end (the
+ * server's), path gets the slave's path for a client to open. The server
+ * keeps the slave open too, so clients may come and go. */
+int link_pty_server(struct link **out, char *path, size_t n, struct error *e);
+/* Listens on TCP "[HOST:]PORT" (HOST defaults to 127.0.0.1, PORT 0 picks
+ * a free one); bound gets "HOST:PORT" as bound. */
+int link_tcp_listen(const char *hostport, struct link **out, char *bound, size_t n,
+		    struct error *e);
+/* Waits up to timeout_ms for a connection on a listening link: 1 and *out
+ * set, 0 on timeout, or -ERR_*. */
+int link_tcp_accept(struct link *listener, struct link **out, int timeout_ms, struct error *e);
+/* Hangs the link up: the other end sees EOF (reads and writes here then
+ * fail with ERR_EOF). */
+void link_hangup(struct link *l);
+
 #endif

@@ -1,44 +1,24 @@
-/* script.c: the brand-script host: the declaration API scripts call
- * (brand, module, feature), loading of script directories, and calls into
- * supported() predicates. */
+/* script.c: the brand-script host: creation, loading of script files and
+ * directories (each file in its own environment), the declarations as C
+ * data, vehicle matching and supported() predicates. */
 #include "config.h"
-#include "script/script.h"
 
 #include <dirent.h>
-#include <lauxlib.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "script/sandbox.h"
+#include "script/script_internal.h"
 #include "util/fsutil.h"
 
-#define SCRIPT_MEMORY ((size_t)64 << 20)
-#define SCRIPT_BUDGET 10000000L
-#define MAX_DECLS 4096
 #define MAX_SCRIPT_FILES 256
 
-struct script_host {
-	struct sandbox sb;
-	struct script_brand *brands;
-	size_t nbrands;
-	struct script_module *modules;
-	size_t nmodules;
-	struct script_feature *features;
-	size_t nfeatures;
-	const char *current_file;
-	void (*log)(void *arg, const char *line);
-	void *log_arg;
-};
-
 static const char HOST_KEY = 'H';
-static const char BRAND_META = 'B';
-static const char MODULE_META = 'M';
 
 /* The host that owns a Lua state. */
-static struct script_host *host_of(lua_State *L)
+struct script_host *script_host_of(lua_State *L)
 {
 	struct script_host *h;
 
@@ -48,22 +28,8 @@ static struct script_host *host_of(lua_State *L)
 	return h;
 }
 
-/* Grows an array of declarations by one element, raising a Lua error on failure. */
-static void *grow(lua_State *L, void *array, size_t count, size_t size)
-{
-	void *p;
-
-	if (count >= MAX_DECLS)
-		luaL_error(L, "too many declarations (limit %d)", MAX_DECLS);
-	p = realloc(array, (count + 1) * size);
-	if (p == NULL)
-		luaL_error(L, "out of memory");
-	memset((char *)p + count * size, 0, size);
-	return p;
-}
-
 /* Copies a string, raising a Lua error when out of memory. */
-static char *dup_or_fail(lua_State *L, const char *s)
+char *script_strdup(lua_State *L, const char *s)
 {
 	char *p = strdup(s);
 
@@ -72,257 +38,30 @@ static char *dup_or_fail(lua_State *L, const char *s)
 	return p;
 }
 
-/* Required string field of the declaration table at index 1. */
-static const char *field_string(lua_State *L, const char *what, const char *key)
+/* Appends " (in WHAT)" to a script error, keeping "file:line:" first. */
+int script_error_context(struct error *e, const char *fmt, ...)
 {
-	const char *s;
+	char what[160];
+	size_t len = strlen(e->text);
+	va_list ap;
 
-	lua_getfield(L, 1, key);
-	if (lua_type(L, -1) != LUA_TSTRING)
-		luaL_error(L, "%s: field '%s' must be a string", what, key);
-	s = lua_tostring(L, -1);
-	if (s[0] == 0)
-		luaL_error(L, "%s: field '%s' must not be empty", what, key);
-	lua_pop(L, 1);
-	return s;
+	va_start(ap, fmt);
+	vsnprintf(what, sizeof what, fmt, ap);
+	va_end(ap);
+	snprintf(e->text + len, sizeof e->text - len, " (in %s)", what);
+	return -(int)e->kind;
 }
 
-/* Required integer field in [min, max] of the declaration table at index 1. */
-static lua_Integer field_integer(lua_State *L, const char *what, const char *key,
-				 lua_Integer min, lua_Integer max)
+/* Registers the host and the script API (protected). */
+static int host_setup(lua_State *L)
 {
-	lua_Integer v;
-	int ok;
+	struct script_host *h = lua_touserdata(L, 1);
 
-	lua_getfield(L, 1, key);
-	v = lua_tointegerx(L, -1, &ok);
-	if (!ok)
-		luaL_error(L, "%s: field '%s' must be an integer", what, key);
-	if (v < min || v > max)
-		luaL_error(L, "%s: field '%s' = %I is out of range %I..%I", what, key, v, min, max);
-	lua_pop(L, 1);
-	return v;
-}
-
-/* Rejects fields a declaration does not know, so typos are caught. */
-static void check_known_fields(lua_State *L, const char *what, const char *const *known)
-{
-	size_t i;
-
-	lua_pushnil(L);
-	while (lua_next(L, 1) != 0) {
-		const char *k = lua_type(L, -2) == LUA_TSTRING ? lua_tostring(L, -2) : NULL;
-		for (i = 0; k && known[i]; i++)
-			if (strcmp(k, known[i]) == 0)
-				break;
-		if (k == NULL || known[i] == NULL)
-			luaL_error(L, "%s: unknown field '%s'", what, k ? k : "(non-string key)");
-		lua_pop(L, 1);
-	}
-}
-
-/* Pushes a handle table {index = i} with the given metatable. */
-static void push_handle(lua_State *L, size_t index, const char *meta_key)
-{
-	lua_newtable(L);
-	lua_pushinteger(L, (lua_Integer)index);
-	lua_setfield(L, -2, "index");
-	lua_rawgetp(L, LUA_REGISTRYINDEX, meta_key);
-	lua_setmetatable(L, -2);
-}
-
-/* Index stored in a handle table passed as self. */
-static size_t handle_index(lua_State *L, int idx, const char *meta_key, const char *what)
-{
-	lua_Integer i;
-
-	if (!lua_istable(L, idx) || !lua_getmetatable(L, idx))
-		luaL_error(L, "%s must be called with ':' on a %s", what, what);
-	lua_rawgetp(L, LUA_REGISTRYINDEX, meta_key);
-	if (!lua_rawequal(L, -1, -2))
-		luaL_error(L, "%s must be called with ':'", what);
-	lua_pop(L, 2);
-	lua_getfield(L, idx, "index");
-	i = lua_tointeger(L, -1);
-	lua_pop(L, 1);
-	return (size_t)i;
-}
-
-/* Reads the vin_wmi list of a brand declaration. */
-static void brand_read_wmi(lua_State *L, struct script_brand *b)
-{
-	lua_Integer i, n;
-
-	lua_getfield(L, 1, "vin_wmi");
-	if (lua_isnil(L, -1)) {
-		lua_pop(L, 1);
-		return;
-	}
-	if (!lua_istable(L, -1))
-		luaL_error(L, "brand: field 'vin_wmi' must be a list of strings");
-	n = (lua_Integer)lua_rawlen(L, -1);
-	if (n > 64)
-		luaL_error(L, "brand: too many vin_wmi entries");
-	b->wmi = calloc((size_t)n + 1, sizeof *b->wmi);
-	if (b->wmi == NULL)
-		luaL_error(L, "out of memory");
-	for (i = 1; i <= n; i++) {
-		lua_rawgeti(L, -1, i);
-		if (lua_type(L, -1) != LUA_TSTRING || lua_rawlen(L, -1) == 0 || lua_rawlen(L, -1) > 17)
-			luaL_error(L, "brand: vin_wmi[%I] must be a VIN prefix string", i);
-		b->wmi[b->nwmi++] = dup_or_fail(L, lua_tostring(L, -1));
-		lua_pop(L, 1);
-	}
-	lua_pop(L, 1);
-}
-
-/* brand { id, name, vin_wmi } declares a brand and returns its handle. */
-static int api_brand(lua_State *L)
-{
-	static const char *const known[] = { "id", "name", "vin_wmi", NULL };
-	struct script_host *h = host_of(L);
-	struct script_brand *b;
-	const char *id;
-	size_t i;
-
-	luaL_checktype(L, 1, LUA_TTABLE);
-	check_known_fields(L, "brand", known);
-	id = field_string(L, "brand", "id");
-	for (i = 0; i < h->nbrands; i++)
-		if (strcmp(h->brands[i].id, id) == 0)
-			luaL_error(L, "brand: duplicate id '%s' (first declared in %s)", id,
-				   h->brands[i].file);
-	h->brands = grow(L, h->brands, h->nbrands, sizeof *h->brands);
-	b = &h->brands[h->nbrands++];
-	b->id = dup_or_fail(L, id);
-	b->name = dup_or_fail(L, field_string(L, "brand", "name"));
-	b->file = dup_or_fail(L, h->current_file ? h->current_file : "?");
-	brand_read_wmi(L, b);
-	push_handle(L, h->nbrands - 1, &BRAND_META);
-	return 1;
-}
-
-/* brand:module { id, name, tx, rx [, ext] } declares a module. */
-static int api_module(lua_State *L)
-{
-	static const char *const known[] = { "id", "name", "tx", "rx", "ext", NULL };
-	struct script_host *h = host_of(L);
-	size_t brand = handle_index(L, 1, &BRAND_META, "brand:module");
-	struct script_module *m;
-	const char *id, *name;
-	lua_Integer max_id;
-	size_t i;
-
-	lua_remove(L, 1);
-	luaL_checktype(L, 1, LUA_TTABLE);
-	check_known_fields(L, "module", known);
-	id = field_string(L, "module", "id");
-	name = field_string(L, "module", "name");
-	for (i = 0; i < h->nmodules; i++)
-		if (h->modules[i].brand == brand && strcmp(h->modules[i].id, id) == 0)
-			luaL_error(L, "module: duplicate id '%s' in brand '%s'", id, h->brands[brand].id);
-	h->modules = grow(L, h->modules, h->nmodules, sizeof *h->modules);
-	m = &h->modules[h->nmodules];
-	lua_getfield(L, 1, "ext");
-	m->ext = lua_toboolean(L, -1);
-	lua_pop(L, 1);
-	max_id = m->ext ? 0x1FFFFFFF : 0x7FF;
-	m->tx = (uint32_t)field_integer(L, "module", "tx", 0, max_id);
-	m->rx = (uint32_t)field_integer(L, "module", "rx", 0, max_id);
-	m->brand = brand;
-	m->id = dup_or_fail(L, id);
-	m->name = dup_or_fail(L, name);
-	h->nmodules++;
-	push_handle(L, h->nmodules - 1, &MODULE_META);
-	return 1;
-}
-
-/* Records where the calling script declared something. */
-static void caller_position(lua_State *L, char **file, int *line)
-{
-	lua_Debug ar;
-
-	*line = 0;
-	if (lua_getstack(L, 1, &ar) && lua_getinfo(L, "Sl", &ar)) {
-		*line = ar.currentline;
-		*file = dup_or_fail(L, ar.short_src);
-		return;
-	}
-	*file = dup_or_fail(L, "?");
-}
-
-/* module:feature { id, name, did, byte, bit [, supported] } declares a coding bit. */
-static int api_feature(lua_State *L)
-{
-	static const char *const known[] = { "id", "name", "did", "byte", "bit", "supported", NULL };
-	struct script_host *h = host_of(L);
-	size_t module = handle_index(L, 1, &MODULE_META, "module:feature");
-	struct script_feature *f;
-	const char *id, *name;
-	size_t i;
-
-	lua_remove(L, 1);
-	luaL_checktype(L, 1, LUA_TTABLE);
-	check_known_fields(L, "feature", known);
-	id = field_string(L, "feature", "id");
-	name = field_string(L, "feature", "name");
-	for (i = 0; i < h->nfeatures; i++)
-		if (h->modules[h->features[i].module].brand == h->modules[module].brand &&
-		    strcmp(h->features[i].id, id) == 0)
-			luaL_error(L, "feature: duplicate id '%s' (first declared at %s:%d)", id,
-				   h->features[i].file, h->features[i].line);
-	h->features = grow(L, h->features, h->nfeatures, sizeof *h->features);
-	f = &h->features[h->nfeatures];
-	f->supported_ref = LUA_NOREF;
-	f->did = (uint16_t)field_integer(L, "feature", "did", 0, 0xFFFF);
-	f->byte = (unsigned)field_integer(L, "feature", "byte", 0, 4094);
-	f->bit = (unsigned)field_integer(L, "feature", "bit", 0, 7);
-	f->kind = FEATURE_BIT;
-	f->module = module;
-	lua_getfield(L, 1, "supported");
-	if (!lua_isnil(L, -1) && !lua_isfunction(L, -1))
-		luaL_error(L, "feature: field 'supported' must be a function");
-	f->supported_ref = lua_isfunction(L, -1) ? luaL_ref(L, LUA_REGISTRYINDEX) : LUA_NOREF;
-	if (f->supported_ref == LUA_NOREF)
-		lua_pop(L, 1);
-	f->id = dup_or_fail(L, id);
-	f->name = dup_or_fail(L, name);
-	caller_position(L, &f->file, &f->line);
-	h->nfeatures++;
+	lua_pushlightuserdata(L, h);
+	lua_rawsetp(L, LUA_REGISTRYINDEX, &HOST_KEY);
+	script_api_decl_open(L);
+	script_api_helpers_open(L);
 	return 0;
-}
-
-/* log(...) from a script: one line to the session's events. */
-static int api_log(lua_State *L)
-{
-	struct script_host *h = host_of(L);
-	luaL_Buffer b;
-	int i, n = lua_gettop(L);
-
-	luaL_buffinit(L, &b);
-	for (i = 1; i <= n; i++) {
-		if (i > 1)
-			luaL_addchar(&b, ' ');
-		luaL_tolstring(L, i, NULL);
-		luaL_addvalue(&b);
-	}
-	luaL_pushresult(&b);
-	if (h->log)
-		h->log(h->log_arg, lua_tostring(L, -1));
-	return 0;
-}
-
-/* Creates a metatable with one method, stored in the registry under key. */
-static void make_meta(lua_State *L, const char *key, const char *method, lua_CFunction fn)
-{
-	lua_newtable(L);
-	lua_newtable(L);
-	lua_pushcfunction(L, fn);
-	lua_setfield(L, -2, method);
-	lua_setfield(L, -2, "__index");
-	lua_pushliteral(L, "obdcon declaration");
-	lua_setfield(L, -2, "__metatable");
-	lua_rawsetp(L, LUA_REGISTRYINDEX, key);
 }
 
 /* A fresh sandboxed interpreter with the declaration API. */
@@ -337,47 +76,13 @@ int script_host_new(struct script_host **out, struct error *e)
 		free(h);
 		return -(int)e->kind;
 	}
-	lua_pushlightuserdata(h->sb.L, h);
-	lua_rawsetp(h->sb.L, LUA_REGISTRYINDEX, &HOST_KEY);
-	make_meta(h->sb.L, &BRAND_META, "module", api_module);
-	make_meta(h->sb.L, &MODULE_META, "feature", api_feature);
-	lua_register(h->sb.L, "brand", api_brand);
-	lua_register(h->sb.L, "log", api_log);
+	if (sandbox_run(&h->sb, host_setup, h, e) < 0) {
+		sandbox_close(&h->sb);
+		free(h);
+		return -ERR_NOMEM;
+	}
 	*out = h;
 	return 0;
-}
-
-/* Frees one brand's strings. */
-static void brand_free(struct script_brand *b)
-{
-	size_t i;
-
-	for (i = 0; i < b->nwmi; i++)
-		free(b->wmi[i]);
-	free(b->wmi);
-	free(b->id);
-	free(b->name);
-	free(b->file);
-}
-
-/* Drops declarations beyond the given counts (after a failed file). */
-static void truncate_decls(struct script_host *h, size_t nb, size_t nm, size_t nf)
-{
-	while (h->nfeatures > nf) {
-		struct script_feature *f = &h->features[--h->nfeatures];
-		if (h->sb.L && f->supported_ref != LUA_NOREF)
-			luaL_unref(h->sb.L, LUA_REGISTRYINDEX, f->supported_ref);
-		free(f->id);
-		free(f->name);
-		free(f->file);
-	}
-	while (h->nmodules > nm) {
-		struct script_module *m = &h->modules[--h->nmodules];
-		free(m->id);
-		free(m->name);
-	}
-	while (h->nbrands > nb)
-		brand_free(&h->brands[--h->nbrands]);
 }
 
 /* Frees the interpreter and all declarations. */
@@ -385,27 +90,46 @@ void script_host_free(struct script_host *h)
 {
 	if (h == NULL)
 		return;
-	truncate_decls(h, 0, 0, 0);
+	script_decls_truncate(h, 0, 0, 0, 0);
 	free(h->brands);
 	free(h->modules);
 	free(h->features);
+	free(h->flashes);
 	sandbox_close(&h->sb);
 	free(h);
+}
+
+/* Loads, gives its own environment and runs one file (protected). */
+static int load_protected(lua_State *L)
+{
+	struct script_host *h = lua_touserdata(L, 1);
+	const char *path = h->current_file;
+
+	if (luaL_loadfilex(L, path, "t") != LUA_OK) {
+		const char *msg = lua_tostring(L, -1);
+		if (strncmp(msg, "cannot ", 7) == 0)
+			lua_pushfstring(L, "%s: %s", path, msg);
+		return lua_error(L);
+	}
+	sandbox_push_env(L);
+	if (lua_setupvalue(L, -2, 1) == NULL)
+		lua_pop(L, 1);
+	lua_call(L, 0, 0);
+	return 0;
 }
 
 /* Loads one script file; a failure leaves other files' declarations intact. */
 int script_load_file(struct script_host *h, const char *path, struct error *e)
 {
-	size_t nb = h->nbrands, nm = h->nmodules, nf = h->nfeatures;
+	size_t nb = h->nbrands, nm = h->nmodules, nf = h->nfeatures, nfl = h->nflashes;
 	int rc;
 
 	h->current_file = path;
-	rc = sandbox_load_file(&h->sb, path, e);
-	if (rc == 0)
-		rc = sandbox_call(&h->sb, 0, 0, e);
+	snprintf(h->sb.origin, sizeof h->sb.origin, "%s", path);
+	rc = sandbox_run(&h->sb, load_protected, h, e);
 	h->current_file = NULL;
 	if (rc < 0)
-		truncate_decls(h, nb, nm, nf);
+		script_decls_truncate(h, nb, nm, nf, nfl);
 	return rc;
 }
 
@@ -515,64 +239,210 @@ const struct script_feature *script_feature(const struct script_host *h, size_t 
 	return i < h->nfeatures ? &h->features[i] : NULL;
 }
 
+/* Number of flash procedures declared. */
+size_t script_flash_count(const struct script_host *h)
+{
+	return h->nflashes;
+}
+
+/* Flash procedure i. */
+const struct script_flash *script_flash(const struct script_host *h, size_t i)
+{
+	return i < h->nflashes ? &h->flashes[i] : NULL;
+}
+
+/* Index of the feature of a brand with the given id, or -1. */
+int script_feature_find(const struct script_host *h, size_t brand, const char *id)
+{
+	size_t i;
+
+	for (i = 0; i < h->nfeatures; i++)
+		if (h->modules[h->features[i].module].brand == brand &&
+		    strcmp(h->features[i].id, id) == 0)
+			return (int)i;
+	return -1;
+}
+
+/* Length of the longest VIN prefix of brand b that vin starts with (0: none). */
+static size_t wmi_match(const struct script_brand *b, const char *vin)
+{
+	size_t j, best = 0;
+
+	for (j = 0; vin && j < b->nwmi; j++) {
+		size_t len = strlen(b->wmi[j]);
+		if (len > best && strncmp(vin, b->wmi[j], len) == 0)
+			best = len;
+	}
+	return best;
+}
+
 /* Index of the brand whose VIN prefixes match vin (longest prefix wins), or -1. */
 int script_match_vin(const struct script_host *h, const char *vin)
 {
-	size_t i, j, best_len = 0;
+	size_t i, len, best_len = 0;
 	int best = -1;
 
-	for (i = 0; vin && i < h->nbrands; i++) {
-		for (j = 0; j < h->brands[i].nwmi; j++) {
-			size_t len = strlen(h->brands[i].wmi[j]);
-			if (len > best_len && strncmp(vin, h->brands[i].wmi[j], len) == 0) {
-				best = (int)i;
-				best_len = len;
-			}
+	for (i = 0; i < h->nbrands; i++) {
+		len = wmi_match(&h->brands[i], vin);
+		if (len > best_len) {
+			best = (int)i;
+			best_len = len;
 		}
 	}
 	return best;
 }
 
-/* Pushes the ecu table handed to supported(). */
-static void push_ecu(lua_State *L, const struct script_ecu *ecu)
+/* Pushes a string field of the ecu table ("" for NULL). */
+static void set_string(lua_State *L, const char *key, const char *value)
 {
-	lua_newtable(L);
-	lua_pushstring(L, ecu && ecu->part ? ecu->part : "");
-	lua_setfield(L, -2, "part");
-	lua_pushstring(L, ecu && ecu->sw ? ecu->sw : "");
-	lua_setfield(L, -2, "sw");
-	lua_pushstring(L, ecu && ecu->hw ? ecu->hw : "");
-	lua_setfield(L, -2, "hw");
+	lua_pushstring(L, value ? value : "");
+	lua_setfield(L, -2, key);
 }
 
-/* Asks a feature's supported() predicate. */
-int script_feature_supported(struct script_host *h, size_t feature, const struct script_ecu *ecu,
-			     bool *supported, char *reason, size_t n, struct error *e)
+/* ecu.did(id): an identification value the console read, or nil. */
+static int ecu_did(lua_State *L)
+{
+	lua_Integer did = luaL_checkinteger(L, 1);
+
+	lua_rawgeti(L, lua_upvalueindex(1), did);
+	return 1;
+}
+
+/* Pushes the ecu table of supported() and the ident of match(). */
+void script_push_ident(lua_State *L, const struct script_ident *ident)
+{
+	size_t i;
+
+	lua_newtable(L);
+	set_string(L, "part", ident ? ident->part : NULL);
+	set_string(L, "sw", ident ? ident->sw : NULL);
+	set_string(L, "hw", ident ? ident->hw : NULL);
+	set_string(L, "serial", ident ? ident->serial : NULL);
+	set_string(L, "system", ident ? ident->system : NULL);
+	lua_newtable(L);
+	for (i = 0; ident && i < ident->ndids; i++) {
+		lua_pushlstring(L, (const char *)ident->dids[i].data, ident->dids[i].len);
+		lua_rawseti(L, -2, ident->dids[i].did);
+	}
+	lua_pushcclosure(L, ecu_did, 1);
+	lua_setfield(L, -2, "did");
+}
+
+/* A call of a match() or supported() function. */
+struct predicate_call {
+	int ref;
+	const char *vin;                  /* match(): the VIN, else NULL */
+	const struct script_ident *ident;
+	bool result;
+	char *reason;
+	size_t n;
+};
+
+/* Calls a predicate and keeps its answer (protected). */
+static int predicate_protected(lua_State *L)
+{
+	struct predicate_call *c = lua_touserdata(L, 1);
+
+	lua_rawgeti(L, LUA_REGISTRYINDEX, c->ref);
+	if (c->vin)
+		lua_pushstring(L, c->vin);
+	script_push_ident(L, c->ident);
+	lua_call(L, c->vin ? 2 : 1, 2);
+	c->result = lua_toboolean(L, -2);
+	if (!c->result && c->n)
+		snprintf(c->reason, c->n, "%s",
+			 lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : "not supported");
+	return 0;
+}
+
+/* Asks a brand's match(); a brand without one matches. A script error
+ * counts as no match and is kept in first (the first error only). */
+static bool brand_accepts(struct script_host *h, size_t i, const char *vin,
+			  const struct script_ident *ident, struct error *first)
+{
+	struct predicate_call c = { h->brands[i].match_ref, vin ? vin : "", ident, false, NULL, 0 };
+	struct error e;
+
+	if (h->brands[i].match_ref < 0)
+		return true;
+	snprintf(h->sb.origin, sizeof h->sb.origin, "%s:%d", h->brands[i].file, h->brands[i].line);
+	if (sandbox_run(&h->sb, predicate_protected, &c, &e) < 0) {
+		script_error_context(&e, "match() of brand '%s'", h->brands[i].id);
+		if (first->kind == ERR_NONE)
+			*first = e;
+		return false;
+	}
+	return c.result;
+}
+
+/* Full matching: prefixes (longest first) with match(), then match() alone,
+ * then the fallback brand. */
+int script_match_vehicle(struct script_host *h, const char *vin, const struct script_ident *ident,
+			 int *brand, struct error *e)
+{
+	struct error first;
+	size_t i, len;
+
+	*brand = -1;
+	error_clear(&first);
+	for (len = 17; len > 0 && *brand < 0; len--)
+		for (i = 0; i < h->nbrands && *brand < 0; i++)
+			if (wmi_match(&h->brands[i], vin) == len &&
+			    brand_accepts(h, i, vin, ident, &first))
+				*brand = (int)i;
+	for (i = 0; i < h->nbrands && *brand < 0; i++)
+		if (h->brands[i].nwmi == 0 && !h->brands[i].fallback && h->brands[i].match_ref >= 0 &&
+		    brand_accepts(h, i, vin, ident, &first))
+			*brand = (int)i;
+	for (i = 0; i < h->nbrands && *brand < 0; i++)
+		if (h->brands[i].fallback && brand_accepts(h, i, vin, ident, &first))
+			*brand = (int)i;
+	if (first.kind != ERR_NONE) {
+		*e = first;
+		return -(int)first.kind;
+	}
+	return 0;
+}
+
+/* Asks a feature's supported() predicate with the full identification. */
+int script_feature_supported_ident(struct script_host *h, size_t feature,
+				   const struct script_ident *ident, bool *supported, char *reason,
+				   size_t n, struct error *e)
 {
 	const struct script_feature *f = script_feature(h, feature);
-	lua_State *L = h->sb.L;
+	struct predicate_call c = { 0, NULL, ident, false, reason, n };
 
 	*supported = false;
 	if (n)
 		reason[0] = 0;
 	if (f == NULL)
 		return error_set(e, ERR_NOT_FOUND, "no feature %zu", feature);
-	if (f->supported_ref == LUA_NOREF) {
+	if (f->supported_ref < 0) {
 		*supported = true;
 		return 0;
 	}
-	lua_rawgeti(L, LUA_REGISTRYINDEX, f->supported_ref);
-	push_ecu(L, ecu);
-	if (sandbox_call(&h->sb, 1, 2, e) < 0) {
+	c.ref = f->supported_ref;
+	snprintf(h->sb.origin, sizeof h->sb.origin, "%s:%d", f->file, f->line);
+	if (sandbox_run(&h->sb, predicate_protected, &c, e) < 0) {
 		snprintf(reason, n, "script error");
-		return error_wrap(e, "%s: supported()", f->id);
+		return script_error_context(e, "supported() of feature '%s'", f->id);
 	}
-	*supported = lua_toboolean(L, -2);
-	if (!*supported)
-		snprintf(reason, n, "%s",
-			 lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : "not supported");
-	lua_pop(L, 2);
+	*supported = c.result;
 	return 0;
+}
+
+/* Asks a feature's supported() predicate. */
+int script_feature_supported(struct script_host *h, size_t feature, const struct script_ecu *ecu,
+			     bool *supported, char *reason, size_t n, struct error *e)
+{
+	struct script_ident ident = { 0 };
+
+	if (ecu) {
+		ident.part = ecu->part;
+		ident.sw = ecu->sw;
+		ident.hw = ecu->hw;
+	}
+	return script_feature_supported_ident(h, feature, &ident, supported, reason, n, e);
 }
 
 /* Sets where script log() calls go. */
@@ -580,4 +450,26 @@ void script_set_logger(struct script_host *h, void (*log)(void *arg, const char 
 {
 	h->log = log;
 	h->log_arg = arg;
+}
+
+/* Sets who answers ask(). */
+void script_set_asker(struct script_host *h,
+		      int (*ask)(void *arg, const char *question, const char *const *choices,
+				 size_t n),
+		      void *arg)
+{
+	h->ask = ask;
+	h->ask_arg = arg;
+}
+
+/* Sets the wall time allowed per call into a script. */
+void script_set_time_limit(struct script_host *h, long ms)
+{
+	h->sb.time_limit_ms = ms > 0 ? ms : SANDBOX_TIME_LIMIT_MS;
+}
+
+/* Traceback of the last script error. */
+const char *script_traceback(const struct script_host *h)
+{
+	return h->sb.traceback;
 }

@@ -19,14 +19,13 @@
 #include "util/fsutil.h"
 #include "util/hex.h"
 #include "util/json.h"
-#include "util/sha256.h"
 
 #define SESSION_VIN_MAX 17
 #define SESSION_STEM_MAX 64
 #define SESSION_NAME_TRIES 1000
 #define SESSION_MODULE_NAME_MAX 64
 #define SESSION_BACKUP_LIMIT ((size_t)64 << 20)
-#define SESSION_MANIFEST "manifest.json"
+#define SESSION_MANIFEST SESSION_MANIFEST_NAME
 
 /* One key/value about the connection. */
 struct session_kv {
@@ -63,6 +62,8 @@ struct session {
 	size_t nmods;
 	struct session_rec *recs;
 	size_t nrecs;
+	char **ops;                     /* what was done: "scan", "coding"... */
+	size_t nops;
 };
 
 /* Grows an array by one element; NULL when out of memory (array kept). */
@@ -137,7 +138,7 @@ static void session_log_line(int fd, const char *prefix, const uint8_t *p, size_
 }
 
 /* The directory holding sessions: base, or the XDG default. */
-static int session_base_dir(const char *base, char *out, size_t n, struct error *e)
+int session_base_dir(const char *base, char *out, size_t n, struct error *e)
 {
 	char data[PATH_MAX];
 
@@ -245,6 +246,9 @@ static void session_free(struct session *s)
 		free(s->recs[i].file);
 		free(s->recs[i].data);
 	}
+	for (i = 0; i < s->nops; i++)
+		free(s->ops[i]);
+	free(s->ops);
 	free(s->info);
 	free(s->mods);
 	free(s->recs);
@@ -443,6 +447,27 @@ void session_add_module(struct session *s, const struct session_module *m)
 		s->nmods--;
 }
 
+/* Records an operation for the manifest's "operations" list, once. */
+void session_set_operation(struct session *s, const char *op)
+{
+	char **v, *copy;
+	size_t i;
+
+	if (s == NULL || op == NULL || op[0] == 0)
+		return;
+	for (i = 0; i < s->nops; i++)
+		if (strcmp(s->ops[i], op) == 0)
+			return;
+	copy = strdup(op);
+	v = copy ? session_grow(s->ops, s->nops, sizeof *v) : NULL;
+	if (v == NULL) {
+		free(copy);
+		return;
+	}
+	s->ops = v;
+	v[s->nops++] = copy;
+}
+
 /* A module id made safe as a file name: [A-Za-z0-9._-], others become '_'. */
 static void session_file_name(const char *id, char *out, size_t n)
 {
@@ -541,7 +566,10 @@ int session_backup(struct session *s, const struct session_backup *b, char *path
 	if (rc < 0)
 		return error_wrap(e, "backup of %s DID %04X", b->module, b->did);
 	session_event(s, "backup %s DID %04X (%zu bytes) -> %s", b->module, b->did, b->len, rel);
-	return 0;
+	/* The manifest lists the backup before anything is written to the car,
+	 * so a session that dies mid-write can still be restored. */
+	rc = session_write_manifest(s, false, e);
+	return rc < 0 ? error_wrap(e, "backup of %s DID %04X", b->module, b->did) : 0;
 }
 
 /* Writes the "info" object. */
@@ -554,6 +582,18 @@ static void session_json_info(struct session *s, struct json *j)
 	for (i = 0; i < s->ninfo; i++)
 		json_kv_str(j, s->info[i].key, s->info[i].value);
 	json_obj_end(j);
+}
+
+/* Writes the "operations" array. */
+static void session_json_ops(struct session *s, struct json *j)
+{
+	size_t i;
+
+	json_key(j, "operations");
+	json_arr_begin(j);
+	for (i = 0; i < s->nops; i++)
+		json_str(j, s->ops[i]);
+	json_arr_end(j);
 }
 
 /* Writes the "modules" array. */
@@ -614,38 +654,6 @@ static int session_json_backups(struct session *s, struct json *j, struct error 
 	return 0;
 }
 
-/* Writes the "files" array: every regular file but the manifest, with SHA-256. */
-static int session_json_files(struct session *s, struct json *j, struct error *e)
-{
-	struct session_tree t;
-	char full[PATH_MAX], hex[65];
-	uint64_t size;
-	size_t i;
-	int rc = session_tree_list(s->dir, &t, e);
-
-	if (rc < 0)
-		return rc;
-	json_key(j, "files");
-	json_arr_begin(j);
-	for (i = 0; rc == 0 && i < t.n; i++) {
-		if (t.v[i].is_dir || strcmp(t.v[i].rel, SESSION_MANIFEST) == 0)
-			continue;
-		if (fs_join(full, sizeof full, s->dir, t.v[i].rel) < 0 ||
-		    sha256_file_hex(full, hex, &size) < 0) {
-			rc = error_set(e, ERR_IO, "cannot read %s", full);
-			break;
-		}
-		json_obj_begin(j);
-		json_kv_str(j, "path", t.v[i].rel);
-		json_kv_int(j, "size", (long long)size);
-		json_kv_str(j, "sha256", hex);
-		json_obj_end(j);
-	}
-	json_arr_end(j);
-	session_tree_free(&t);
-	return rc;
-}
-
 /* Builds the manifest text into out. */
 static int session_manifest_text(struct session *s, bool clean_end, struct buf *out,
 				 struct error *e)
@@ -668,11 +676,12 @@ static int session_manifest_text(struct session *s, bool clean_end, struct buf *
 	}
 	json_kv_bool(&j, "clean", clean_end);
 	json_kv_str(&j, "vin", s->vin);
+	session_json_ops(s, &j);
 	session_json_info(s, &j);
 	session_json_modules(s, &j);
 	rc = session_json_backups(s, &j, e);
 	if (rc == 0)
-		rc = session_json_files(s, &j, e);
+		rc = session_json_file_list(s->dir, &j, e);
 	json_obj_end(&j);
 	return rc;
 }

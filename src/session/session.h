@@ -61,6 +61,10 @@ int session_set_vin(struct session *s, const char *vin, struct error *e);
 /* Records a key/value about the connection for the manifest ("port",
  * "adapter", "adapter.device", "voltage", "brand"...). */
 void session_set_info(struct session *s, const char *key, const char *value);
+/* Records what was done, for the manifest's "operations" list and for
+ * `obdcon sessions`: "scan", "coding", "restore", "flash"... Each name is
+ * kept once, in the order first seen; written with the next manifest. */
+void session_set_operation(struct session *s, const char *op);
 /* Records (or updates, by id) a module's identification for the manifest. */
 void session_add_module(struct session *s, const struct session_module *m);
 /* Writes backups/<module>-<DID>.bin atomically (temporary name, fsync,
@@ -74,7 +78,8 @@ int session_write_manifest(struct session *s, bool clean_end, struct error *e);
  * <dir>.tar.gz beside the directory when pack is true (archive path in
  * archive, may be NULL), and frees it. */
 int session_close(struct session *s, bool pack, char *archive, size_t n, struct error *e);
-/* Packs a session directory into an archive file (streaming). */
+/* Packs a session directory into an archive file (streaming, 64 KiB at a
+ * time; manifest.json first so listings read only the start). */
 int session_pack(const char *dir, const char *archive, enum session_format fmt, struct error *e);
 /* File name extension of an archive format, with its dot (".tar.gz"). */
 const char *session_format_ext(enum session_format fmt);

@@ -1,11 +1,18 @@
-/* canbus.c: the virtual CAN bus. Frames from the adapter reach the ECUs
- * that listen on their identifier; each ECU runs ISO 15765-2 (ISO-TP) on
- * its side: it reassembles segmented requests (answering a first frame
- * with a flow control), segments its replies into a first frame and
- * consecutive frames sent as the tester's flow control allows, and pads
- * every frame to 8 bytes with its padding byte. Frames the ECUs send wait
- * in a queue until the adapter takes them. No timing in this version: an
- * ECU answers at once, and never times out waiting for a flow control. */
+/* canbus.c: the ECUs' side of the virtual CAN bus. Frames of the adapter
+ * reach the ECUs that listen on their identifier when they are complete
+ * on the bus (timing.c); each ECU runs ISO 15765-2 (ISO-TP) on its side:
+ *  - it reassembles segmented requests, answering a first frame with a
+ *    flow control of its block size and STmin (the ECU's fc_bs and
+ *    fc_stmin, 0 = none) and another one after each block;
+ *  - it segments its replies into a first frame and consecutive frames,
+ *    as the tester's flow control allows: the block size, and STmin
+ *    between consecutive frames (also across a new flow control);
+ *    0xF1-0xF9 mean 100-900 us, reserved values 127 ms;
+ *  - it gives up a transfer after 1 s without the flow control it waits
+ *    for (N_Bs) or the next consecutive frame (N_Cr);
+ *  - it pads every frame to 8 bytes with its padding byte.
+ * A reply starts delay_us after the vehicle asked for it (sim_ecu_reply);
+ * a new reply replaces a segmented one still going out. */
 #include "config.h"
 
 #include <stdlib.h>
@@ -15,35 +22,10 @@
 
 #define CAN_FUNCTIONAL_11 0x7DFu
 #define CAN_FUNCTIONAL_29 0x18DB33F1u
+#define N_BS_US 1000000u /* ISO 15765-2 N_Bs / N_Cr timeouts */
+#define N_CR_US 1000000u
 
-/* Appends a frame to the queue; drops it (and notes it) when full. */
-static void bus_push(struct sim_bus *b, const struct sim_frame *f)
-{
-	struct sim_frame *q;
-	size_t cap;
-
-	if (b->len >= SIM_QUEUE_MAX) {
-		b->overflow = true;
-		return;
-	}
-	if (b->head + b->len == b->cap && b->head > 0) {
-		memmove(b->q, b->q + b->head, b->len * sizeof *b->q);
-		b->head = 0;
-	}
-	if (b->len == b->cap) {
-		cap = b->cap ? b->cap * 2 : 64;
-		q = realloc(b->q, cap * sizeof *q);
-		if (q == NULL) {
-			b->overflow = true;
-			return;
-		}
-		b->q = q;
-		b->cap = cap;
-	}
-	b->q[b->head + b->len++] = *f;
-}
-
-/* Takes the next frame an ECU sent; false when there is none. */
+/* Takes the next frame of the legacy queue; false when there is none. */
 bool sim_bus_pop(struct sim_bus *b, struct sim_frame *f)
 {
 	if (b->len == 0)
@@ -54,26 +36,49 @@ bool sim_bus_pop(struct sim_bus *b, struct sim_frame *f)
 	return true;
 }
 
-/* Drops frames in flight. */
+/* Empties the legacy queue. */
 void sim_bus_clear(struct sim_bus *b)
 {
 	b->head = b->len = 0;
 	b->overflow = false;
 }
 
-/* Frees the queue. */
+/* Frees the legacy queue. */
 void sim_bus_free(struct sim_bus *b)
 {
 	free(b->q);
 	memset(b, 0, sizeof *b);
 }
 
-/* Sends n bytes (1..8) as one frame of the ECU, padded if it pads. */
+/* Index of an ECU in the vehicle. */
+static int ecu_index(const struct sim *s, const struct sim_ecu *ecu)
+{
+	return (int)(ecu - s->vehicle.ecus);
+}
+
+/* The timing state of an ECU. */
+static struct sim_ecu_tp *tp_of(struct sim *s, const struct sim_ecu *ecu)
+{
+	return &s->core->tp[ecu_index(s, ecu)];
+}
+
+/* STmin byte to microseconds (ISO 15765-2). */
+static uint64_t stmin_us(uint8_t st)
+{
+	if (st <= 0x7F)
+		return st * 1000u;
+	if (st >= 0xF1 && st <= 0xF9)
+		return (st - 0xF0u) * 100u;
+	return 127000u;
+}
+
+/* Queues n bytes (1..8) as one frame of the ECU, padded if it pads. */
 static void ecu_send_frame(struct sim *s, const struct sim_ecu *ecu, const uint8_t *data, size_t n)
 {
 	struct sim_frame f;
 
 	memset(&f, 0, sizeof f);
+	f.src = ecu_index(s, ecu);
 	f.id = ecu->rx;
 	f.ext = ecu->ext;
 	memcpy(f.data, data, n);
@@ -82,28 +87,24 @@ static void ecu_send_frame(struct sim *s, const struct sim_ecu *ecu, const uint8
 		memset(f.data + n, ecu->pad, 8 - n);
 		f.len = 8;
 	}
-	bus_push(&s->bus, &f);
+	sim_bus_send(s, &f);
 }
 
-/* Sends consecutive frames of the reply in progress: bs of them (0 = all). */
-static void ecu_send_cfs(struct sim *s, struct sim_ecu *ecu, unsigned bs)
+/* Queues the next consecutive frame of the reply in progress. */
+static void ecu_send_cf(struct sim *s, struct sim_ecu *ecu)
 {
 	struct sim_isotp_tx *t = &ecu->itx;
 	uint8_t d[8];
-	unsigned sent = 0;
 	size_t chunk;
 
-	while (t->pos < t->len && (bs == 0 || sent < bs)) {
-		chunk = t->len - t->pos < 7 ? t->len - t->pos : 7;
-		d[0] = (uint8_t)(0x20 | t->sn);
-		memcpy(d + 1, t->buf + t->pos, chunk);
-		ecu_send_frame(s, ecu, d, chunk + 1);
-		t->pos += chunk;
-		t->sn = (uint8_t)((t->sn + 1) & 0x0F);
-		sent++;
-	}
-	if (t->pos >= t->len)
-		t->active = false;
+	if (!t->active || t->pos >= t->len)
+		return;
+	chunk = t->len - t->pos < 7 ? t->len - t->pos : 7;
+	d[0] = (uint8_t)(0x20 | t->sn);
+	memcpy(d + 1, t->buf + t->pos, chunk);
+	ecu_send_frame(s, ecu, d, chunk + 1);
+	t->pos += chunk;
+	t->sn = (uint8_t)((t->sn + 1) & 0x0F);
 }
 
 /* Starts sending the reply of length n held in itx.buf: a single frame,
@@ -111,8 +112,12 @@ static void ecu_send_cfs(struct sim *s, struct sim_ecu *ecu, unsigned bs)
 static void ecu_reply(struct sim *s, struct sim_ecu *ecu, size_t n)
 {
 	struct sim_isotp_tx *t = &ecu->itx;
+	struct sim_ecu_tp *tp = tp_of(s, ecu);
 	uint8_t d[8];
 
+	tp->tx_gen++;
+	tp->wait_fc = false;
+	t->active = false;
 	if (n <= 7) {
 		d[0] = (uint8_t)n;
 		memcpy(d + 1, t->buf, n);
@@ -127,18 +132,26 @@ static void ecu_reply(struct sim *s, struct sim_ecu *ecu, size_t n)
 	t->pos = 6;
 	t->sn = 1;
 	t->active = true;
+	tp->wait_fc = true;
+	tp->last_cf = 0;
 }
 
-/* An ECU sends a reply message delay_us after now (immediately in this
- * version: the timing model schedules it). */
+/* An ECU sends a reply message delay_us after the current modelled time
+ * (the vehicle calls this zero or more times per request: 0x78 first,
+ * then the final answer). */
 void sim_ecu_reply(struct sim *s, struct sim_ecu *ecu, uint64_t delay_us, const uint8_t *msg,
 		   size_t n)
 {
-	(void)delay_us;
 	if (n == 0 || n > SIM_MSG_MAX)
 		return;
-	memcpy(ecu->itx.buf, msg, n);
-	ecu_reply(s, ecu, n);
+	sim_schedule(s, s->now_us + delay_us, SIM_EV_ECU_REPLY, ecu_index(s, ecu), 0, msg, n);
+}
+
+/* Starts an ECU timer of a new generation. */
+static void ecu_timer(struct sim *s, const struct sim_ecu *ecu, int kind, uint32_t *gen,
+		      uint64_t us)
+{
+	sim_schedule(s, s->now_us + us, kind, ecu_index(s, ecu), ++*gen, NULL, 0);
 }
 
 /* A complete request message reached the ECU: the vehicle answers it. */
@@ -160,26 +173,37 @@ static void ecu_on_sf(struct sim *s, struct sim_ecu *ecu, const struct sim_frame
 	memcpy(req, f->data + 1, l);
 	ecu->irx.active = false;
 	ecu->itx.active = false;
+	tp_of(s, ecu)->tx_gen++;
+	tp_of(s, ecu)->rx_gen++;
 	ecu_message(s, ecu, functional, req, l);
 }
 
-/* First frame of a segmented request: keep it, answer with a flow
- * control (clear to send, no block limit, no separation time). */
+/* Sends the ECU's flow control: clear to send, its block size and STmin. */
+static void ecu_send_fc(struct sim *s, struct sim_ecu *ecu)
+{
+	uint8_t fc[3] = { 0x30, (uint8_t)ecu->fc_bs, (uint8_t)ecu->fc_stmin };
+
+	tp_of(s, ecu)->rx_block = 0;
+	ecu_send_frame(s, ecu, fc, sizeof fc);
+	ecu_timer(s, ecu, SIM_EV_ECU_RX_TIMEOUT, &tp_of(s, ecu)->rx_gen, N_CR_US);
+}
+
+/* First frame of a segmented request: keep it, answer with a flow control. */
 static void ecu_on_ff(struct sim *s, struct sim_ecu *ecu, const struct sim_frame *f)
 {
-	static const uint8_t fc[] = { 0x30, 0x00, 0x00 };
 	struct sim_isotp_rx *r = &ecu->irx;
 	size_t len = (size_t)(f->data[0] & 0x0F) << 8 | f->data[1];
 
 	if (f->len < 8 || len < 8)
 		return;
 	ecu->itx.active = false;
+	tp_of(s, ecu)->tx_gen++;
 	r->active = true;
 	r->len = len;
 	r->have = 6;
 	r->sn = 1;
 	memcpy(r->buf, f->data + 2, 6);
-	ecu_send_frame(s, ecu, fc, sizeof fc);
+	ecu_send_fc(s, ecu);
 }
 
 /* Consecutive frame of a segmented request; a wrong sequence number or a
@@ -187,10 +211,12 @@ static void ecu_on_ff(struct sim *s, struct sim_ecu *ecu, const struct sim_frame
 static void ecu_on_cf(struct sim *s, struct sim_ecu *ecu, const struct sim_frame *f)
 {
 	struct sim_isotp_rx *r = &ecu->irx;
+	struct sim_ecu_tp *tp = tp_of(s, ecu);
 	size_t chunk;
 
 	if (!r->active)
 		return;
+	tp->rx_gen++;
 	chunk = r->len - r->have < 7 ? r->len - r->have : 7;
 	if ((f->data[0] & 0x0F) != r->sn || (size_t)f->len < chunk + 1) {
 		r->active = false;
@@ -202,22 +228,100 @@ static void ecu_on_cf(struct sim *s, struct sim_ecu *ecu, const struct sim_frame
 	if (r->have == r->len) {
 		r->active = false;
 		ecu_message(s, ecu, false, r->buf, r->len);
+	} else if (ecu->fc_bs > 0 && ++tp->rx_block >= (unsigned)ecu->fc_bs) {
+		ecu_send_fc(s, ecu);
+	} else {
+		ecu_timer(s, ecu, SIM_EV_ECU_RX_TIMEOUT, &tp->rx_gen, N_CR_US);
 	}
 }
 
-/* Flow control from the tester for the reply in progress. */
+/* Flow control from the tester for the reply in progress: clear to send
+ * (the next consecutive frame once STmin after the last one passed), wait
+ * (the timer starts again), or overflow (abort). */
 static void ecu_on_fc(struct sim *s, struct sim_ecu *ecu, const struct sim_frame *f)
 {
-	if (!ecu->itx.active || f->len < 3)
+	struct sim_ecu_tp *tp = tp_of(s, ecu);
+	uint64_t at;
+
+	if (!ecu->itx.active || !tp->wait_fc || f->len < 3)
 		return;
 	switch (f->data[0] & 0x0F) {
-	case 0: /* clear to send */
-		ecu_send_cfs(s, ecu, f->data[1]);
+	case 0:
+		tp->wait_fc = false;
+		tp->bs = f->data[1];
+		tp->in_block = 0;
+		tp->stmin_us = stmin_us(f->data[2]);
+		at = tp->last_cf ? tp->last_cf + tp->stmin_us : s->now_us;
+		sim_schedule(s, at, SIM_EV_ECU_CF, ecu_index(s, ecu), ++tp->tx_gen, NULL, 0);
 		break;
-	case 1: /* wait: a later flow control continues */
+	case 1:
+		ecu_timer(s, ecu, SIM_EV_ECU_TIMEOUT, &tp->tx_gen, N_BS_US);
 		break;
-	default: /* overflow or invalid: abort */
+	default:
 		ecu->itx.active = false;
+		tp->tx_gen++;
+		break;
+	}
+}
+
+/* An ECU's frame left: after a first frame or a full block it waits for
+ * a flow control; after another consecutive frame, the next is due STmin
+ * later. */
+void sim_ecu_sent(struct sim *s, const struct sim_frame *f)
+{
+	struct sim_ecu *ecu;
+	struct sim_ecu_tp *tp;
+	unsigned type = f->data[0] >> 4;
+
+	if (f->src < 0 || (size_t)f->src >= s->vehicle.necus)
+		return;
+	ecu = &s->vehicle.ecus[f->src];
+	tp = tp_of(s, ecu);
+	if (!ecu->itx.active || (type != 1 && type != 2))
+		return;
+	if (type == 1) {
+		ecu_timer(s, ecu, SIM_EV_ECU_TIMEOUT, &tp->tx_gen, N_BS_US);
+		return;
+	}
+	tp->last_cf = s->now_us;
+	if (ecu->itx.pos >= ecu->itx.len) {
+		ecu->itx.active = false;
+		tp->tx_gen++;
+	} else if (tp->bs > 0 && ++tp->in_block >= tp->bs) {
+		tp->wait_fc = true;
+		ecu_timer(s, ecu, SIM_EV_ECU_TIMEOUT, &tp->tx_gen, N_BS_US);
+	} else {
+		ecu_timer(s, ecu, SIM_EV_ECU_CF, &tp->tx_gen, tp->stmin_us);
+	}
+}
+
+/* An ECU event: a reply starts, the next consecutive frame is due, or an
+ * ISO-TP timer ran out (the transfer is given up). */
+void sim_ecu_event(struct sim *s, const struct sim_event *ev)
+{
+	struct sim_ecu *ecu;
+	struct sim_ecu_tp *tp;
+
+	if (ev->ecu < 0 || (size_t)ev->ecu >= s->vehicle.necus)
+		return;
+	ecu = &s->vehicle.ecus[ev->ecu];
+	tp = tp_of(s, ecu);
+	switch (ev->kind) {
+	case SIM_EV_ECU_REPLY:
+		memcpy(ecu->itx.buf, ev->msg, ev->n);
+		ecu_reply(s, ecu, ev->n);
+		break;
+	case SIM_EV_ECU_CF:
+		if (ev->gen == tp->tx_gen && !tp->wait_fc)
+			ecu_send_cf(s, ecu);
+		break;
+	case SIM_EV_ECU_TIMEOUT:
+		if (ev->gen == tp->tx_gen)
+			ecu->itx.active = false;
+		break;
+	case SIM_EV_ECU_RX_TIMEOUT:
+		if (ev->gen == tp->rx_gen)
+			ecu->irx.active = false;
 		break;
 	}
 }
@@ -254,8 +358,8 @@ static bool is_functional(const struct sim_ecu *ecu, const struct sim_frame *f)
 	return ecu->obd && f->id == (f->ext ? CAN_FUNCTIONAL_29 : CAN_FUNCTIONAL_11);
 }
 
-/* Puts a frame from the adapter on the bus; ECUs queue their answers. */
-void sim_can_send(struct sim *s, const struct sim_frame *f)
+/* A frame of the adapter reached the ECUs. */
+void sim_can_deliver(struct sim *s, const struct sim_frame *f)
 {
 	size_t i;
 
@@ -270,14 +374,21 @@ void sim_can_send(struct sim *s, const struct sim_frame *f)
 	}
 }
 
-/* Aborts every ISO-TP transfer in progress and drops frames in flight. */
+/* Puts a frame from the adapter on the bus (it reaches the ECUs when it
+ * is complete). */
+void sim_can_send(struct sim *s, const struct sim_frame *f)
+{
+	struct sim_frame copy = *f;
+
+	copy.src = -1;
+	sim_bus_send(s, &copy);
+}
+
+/* The adapter's CAN controller resets: its frames not yet sent are gone.
+ * The ECUs carry on (their ISO-TP timers end what they were doing). */
 void sim_can_reset(struct sim *s)
 {
-	size_t i;
-
-	for (i = 0; i < s->vehicle.necus; i++) {
-		s->vehicle.ecus[i].irx.active = false;
-		s->vehicle.ecus[i].itx.active = false;
-	}
+	if (s->core)
+		sim_bus_withdraw_adapter(s);
 	sim_bus_clear(&s->bus);
 }

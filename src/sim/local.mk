@@ -4,7 +4,9 @@
 libobdcon_a_SOURCES += \
 	src/sim/sim.c src/sim/sim.h src/sim/sim_internal.h \
 	src/sim/at.c src/sim/request.c src/sim/canbus.c \
-	src/sim/vehicle.c src/sim/state.c src/sim/profiles.c
+	src/sim/vehicle.c src/sim/state.c src/sim/profiles.c \
+	src/sim/timing.c src/sim/faults.c src/sim/stn.c src/sim/serve.c \
+	src/sim/cli.c
 nodist_libobdcon_a_SOURCES += src/sim/profiles_embedded.c
 BUILT_SOURCES += src/sim/profiles_embedded.c
 CLEANFILES += src/sim/profiles_embedded.c
@@ -24,3 +26,41 @@ TESTS += tests/unit/test_sim
 tests_unit_test_sim_SOURCES = tests/unit/test_sim.c
 tests_unit_test_sim_CFLAGS = $(TEST_CFLAGS)
 tests_unit_test_sim_LDADD = $(TEST_LIBS)
+
+check_PROGRAMS += tests/unit/test_sim_timing
+TESTS += tests/unit/test_sim_timing
+tests_unit_test_sim_timing_SOURCES = tests/unit/test_sim_timing.c
+tests_unit_test_sim_timing_CFLAGS = $(TEST_CFLAGS)
+tests_unit_test_sim_timing_LDADD = $(TEST_LIBS)
+
+check_PROGRAMS += tests/unit/test_sim_pty
+TESTS += tests/unit/test_sim_pty
+tests_unit_test_sim_pty_SOURCES = tests/unit/test_sim_pty.c
+tests_unit_test_sim_pty_CFLAGS = $(TEST_CFLAGS)
+tests_unit_test_sim_pty_LDADD = $(TEST_LIBS)
+
+# "obdcon sim" for other programs: sim_main() as a program of its own and
+# the shell test that drives it over a pty and TCP.
+check_PROGRAMS += tests/integration/sim_main
+tests_integration_sim_main_SOURCES = tests/integration/sim_main.c
+tests_integration_sim_main_LDADD = libobdcon.a $(DEP_LIBS)
+TESTS += tests/integration/sim_cli.sh
+EXTRA_DIST += tests/integration/sim_cli.sh
+
+# make bench: the link model's figures for a scan on each adapter profile.
+EXTRA_PROGRAMS += tests/bench/bench_sim
+BENCHES += tests/bench/bench_sim
+tests_bench_bench_sim_SOURCES = tests/bench/bench_sim.c
+tests_bench_bench_sim_CFLAGS = $(AM_CFLAGS) $(DEP_CFLAGS)
+tests_bench_bench_sim_LDADD = libobdcon.a $(DEP_LIBS)
+
+# --- The vehicle model: ECU services by subject (vehicle.c above reads the
+# --- profile), and its unit test.
+libobdcon_a_SOURCES += \
+	src/sim/ecu_uds.c src/sim/ecu_security.c src/sim/ecu_dtc.c \
+	src/sim/ecu_obd.c src/sim/ecu_flash.c
+check_PROGRAMS += tests/unit/test_sim_vehicle
+TESTS += tests/unit/test_sim_vehicle
+tests_unit_test_sim_vehicle_SOURCES = tests/unit/test_sim_vehicle.c
+tests_unit_test_sim_vehicle_CFLAGS = $(TEST_CFLAGS)
+tests_unit_test_sim_vehicle_LDADD = $(TEST_LIBS)

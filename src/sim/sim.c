@@ -1,7 +1,8 @@
 /* sim.c: a simulator from a port spec ("sim:[VEHICLE][,key=value...]"),
- * serving it on a link, and running it in a thread behind an in-process
- * link pair (obdcon --demo). A mutex guards the simulator, so tests may
- * call sim_get_did() while a thread serves it. */
+ * its deterministic entry points (sim_input, sim_run), and running it in a
+ * thread behind an in-process link pair (obdcon --demo). A mutex guards
+ * the simulator, so tests may call sim_get_did() while a thread serves
+ * it; serve.c serves it on a link. */
 #include "config.h"
 
 #include <stdio.h>
@@ -9,10 +10,11 @@
 #include <string.h>
 
 #include "sim/sim_internal.h"
+#include "util/hex.h"
 
 #define SPEC_MAX 512
-#define SERVE_POLL_MS 50      /* how often sim_serve looks at *stop */
-#define SERVE_WRITE_MS 5000   /* a console that reads nothing for this long is gone */
+#define BAUD_OPT_MIN 300
+#define BAUD_OPT_MAX 4000000
 
 /* A simulator served by a thread. */
 struct sim_thread {
@@ -29,6 +31,10 @@ struct sim_spec {
 	char vehicle[SIM_NAME_MAX + 1];
 	char adapter[SIM_NAME_MAX + 1];
 	char state[SPEC_MAX + 1];
+	char faults[SPEC_MAX + 1];
+	long baud;     /* 0 = the profile's */
+	long latency_ms; /* ECU processing time before each answer */
+	bool throttle;
 };
 
 /* Copies a profile name given in a spec, refusing empty or long ones. */
@@ -40,23 +46,62 @@ static int spec_name(char *dst, const char *src, const char *what, struct error 
 	return 0;
 }
 
+/* "baud=N": a UART rate. */
+static int spec_baud(struct sim_spec *sp, const char *v, struct error *e)
+{
+	unsigned long n;
+
+	if (parse_uint(v, BAUD_OPT_MAX, &n) < 0 || n < BAUD_OPT_MIN)
+		return error_set(e, ERR_ARG, "sim: baud= needs a rate of %d..%d", BAUD_OPT_MIN,
+				 BAUD_OPT_MAX);
+	sp->baud = (long)n;
+	return 0;
+}
+
+/* A valueless option ("throttle"). */
+static int spec_flag(struct sim_spec *sp, const char *opt, struct error *e)
+{
+	if (strcmp(opt, "throttle") == 0) {
+		sp->throttle = true;
+		return 0;
+	}
+	return error_set(e, ERR_ARG, "sim: option \"%s\" needs a value (key=value)", opt);
+}
+
 /* One "key=value" option of a spec. */
 static int spec_option(struct sim_spec *sp, char *opt, struct error *e)
 {
 	char *eq = strchr(opt, '=');
 
 	if (eq == NULL)
-		return error_set(e, ERR_ARG, "sim: option \"%s\" needs a value (key=value)", opt);
+		return spec_flag(sp, opt, e);
 	*eq = 0;
 	if (strcmp(opt, "adapter") == 0)
 		return spec_name(sp->adapter, eq + 1, "adapter profile", e);
-	if (strcmp(opt, "state") == 0) {
+	if (strcmp(opt, "state") == 0 || strcmp(opt, "faults") == 0) {
 		if (eq[1] == 0)
-			return error_set(e, ERR_ARG, "sim: state= needs a file name");
-		snprintf(sp->state, sizeof sp->state, "%s", eq + 1);
+			return error_set(e, ERR_ARG, "sim: %s= needs a value", opt);
+		snprintf(opt[0] == 's' ? sp->state : sp->faults, SPEC_MAX + 1, "%s", eq + 1);
 		return 0;
 	}
-	return error_set(e, ERR_ARG, "sim: unknown option \"%s\" (known: adapter, state)", opt);
+	if (strcmp(opt, "baud") == 0)
+		return spec_baud(sp, eq + 1, e);
+	if (strcmp(opt, "latency") == 0) {
+		char *end;
+		sp->latency_ms = strtol(eq + 1, &end, 10);
+		if (*end || end == eq + 1 || sp->latency_ms < 0 || sp->latency_ms > 5000)
+			return error_set(e, ERR_ARG, "sim: latency= takes milliseconds, 0 to 5000");
+		return 0;
+	}
+	if (strcmp(opt, "throttle") == 0) {
+		if (strcmp(eq + 1, "0") != 0 && strcmp(eq + 1, "1") != 0)
+			return error_set(e, ERR_ARG, "sim: throttle= is 0 or 1");
+		sp->throttle = eq[1] == '1';
+		return 0;
+	}
+	return error_set(e, ERR_ARG,
+			 "sim: unknown option \"%s\" (known: adapter, state, faults, baud, latency, throttle)",
+			 opt);
 }
 
 /* Splits "[VEHICLE][,key=value...]" into its parts. */
@@ -66,7 +111,10 @@ static int parse_spec(const char *spec, struct sim_spec *sp, struct error *e)
 
 	strcpy(sp->vehicle, "demo");
 	strcpy(sp->adapter, "elm327");
-	sp->state[0] = 0;
+	sp->state[0] = sp->faults[0] = 0;
+	sp->baud = 0;
+	sp->latency_ms = 0;
+	sp->throttle = false;
 	if (spec == NULL)
 		spec = "";
 	if (strlen(spec) > SPEC_MAX)
@@ -87,6 +135,20 @@ static int parse_spec(const char *spec, struct sim_spec *sp, struct error *e)
 	return 0;
 }
 
+/* The vehicle profile's faults = "..." string. */
+static int vehicle_faults(struct sim *s, const struct sdata *d, const char *file, struct error *e)
+{
+	const struct sdata *f = sdata_get(d, "faults");
+
+	if (f == NULL)
+		return 0;
+	if (f->type != SD_STR)
+		return error_set(e, ERR_FORMAT, "%s: faults must be a string", file);
+	if (sim_faults_parse(&s->faults, f->str, e) < 0)
+		return error_wrap(e, "%s", file);
+	return 0;
+}
+
 /* Loads both profiles into s. */
 static int load_profiles(struct sim *s, const struct sim_spec *sp, struct error *e)
 {
@@ -104,9 +166,38 @@ static int load_profiles(struct sim *s, const struct sim_spec *sp, struct error 
 	rc = sim_profile_load("vehicles", sp->vehicle, &d, &file, e);
 	if (rc == 0)
 		rc = sim_vehicle_load(&d, file, &s->vehicle, e);
+	if (rc == 0)
+		rc = vehicle_faults(s, &d, file, e);
 	sdata_free(&d);
 	free(file);
 	return rc;
+}
+
+/* Applies the options of the spec: faults (after the profile's), baud. */
+static int apply_options(struct sim *s, const struct sim_spec *sp, struct error *e)
+{
+	if (sp->faults[0] && sim_faults_parse(&s->faults, sp->faults, e) < 0)
+		return -(int)e->kind;
+	if (sp->baud)
+		s->adapter.baud = sp->baud;
+	if (s->adapter.baud_max < s->adapter.baud)
+		s->adapter.baud_max = s->adapter.baud;
+	return 0;
+}
+
+/* Starts the timing model: clock at 0, the adapter powered up. */
+static int start_core(struct sim *s, const struct sim_spec *sp, struct error *e)
+{
+	if (sim_core_new(s, e) < 0)
+		return -(int)e->kind;
+	s->core->throttle = sp->throttle;
+	s->latency_us = (uint64_t)sp->latency_ms * 1000;
+	s->core->rng = s->faults.seed * 0x9E3779B97F4A7C15ull + 0x632BE59BD9B4E019ull;
+	if (s->core->rng == 0)
+		s->core->rng = 1;
+	s->at.baud = s->adapter.baud;
+	sim_at_defaults(s);
+	return 0;
 }
 
 /* Builds a simulator from a port spec after "sim:". */
@@ -124,15 +215,16 @@ int sim_create(const char *spec, struct sim **out, struct error *e)
 		return error_set(e, ERR_NOMEM, "out of memory");
 	}
 	pthread_mutex_init(s->lock, NULL);
+	sim_faults_init(&s->faults);
 	if (sp.state[0] && (s->state_file = strdup(sp.state)) == NULL) {
 		sim_free(s);
 		return error_set(e, ERR_NOMEM, "out of memory");
 	}
-	if (load_profiles(s, &sp, e) < 0 || sim_state_load(s, e) < 0) {
+	if (load_profiles(s, &sp, e) < 0 || sim_state_load(s, e) < 0 ||
+	    apply_options(s, &sp, e) < 0 || start_core(s, &sp, e) < 0) {
 		sim_free(s);
 		return -(int)e->kind;
 	}
-	sim_at_defaults(s);
 	*out = s;
 	return 0;
 }
@@ -145,6 +237,7 @@ void sim_free(struct sim *s)
 	sim_adapter_free(&s->adapter);
 	sim_vehicle_free(&s->vehicle);
 	sim_bus_free(&s->bus);
+	sim_core_free(s);
 	free(s->state_file);
 	pthread_mutex_destroy(s->lock);
 	free(s->lock);
@@ -152,52 +245,48 @@ void sim_free(struct sim *s)
 }
 
 /* The deterministic core: console bytes in, adapter bytes out. */
-void sim_input(struct sim *s, const uint8_t *in, size_t n, struct buf *out)
+int sim_input(struct sim *s, const uint8_t *in, size_t n, struct buf *out)
 {
+	int rc;
+
 	pthread_mutex_lock(s->lock);
-	sim_at_input(s, in, n, out);
+	sim_feed(s, in, n);
+	sim_settle(s);
+	sim_out_take(s, UINT64_MAX, out);
 	sim_state_save_if_changed(s);
+	rc = s->core->closed ? -ERR_EOF : 0;
 	pthread_mutex_unlock(s->lock);
+	return rc;
 }
 
-/* Reads the stop flag under the simulator's lock (sim_thread_stop sets it
- * under the lock too; a signal handler may set it without). */
-static bool stopped(struct sim *s, volatile sig_atomic_t *stop)
+/* Advances modelled time to until_us; output as sim_input. */
+int sim_run(struct sim *s, uint64_t until_us, struct buf *out)
 {
-	bool v;
+	int rc;
 
 	pthread_mutex_lock(s->lock);
-	v = *stop != 0;
+	sim_advance(s, until_us);
+	sim_settle(s);
+	sim_out_take(s, UINT64_MAX, out);
+	sim_state_save_if_changed(s);
+	rc = s->core->closed ? -ERR_EOF : 0;
 	pthread_mutex_unlock(s->lock);
-	return v;
+	return rc;
 }
 
-/* Serves the simulator on a link until EOF on it or *stop becomes non-zero;
- * 0 on EOF or stop. */
-int sim_serve(struct sim *s, struct link *l, volatile sig_atomic_t *stop, struct error *e)
+/* Modelled time since creation. */
+uint64_t sim_now_us(const struct sim *s)
 {
-	uint8_t in[1024];
-	struct buf out = { 0 };
-	long r = 0;
+	return s->now_us;
+}
 
-	while (!stopped(s, stop)) {
-		r = link_read(l, in, sizeof in, SERVE_POLL_MS, e);
-		if (r < 0)
-			break;
-		if (r == 0)
-			continue;
-		sim_input(s, in, (size_t)r, &out);
-		r = out.len ? link_write(l, out.data, out.len, SERVE_WRITE_MS, e) : 0;
-		buf_reset(&out);
-		if (r < 0)
-			break;
-	}
-	buf_free(&out);
-	if (r == -ERR_EOF) {
-		error_clear(e);
-		return 0;
-	}
-	return r < 0 ? (int)r : 0;
+/* Copies the counters. */
+void sim_stats(const struct sim *s, struct sim_stats *out)
+{
+	pthread_mutex_lock(s->lock);
+	*out = s->core->stats;
+	out->modelled_us = s->now_us;
+	pthread_mutex_unlock(s->lock);
 }
 
 /* The thread's body. */

@@ -1,9 +1,17 @@
 /* state.c: the vehicle's state kept in a file between runs (state=FILE),
  * so a test can check a car after the console exits and a second run sees
- * the first run's changes. The file is text, one writable DID a line:
- *   did ECU DID HEX        e.g. "did 09 0601 041E"
- * Lines starting with '#' are comments. It is saved atomically after every
- * request that changed the vehicle. */
+ * the first run's changes. The file is text, one item a line:
+ *   did ECU DID HEX             a writable DID, e.g. "did 09 0601 041E"
+ *   dtc ECU CODE STATUS STORED  a trouble code, e.g. "dtc 01 030100 2F 1"
+ *                               (STORED 1: in the fault memory, 0: cleared)
+ *   flash ECU SIZE SHA256       flash memory changed by erase or download:
+ *                               its contents are the binary file
+ *                               FILE.ECU.flash next to the state file
+ *                               (ECU ids other than [A-Za-z0-9_-] are
+ *                               written as "ecuN", N its position)
+ * Lines starting with '#' are comments. Everything is saved atomically
+ * after every request that changed the vehicle; a sidecar file is
+ * rewritten only when its memory changed (erase, end of a download). */
 #include "config.h"
 
 #include <stdio.h>
@@ -13,41 +21,147 @@
 #include "sim/sim_internal.h"
 #include "util/fsutil.h"
 #include "util/hex.h"
+#include "util/sha256.h"
 
 #define STATE_MAX ((size_t)16 << 20)
+#define WORDS_MAX 6
 
-/* Applies one "did ECU DID HEX" line. */
+/* The ECU named id, or NULL. */
+static struct sim_ecu *ecu_named(struct sim *s, const char *id)
+{
+	size_t i;
+
+	for (i = 0; i < s->vehicle.necus; i++)
+		if (strcmp(s->vehicle.ecus[i].id, id) == 0)
+			return &s->vehicle.ecus[i];
+	return NULL;
+}
+
+/* The sidecar file of an ECU's flash memory: FILE.ECU.flash. */
+static void sidecar_path(const struct sim *s, const struct sim_ecu *ecu, char *out, size_t n)
+{
+	size_t i, len = strlen(ecu->id);
+
+	for (i = 0; i < len; i++)
+		if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-",
+			    ecu->id[i]))
+			break;
+	if (i == len)
+		snprintf(out, n, "%s.%s.flash", s->state_file, ecu->id);
+	else
+		snprintf(out, n, "%s.ecu%zu.flash", s->state_file, (size_t)(ecu - s->vehicle.ecus));
+}
+
+/* Parses exactly digits hex digits; -1 otherwise. */
+static int hex_word(const char *w, size_t digits, unsigned long *out)
+{
+	size_t i;
+
+	if (strlen(w) != digits)
+		return -1;
+	for (*out = 0, i = 0; i < digits; i++) {
+		if (hex_digit((unsigned char)w[i]) < 0)
+			return -1;
+		*out = *out << 4 | (unsigned long)hex_digit((unsigned char)w[i]);
+	}
+	return 0;
+}
+
+/* Applies "did ECU DID HEX". */
+static int apply_did(struct sim *s, struct sim_ecu *ecu, char **w, int lineno, struct error *e)
+{
+	unsigned long did;
+	struct sim_did *d;
+
+	d = hex_word(w[2], 4, &did) == 0 ? sim_ecu_did(ecu, (uint16_t)did) : NULL;
+	if (d == NULL || !d->writable)
+		return error_set(e, ERR_FORMAT, "%s:%d: ECU %s has no writable DID %s", s->state_file,
+				 lineno, w[1], w[2]);
+	if (strlen(w[3]) != 2 * d->len || hex_decode(w[3], d->val, d->len) != (long)d->len)
+		return error_set(e, ERR_FORMAT, "%s:%d: DID %s needs %zu bytes of hex", s->state_file,
+				 lineno, w[2], d->len);
+	return 0;
+}
+
+/* Applies "dtc ECU CODE STATUS STORED". */
+static int apply_dtc(struct sim *s, struct sim_ecu *ecu, char **w, int lineno, struct error *e)
+{
+	unsigned long code, status;
+	size_t i;
+
+	if (hex_word(w[2], 6, &code) < 0 || hex_word(w[3], 2, &status) < 0 ||
+	    (strcmp(w[4], "0") != 0 && strcmp(w[4], "1") != 0))
+		return error_set(e, ERR_FORMAT, "%s:%d: expected 'dtc ECU CODE STATUS STORED' "
+				 "(6 and 2 hex digits, 0 or 1)", s->state_file, lineno);
+	for (i = 0; i < ecu->m.ndtcs; i++) {
+		struct sim_dtc *d = &ecu->m.dtcs[i];
+		if (d->code != code)
+			continue;
+		d->status = (uint8_t)status;
+		d->stored = w[4][0] == '1';
+		if (!d->stored && d->profile_stored)
+			ecu->m.cleared = true;
+		return 0;
+	}
+	return error_set(e, ERR_FORMAT, "%s:%d: ECU %s has no DTC %s", s->state_file, lineno, w[1],
+			 w[2]);
+}
+
+/* Applies "flash ECU SIZE SHA256": reads and checks the sidecar file. */
+static int apply_flash(struct sim *s, struct sim_ecu *ecu, char **w, int lineno, struct error *e)
+{
+	struct sim_flash *f = &ecu->m.flash;
+	char path[4096], digest[65];
+	struct buf b = { 0 };
+	int rc = 0;
+
+	if (!f->present || strtoul(w[2], NULL, 10) != f->size)
+		return error_set(e, ERR_FORMAT, "%s:%d: ECU %s has no flash memory of %s bytes",
+				 s->state_file, lineno, w[1], w[2]);
+	sidecar_path(s, ecu, path, sizeof path);
+	if (fs_read_file(path, &b, (size_t)f->size + 1, e) < 0)
+		return error_wrap(e, "%s:%d", s->state_file, lineno);
+	sha256_hex(b.data, b.len, digest);
+	if (b.len != f->size || strcmp(digest, w[3]) != 0)
+		rc = error_set(e, ERR_FORMAT, "%s:%d: %s does not match its size and SHA-256",
+			       s->state_file, lineno, path);
+	else if (sim_flash_mem(f) == NULL)
+		rc = error_set(e, ERR_NOMEM, "out of memory");
+	else
+		memcpy(f->mem, b.data, f->size);
+	buf_free(&b);
+	f->gen = f->saved_gen = 1;
+	return rc;
+}
+
+/* Applies one line. */
 static int apply_line(struct sim *s, char *line, int lineno, struct error *e)
 {
-	char *words[5], *save = NULL;
-	unsigned long did;
-	struct sim_ecu *ecu = NULL;
-	struct sim_did *d;
+	static const struct {
+		const char *kind;
+		size_t words;
+		int (*apply)(struct sim *, struct sim_ecu *, char **, int, struct error *);
+	} kinds[] = { { "did", 4, apply_did }, { "dtc", 5, apply_dtc }, { "flash", 4, apply_flash } };
+	char *words[WORDS_MAX], *save = NULL;
+	struct sim_ecu *ecu;
 	size_t i, n = 0;
-	long len;
 
-	for (char *w = strtok_r(line, " \t", &save); w && n < 5; w = strtok_r(NULL, " \t", &save))
+	for (char *w = strtok_r(line, " \t\r", &save); w && n < WORDS_MAX;
+	     w = strtok_r(NULL, " \t\r", &save))
 		words[n++] = w;
 	if (n == 0 || words[0][0] == '#')
 		return 0;
-	if (n != 4 || strcmp(words[0], "did") != 0)
-		return error_set(e, ERR_FORMAT, "%s:%d: expected 'did ECU DID HEX'", s->state_file, lineno);
-	for (i = 0; i < s->vehicle.necus; i++)
-		if (strcmp(s->vehicle.ecus[i].id, words[1]) == 0)
-			ecu = &s->vehicle.ecus[i];
-	if (ecu == NULL)
+	for (i = 0; i < sizeof kinds / sizeof kinds[0]; i++)
+		if (strcmp(words[0], kinds[i].kind) == 0 && n == kinds[i].words)
+			break;
+	if (i == sizeof kinds / sizeof kinds[0])
+		return error_set(e, ERR_FORMAT,
+				 "%s:%d: expected 'did ECU DID HEX', 'dtc ECU CODE STATUS STORED' "
+				 "or 'flash ECU SIZE SHA256'", s->state_file, lineno);
+	if ((ecu = ecu_named(s, words[1])) == NULL)
 		return error_set(e, ERR_FORMAT, "%s:%d: no ECU '%s' in this vehicle", s->state_file,
 				 lineno, words[1]);
-	did = strtoul(words[2], NULL, 16);
-	d = did <= 0xFFFF ? sim_ecu_did(ecu, (uint16_t)did) : NULL;
-	if (d == NULL || !d->writable)
-		return error_set(e, ERR_FORMAT, "%s:%d: ECU %s has no writable DID %s", s->state_file,
-				 lineno, words[1], words[2]);
-	if (strlen(words[3]) != 2 * d->len ||
-	    (len = hex_decode(words[3], d->val, d->len)) != (long)d->len)
-		return error_set(e, ERR_FORMAT, "%s:%d: DID %s needs %zu bytes of hex", s->state_file,
-				 lineno, words[2], d->len);
-	return 0;
+	return kinds[i].apply(s, ecu, words, lineno, e);
 }
 
 /* Applies a state file to the vehicle (a missing file is an empty state). */
@@ -82,22 +196,45 @@ static unsigned total_writes(const struct sim *s)
 	return n;
 }
 
-/* Writes every writable DID of the vehicle as state lines. */
-static void format_state(const struct sim *s, struct buf *b)
+/* Writes the DID, DTC and flash lines of one ECU. */
+static void format_ecu(const struct sim_ecu *ecu, struct buf *b)
 {
-	char hexval[2 * SIM_MSG_MAX + 1];
-	size_t i, k;
+	char hexval[2 * SIM_MSG_MAX + 1], digest[65];
+	const struct sim_flash *f = &ecu->m.flash;
+	size_t k;
 
-	buf_printf(b, "# obdcon simulator state of vehicle %s (did ECU DID HEX)\n", s->vehicle.id);
-	for (i = 0; i < s->vehicle.necus; i++) {
-		const struct sim_ecu *ecu = &s->vehicle.ecus[i];
-		for (k = 0; k < ecu->ndids; k++) {
-			if (!ecu->dids[k].writable || ecu->dids[k].len > SIM_MSG_MAX)
-				continue;
-			hex_encode(ecu->dids[k].val, ecu->dids[k].len, hexval);
-			buf_printf(b, "did %s %04X %s\n", ecu->id, ecu->dids[k].id, hexval);
-		}
+	for (k = 0; k < ecu->ndids; k++) {
+		if (!ecu->dids[k].writable || ecu->dids[k].len > SIM_MSG_MAX)
+			continue;
+		hex_encode(ecu->dids[k].val, ecu->dids[k].len, hexval);
+		buf_printf(b, "did %s %04X %s\n", ecu->id, ecu->dids[k].id, hexval);
 	}
+	for (k = 0; k < ecu->m.ndtcs; k++)
+		buf_printf(b, "dtc %s %06X %02X %d\n", ecu->id, (unsigned)ecu->m.dtcs[k].code,
+			   ecu->m.dtcs[k].status, ecu->m.dtcs[k].stored ? 1 : 0);
+	if (f->mem && f->gen) {
+		sha256_hex(f->mem, f->size, digest);
+		buf_printf(b, "flash %s %u %s\n", ecu->id, (unsigned)f->size, digest);
+	}
+}
+
+/* Writes every changed flash memory to its sidecar; -1 if one failed. */
+static int save_sidecars(struct sim *s)
+{
+	char path[4096];
+	size_t i;
+
+	for (i = 0; i < s->vehicle.necus; i++) {
+		struct sim_ecu *ecu = &s->vehicle.ecus[i];
+		struct sim_flash *f = &ecu->m.flash;
+		if (f->mem == NULL || f->gen == f->saved_gen)
+			continue;
+		sidecar_path(s, ecu, path, sizeof path);
+		if (fs_write_atomic(path, f->mem, f->size, 0600, &s->state_error) < 0)
+			return -1;
+		f->saved_gen = f->gen;
+	}
+	return 0;
 }
 
 /* Saves the vehicle state when something was written since the last save. */
@@ -105,13 +242,18 @@ void sim_state_save_if_changed(struct sim *s)
 {
 	struct buf b = { 0 };
 	unsigned writes;
+	size_t i;
 
 	if (s->state_file == NULL)
 		return;
 	writes = total_writes(s);
-	if (writes == s->saved_writes)
+	if (writes == s->saved_writes || save_sidecars(s) < 0)
 		return;
-	format_state(s, &b);
+	buf_printf(&b, "# obdcon simulator state of vehicle %s\n"
+		       "# did ECU DID HEX / dtc ECU CODE STATUS STORED / flash ECU SIZE SHA256\n",
+		   s->vehicle.id);
+	for (i = 0; i < s->vehicle.necus; i++)
+		format_ecu(&s->vehicle.ecus[i], &b);
 	if (fs_write_atomic(s->state_file, b.data, b.len, 0600, &s->state_error) == 0)
 		s->saved_writes = writes;
 	buf_free(&b);

@@ -1,7 +1,8 @@
-/* vehicle.c: the virtual vehicle: ECUs read from a vehicle profile, and
- * their diagnostic services on the message level (ISO-TP is canbus.c's).
- * This version knows the default session only: UDS 0x10 01, 0x22, 0x2E,
- * 0x3E, and OBD-II modes 01 and 09 on ECUs marked obd. */
+/* vehicle.c: the virtual vehicle read from a vehicle profile: the vehicle's
+ * fields, its ECUs with their identifiers, DIDs and writable DIDs, and the
+ * field readers the other parts of the vehicle model share (ecu_uds.c,
+ * ecu_security.c, ecu_dtc.c, ecu_obd.c and ecu_flash.c read their own
+ * tables of an ECU). Every field is checked: a profile is untrusted input. */
 #include "config.h"
 
 #include <math.h>
@@ -10,18 +11,6 @@
 #include <string.h>
 
 #include "sim/sim_internal.h"
-
-/* Negative response codes used here (ISO 14229-1 annex A). */
-enum {
-	NRC_SNS = 0x11,   /* serviceNotSupported */
-	NRC_SFNS = 0x12,  /* subFunctionNotSupported */
-	NRC_IMLOIF = 0x13, /* incorrectMessageLengthOrInvalidFormat */
-	NRC_RTL = 0x14,   /* responseTooLong */
-	NRC_ROOR = 0x31,  /* requestOutOfRange */
-};
-
-/* OBD-II mode 01 PIDs the virtual engine knows besides the bitmaps. */
-static const uint8_t obd_pids[] = { 0x05, 0x0C, 0x0D, 0x42 };
 
 /* Frees one ECU's memory. */
 static void ecu_free(struct sim_ecu *ecu)
@@ -33,6 +22,10 @@ static void ecu_free(struct sim_ecu *ecu)
 	free(ecu->dids);
 	free(ecu->id);
 	free(ecu->name);
+	sim_uds_free(ecu);
+	sim_dtc_free(ecu);
+	sim_live_free(ecu);
+	sim_flash_free(&ecu->m.flash);
 }
 
 /* Frees what sim_vehicle_load allocated. */
@@ -48,19 +41,19 @@ void sim_vehicle_free(struct sim_vehicle *v)
 	memset(v, 0, sizeof *v);
 }
 
-/* An integral number in 0..max from a value; -1 if it is not one. */
-static int num_value(const struct sdata *val, double max, unsigned long *out)
+/* An integral profile number in 0..max into *out; -1 if it is not one. */
+int sim_prof_uint(const struct sdata *v, double max, unsigned long *out)
 {
-	if (val == NULL || val->type != SD_NUM || val->num < 0 || val->num > max ||
-	    val->num != floor(val->num))
+	if (v == NULL || v->type != SD_NUM || v->num < 0 || v->num > max ||
+	    v->num != floor(v->num))
 		return -1;
-	*out = (unsigned long)val->num;
+	*out = (unsigned long)v->num;
 	return 0;
 }
 
-/* A numeric field: required (no default) or with a default. */
-static int num_field(const struct sdata *t, const char *key, double max, long def,
-		     unsigned long *out, const char *where, struct error *e)
+/* A numeric field: required (def < 0) or with a default. */
+int sim_prof_field(const struct sdata *t, const char *key, double max, long def,
+		   unsigned long *out, const char *where, struct error *e)
 {
 	const struct sdata *v = sdata_get(t, key);
 
@@ -68,9 +61,88 @@ static int num_field(const struct sdata *t, const char *key, double max, long de
 		*out = (unsigned long)def;
 		return 0;
 	}
-	if (num_value(v, max, out) < 0)
+	if (sim_prof_uint(v, max, out) < 0)
 		return error_set(e, ERR_FORMAT, "%s: %s must be an integer 0..%.0f", where, key,
 				 max);
+	return 0;
+}
+
+/* A duration field in milliseconds (at most a day), stored in microseconds. */
+int sim_prof_ms(const struct sdata *t, const char *key, long def, uint64_t *us, const char *where,
+		struct error *e)
+{
+	unsigned long ms = 0;
+
+	if (sim_prof_field(t, key, 86400000, def, &ms, where, e) < 0)
+		return -(int)e->kind;
+	*us = (uint64_t)ms * 1000;
+	return 0;
+}
+
+/* A session or list of sessions (1..7) as a bit set. */
+int sim_prof_sessions(const struct sdata *v, uint8_t *out, const char *where, struct error *e)
+{
+	unsigned long n;
+	size_t i, len;
+
+	*out = 0;
+	if (sim_prof_uint(v, 7, &n) == 0 && n >= 1) {
+		*out = (uint8_t)(1u << n);
+		return 0;
+	}
+	len = sdata_array_len(v);
+	if (v == NULL || v->type != SD_TABLE || len == 0 || len != v->len)
+		return error_set(e, ERR_FORMAT, "%s: a session must be 1..7 or a list of them",
+				 where);
+	for (i = 1; i <= len; i++) {
+		if (sim_prof_uint(sdata_at(v, (long)i), 7, &n) < 0 || n == 0)
+			return error_set(e, ERR_FORMAT, "%s: a session must be 1..7", where);
+		*out |= (uint8_t)(1u << n);
+	}
+	return 0;
+}
+
+/* A security level or list of levels (odd, 1..0x7D) into an access. */
+static int access_levels(const struct sdata *v, struct sim_access *a, const char *where,
+			 struct error *e)
+{
+	unsigned long n;
+	size_t i, len;
+
+	if (sim_prof_uint(v, 0x7D, &n) == 0 && n % 2 == 1) {
+		a->levels[a->nlevels++] = (uint8_t)n;
+		return 0;
+	}
+	len = sdata_array_len(v);
+	if (v->type != SD_TABLE || len == 0 || len != v->len || len > SIM_LEVELS_MAX)
+		return error_set(e, ERR_FORMAT,
+				 "%s: security must be an odd level 1..0x7D or a list of up to %d",
+				 where, SIM_LEVELS_MAX);
+	for (i = 1; i <= len; i++) {
+		if (sim_prof_uint(sdata_at(v, (long)i), 0x7D, &n) < 0 || n % 2 == 0)
+			return error_set(e, ERR_FORMAT, "%s: a security level must be odd, 1..0x7D",
+					 where);
+		a->levels[a->nlevels++] = (uint8_t)n;
+	}
+	return 0;
+}
+
+/* An access table { session =, security =, engine_off = } (NULL: no limits). */
+int sim_prof_access(const struct sdata *t, struct sim_access *a, const char *where,
+		    struct error *e)
+{
+	const struct sdata *v;
+
+	memset(a, 0, sizeof *a);
+	if (t == NULL)
+		return 0;
+	if (t->type != SD_TABLE)
+		return error_set(e, ERR_FORMAT, "%s: access must be a table", where);
+	if ((v = sdata_get(t, "session")) != NULL && sim_prof_sessions(v, &a->sessions, where, e) < 0)
+		return -(int)e->kind;
+	if ((v = sdata_get(t, "security")) != NULL && access_levels(v, a, where, e) < 0)
+		return -(int)e->kind;
+	a->engine_off = sdata_bool(t, "engine_off", false);
 	return 0;
 }
 
@@ -129,74 +201,91 @@ static int load_dids(const struct sdata *t, struct sim_ecu *ecu, const char *whe
 		return error_set(e, ERR_FORMAT, "%s: dids must be a table", where);
 	for (i = 0; i < t->len; i++) {
 		const struct sdata_entry *ent = &t->items[i];
-		if (num_value(&ent->key, 0xFFFF, &id) < 0)
+		if (sim_prof_uint(&ent->key, 0xFFFF, &id) < 0)
 			return error_set(e, ERR_FORMAT, "%s: dids: keys must be integers 0..0xFFFF",
 					 where);
 		if (ent->val.type != SD_STR)
 			return error_set(e, ERR_FORMAT, "%s: DID %04lX: value must be a string",
 					 where, id);
+		if (sim_ecu_did(ecu, (uint16_t)id) != NULL)
+			return error_set(e, ERR_FORMAT, "%s: DID %04lX given twice", where, id);
 		if (did_add(ecu, (uint16_t)id, ent->val.str, ent->val.len, where, e) < 0)
 			return -(int)e->kind;
 	}
 	return 0;
 }
 
-/* Reads the writable list: DIDs of this ECU that 0x2E may change. */
+/* Marks one DID writable with its access rule. */
+static int writable_add(struct sim_ecu *ecu, unsigned long id, const struct sdata *rule,
+			const char *where, struct error *e)
+{
+	struct sim_did_rule *r;
+	struct sim_did *d = sim_ecu_did(ecu, (uint16_t)id);
+	char sub[200];
+
+	if (d == NULL)
+		return error_set(e, ERR_FORMAT, "%s: writable DID %04lX has no value in dids", where,
+				 id);
+	if (d->writable)
+		return error_set(e, ERR_FORMAT, "%s: writable DID %04lX given twice", where, id);
+	r = realloc(ecu->m.did_rules, (ecu->m.ndid_rules + 1) * sizeof *r);
+	if (r == NULL)
+		return error_set(e, ERR_NOMEM, "out of memory");
+	ecu->m.did_rules = r;
+	r += ecu->m.ndid_rules;
+	r->id = (uint16_t)id;
+	snprintf(sub, sizeof sub, "%s: writable[0x%04lX]", where, id);
+	if (sim_prof_access(rule, &r->access, sub, e) < 0)
+		return -(int)e->kind;
+	ecu->m.ndid_rules++;
+	d->writable = true;
+	return 0;
+}
+
+/* Reads the writable table: a list of DIDs (writable in any session,
+ * without security), or [DID] = { session =, security =, engine_off = },
+ * or both in one table. */
 static int load_writable(const struct sdata *t, struct sim_ecu *ecu, const char *where,
 			 struct error *e)
 {
-	unsigned long id;
-	struct sim_did *d;
-	size_t i, n;
+	unsigned long key, id;
+	size_t i;
 
 	if (t == NULL)
 		return 0;
-	n = sdata_array_len(t);
-	if (t->type != SD_TABLE || n != t->len)
-		return error_set(e, ERR_FORMAT, "%s: writable must be a list of DIDs", where);
-	for (i = 1; i <= n; i++) {
-		if (num_value(sdata_at(t, (long)i), 0xFFFF, &id) < 0)
-			return error_set(e, ERR_FORMAT, "%s: writable[%zu] is not a DID", where, i);
-		d = sim_ecu_did(ecu, (uint16_t)id);
-		if (d == NULL)
-			return error_set(e, ERR_FORMAT, "%s: writable DID %04lX has no value in dids",
-					 where, id);
-		d->writable = true;
+	if (t->type != SD_TABLE)
+		return error_set(e, ERR_FORMAT, "%s: writable must be a table of DIDs", where);
+	for (i = 0; i < t->len; i++) {
+		const struct sdata_entry *ent = &t->items[i];
+		if (sim_prof_uint(&ent->key, 0xFFFF, &key) < 0)
+			return error_set(e, ERR_FORMAT, "%s: writable: keys must be DIDs", where);
+		if (ent->val.type == SD_TABLE) {
+			if (writable_add(ecu, key, &ent->val, where, e) < 0)
+				return -(int)e->kind;
+			continue;
+		}
+		if (key < 1 || key > sdata_array_len(t) || sim_prof_uint(&ent->val, 0xFFFF, &id) < 0)
+			return error_set(e, ERR_FORMAT,
+					 "%s: writable[%lu] must be a DID (list) or an access table",
+					 where, key);
+		if (writable_add(ecu, id, NULL, where, e) < 0)
+			return -(int)e->kind;
 	}
 	return 0;
 }
 
-/* Reads the OBD-II live values (constants in this version). */
-static int load_live(const struct sdata *t, struct sim_ecu *ecu, const char *where,
-		     struct error *e)
-{
-	unsigned long rpm, speed;
-	double coolant = sdata_num(t, "coolant", 20);
-
-	if (t != NULL && t->type != SD_TABLE)
-		return error_set(e, ERR_FORMAT, "%s: live must be a table", where);
-	if (num_field(t, "rpm", 16383, 0, &rpm, where, e) < 0 ||
-	    num_field(t, "speed", 255, 0, &speed, where, e) < 0)
-		return -(int)e->kind;
-	if (!(coolant >= -40 && coolant <= 215))
-		return error_set(e, ERR_FORMAT, "%s: live.coolant must be -40..215 (degrees C)",
-				 where);
-	ecu->rpm = (int)rpm;
-	ecu->speed = (int)speed;
-	ecu->coolant = (int)lround(coolant) + 40; /* PID 05 encoding: A - 40 */
-	return 0;
-}
-
-/* Reads the addressing fields: tx, rx, ext, pad. */
+/* Reads the addressing fields: tx, rx, ext, pad, fc_bs, fc_stmin. */
 static int load_addressing(const struct sdata *t, struct sim_ecu *ecu, const char *where,
 			   struct error *e)
 {
-	unsigned long tx, rx, pad;
+	unsigned long tx, rx, pad, bs, stmin;
 	const struct sdata *p = sdata_get(t, "pad");
 	double max;
 
-	if (num_field(t, "tx", 0x1FFFFFFF, -1, &tx, where, e) < 0 ||
-	    num_field(t, "rx", 0x1FFFFFFF, -1, &rx, where, e) < 0)
+	if (sim_prof_field(t, "tx", 0x1FFFFFFF, -1, &tx, where, e) < 0 ||
+	    sim_prof_field(t, "rx", 0x1FFFFFFF, -1, &rx, where, e) < 0 ||
+	    sim_prof_field(t, "fc_bs", 255, 0, &bs, where, e) < 0 ||
+	    sim_prof_field(t, "fc_stmin", 0xF9, 0, &stmin, where, e) < 0)
 		return -(int)e->kind;
 	ecu->ext = sdata_bool(t, "ext", tx > 0x7FF || rx > 0x7FF);
 	max = ecu->ext ? 0x1FFFFFFF : 0x7FF;
@@ -205,13 +294,28 @@ static int load_addressing(const struct sdata *t, struct sim_ecu *ecu, const cha
 				 where, ecu->ext ? "29-bit" : "11-bit");
 	ecu->tx = (uint32_t)tx;
 	ecu->rx = (uint32_t)rx;
+	ecu->fc_bs = (int)bs;
+	ecu->fc_stmin = (int)stmin;
 	ecu->pad = 0xAA;
 	if (p && p->type == SD_BOOL && !p->b)
 		ecu->pad = -1;
-	else if (p && num_value(p, 255, &pad) == 0)
+	else if (p && sim_prof_uint(p, 255, &pad) == 0)
 		ecu->pad = (int)pad;
 	else if (p)
 		return error_set(e, ERR_FORMAT, "%s: pad must be a byte value or false", where);
+	return 0;
+}
+
+/* Reads the tables of the vehicle model: services, security, DTCs, live
+ * values, flash. */
+static int load_model(const struct sdata *t, struct sim_ecu *ecu, const char *where,
+		      struct error *e)
+{
+	if (sim_uds_load(t, ecu, where, e) < 0 ||
+	    sim_security_load(sdata_get(t, "security"), ecu, where, e) < 0 ||
+	    sim_dtc_load(t, ecu, where, e) < 0 || sim_live_load(t, ecu, where, e) < 0 ||
+	    sim_flash_load(sdata_get(t, "flash"), ecu, where, e) < 0)
+		return -(int)e->kind;
 	return 0;
 }
 
@@ -228,14 +332,17 @@ static int load_ecu(const struct sdata *t, const char *file, size_t index, const
 	ecu->name = str_field(t, "name", ecu->id ? ecu->id : "");
 	if (ecu->id == NULL || ecu->name == NULL)
 		return error_set(e, ERR_NOMEM, "out of memory");
+	if (ecu->id[0] == 0 || strlen(ecu->id) > 15)
+		return error_set(e, ERR_FORMAT, "%s: an ECU id must have 1..15 characters", where);
 	snprintf(where, sizeof where, "%s: ecus[%zu] (%s)", file, index, ecu->id);
 	ecu->obd = sdata_bool(t, "obd", false);
-	if (load_addressing(t, ecu, where, e) < 0 || load_live(sdata_get(t, "live"), ecu, where, e) < 0 ||
-	    load_dids(sdata_get(t, "dids"), ecu, where, e) < 0)
+	if (load_addressing(t, ecu, where, e) < 0 || load_dids(sdata_get(t, "dids"), ecu, where, e) < 0)
 		return -(int)e->kind;
 	if (sim_ecu_did(ecu, 0xF190) == NULL && did_add(ecu, 0xF190, vin, 17, where, e) < 0)
 		return -(int)e->kind;
-	return load_writable(sdata_get(t, "writable"), ecu, where, e);
+	if (load_writable(sdata_get(t, "writable"), ecu, where, e) < 0)
+		return -(int)e->kind;
+	return load_model(t, ecu, where, e);
 }
 
 /* Refuses two ECUs with the same id or the same request identifier. */
@@ -295,7 +402,7 @@ static int load_header(const struct sdata *d, const char *file, struct sim_vehic
 	if (!(volts >= 0 && volts <= 40))
 		return error_set(e, ERR_FORMAT, "%s: voltage must be 0..40", file);
 	v->voltage = volts;
-	if (num_field(d, "protocol", 9, 6, &proto, file, e) < 0)
+	if (sim_prof_field(d, "protocol", 9, 6, &proto, file, e) < 0)
 		return -(int)e->kind;
 	if (proto < 6)
 		return error_set(e, ERR_FORMAT, "%s: protocol must be a CAN protocol, 6..9", file);
@@ -324,221 +431,4 @@ const struct sim_ecu *sim_vehicle_ecu(const struct sim_vehicle *v, const char *i
 		if (strcmp(v->ecus[i].id, id) == 0)
 			return &v->ecus[i];
 	return NULL;
-}
-
-/* A negative response 7F SID NRC. */
-static size_t nrc(uint8_t *resp, uint8_t sid, uint8_t code)
-{
-	resp[0] = 0x7F;
-	resp[1] = sid;
-	resp[2] = code;
-	return 3;
-}
-
-/* 0x10 DiagnosticSessionControl: the default session only for now. */
-static size_t svc_session(const uint8_t *req, size_t n, uint8_t *resp)
-{
-	static const uint8_t ok[] = { 0x50, 0x01, 0x00, 0x32, 0x01, 0xF4 }; /* P2 50 ms, P2* 5 s */
-
-	if (n != 2)
-		return nrc(resp, req[0], NRC_IMLOIF);
-	if ((req[1] & 0x7F) != 0x01)
-		return nrc(resp, req[0], NRC_SFNS);
-	if (req[1] & 0x80)
-		return 0;
-	memcpy(resp, ok, sizeof ok);
-	return sizeof ok;
-}
-
-/* 0x3E TesterPresent: sub-function 00, 80 suppresses the reply. */
-static size_t svc_tester_present(const uint8_t *req, size_t n, uint8_t *resp)
-{
-	if (n != 2)
-		return nrc(resp, req[0], NRC_IMLOIF);
-	if ((req[1] & 0x7F) != 0)
-		return nrc(resp, req[0], NRC_SFNS);
-	if (req[1] & 0x80)
-		return 0;
-	resp[0] = 0x7E;
-	resp[1] = 0x00;
-	return 2;
-}
-
-/* 0x22 ReadDataByIdentifier: one or more DIDs; unknown ones are left out,
- * all unknown is requestOutOfRange. */
-static size_t svc_read_did(const struct sim_ecu *ecu, const uint8_t *req, size_t n, uint8_t *resp)
-{
-	size_t i, len = 1;
-	bool found = false;
-
-	if (n < 3 || (n - 1) % 2 != 0)
-		return nrc(resp, req[0], NRC_IMLOIF);
-	resp[0] = 0x62;
-	for (i = 1; i + 1 < n; i += 2) {
-		const struct sim_did *d = sim_ecu_did(ecu, (uint16_t)(req[i] << 8 | req[i + 1]));
-		if (d == NULL)
-			continue;
-		if (len + 2 + d->len > SIM_MSG_MAX)
-			return nrc(resp, req[0], NRC_RTL);
-		resp[len++] = req[i];
-		resp[len++] = req[i + 1];
-		memcpy(resp + len, d->val, d->len);
-		len += d->len;
-		found = true;
-	}
-	return found ? len : nrc(resp, req[0], NRC_ROOR);
-}
-
-/* 0x2E WriteDataByIdentifier: writable DIDs, same length as now. */
-static size_t svc_write_did(struct sim_ecu *ecu, const uint8_t *req, size_t n, uint8_t *resp)
-{
-	struct sim_did *d;
-
-	if (n < 4)
-		return nrc(resp, req[0], NRC_IMLOIF);
-	d = sim_ecu_did(ecu, (uint16_t)(req[1] << 8 | req[2]));
-	if (d == NULL || !d->writable)
-		return nrc(resp, req[0], NRC_ROOR);
-	if (n - 3 != d->len)
-		return nrc(resp, req[0], NRC_IMLOIF);
-	memcpy(d->val, req + 3, d->len);
-	ecu->writes++;
-	resp[0] = 0x6E;
-	resp[1] = req[1];
-	resp[2] = req[2];
-	return 3;
-}
-
-/* True if the virtual engine supports mode 01 PID pid (bitmaps included:
- * a bitmap PID is supported when some PID above it is). */
-static bool pid_supported(uint8_t pid)
-{
-	size_t i;
-
-	for (i = 0; i < sizeof obd_pids; i++)
-		if (obd_pids[i] == pid || (pid % 0x20 == 0 && obd_pids[i] > pid))
-			return true;
-	return pid == 0;
-}
-
-/* Appends the value of one mode 01 PID; returns bytes written, 0 if unknown. */
-static size_t pid_value(const struct sim_vehicle *v, const struct sim_ecu *ecu, uint8_t pid,
-			uint8_t *out)
-{
-	uint32_t bits = 0, mv;
-	int i;
-
-	if (!pid_supported(pid))
-		return 0;
-	switch (pid) {
-	case 0x05:
-		out[0] = (uint8_t)ecu->coolant;
-		return 1;
-	case 0x0C:
-		out[0] = (uint8_t)(ecu->rpm * 4 >> 8);
-		out[1] = (uint8_t)(ecu->rpm * 4);
-		return 2;
-	case 0x0D:
-		out[0] = (uint8_t)ecu->speed;
-		return 1;
-	case 0x42:
-		mv = (uint32_t)lround(v->voltage * 1000);
-		out[0] = (uint8_t)(mv >> 8);
-		out[1] = (uint8_t)mv;
-		return 2;
-	}
-	for (i = 1; i <= 32; i++)
-		if (pid + i <= 0xFF && pid_supported((uint8_t)(pid + i)))
-			bits |= 1u << (32 - i);
-	out[0] = (uint8_t)(bits >> 24);
-	out[1] = (uint8_t)(bits >> 16);
-	out[2] = (uint8_t)(bits >> 8);
-	out[3] = (uint8_t)bits;
-	return 4;
-}
-
-/* OBD-II mode 01: up to six PIDs; unsupported ones get no answer. */
-static size_t obd_mode1(const struct sim_vehicle *v, const struct sim_ecu *ecu,
-			const uint8_t *req, size_t n, uint8_t *resp)
-{
-	size_t i, len = 1, w;
-
-	if (n < 2 || n > 7)
-		return 0;
-	resp[0] = 0x41;
-	for (i = 1; i < n; i++) {
-		resp[len] = req[i];
-		w = pid_value(v, ecu, req[i], resp + len + 1);
-		if (w)
-			len += 1 + w;
-	}
-	return len > 1 ? len : 0;
-}
-
-/* OBD-II mode 09: PID 00 (supported: 02) and 02 (VIN). */
-static size_t obd_mode9(const struct sim_vehicle *v, const uint8_t *req, size_t n, uint8_t *resp)
-{
-	static const uint8_t pids[] = { 0x49, 0x00, 0x40, 0x00, 0x00, 0x00 };
-
-	if (n != 2)
-		return 0;
-	if (req[1] == 0x00) {
-		memcpy(resp, pids, sizeof pids);
-		return sizeof pids;
-	}
-	if (req[1] != 0x02)
-		return 0;
-	resp[0] = 0x49;
-	resp[1] = 0x02;
-	resp[2] = 0x01; /* number of data items */
-	memcpy(resp + 3, v->vin, 17);
-	return 20;
-}
-
-/* Negative responses an ECU keeps to itself when addressed functionally
- * (ISO 14229-1 7.5: 0x11, 0x12, 0x31, 0x7E, 0x7F). */
-static bool suppressed(bool functional, const uint8_t *resp, size_t len)
-{
-	return functional && len == 3 && resp[0] == 0x7F &&
-	       (resp[2] == NRC_SNS || resp[2] == NRC_SFNS || resp[2] == NRC_ROOR ||
-		resp[2] == 0x7E || resp[2] == 0x7F);
-}
-
-/* Dispatches a request to its service. */
-static size_t dispatch(const struct sim_vehicle *v, struct sim_ecu *ecu, const uint8_t *req,
-		       size_t n, uint8_t *resp)
-{
-	switch (req[0]) {
-	case 0x01:
-		if (ecu->obd)
-			return obd_mode1(v, ecu, req, n, resp);
-		break;
-	case 0x09:
-		if (ecu->obd)
-			return obd_mode9(v, req, n, resp);
-		break;
-	case 0x10:
-		return svc_session(req, n, resp);
-	case 0x22:
-		return svc_read_did(ecu, req, n, resp);
-	case 0x2E:
-		return svc_write_did(ecu, req, n, resp);
-	case 0x3E:
-		return svc_tester_present(req, n, resp);
-	}
-	return nrc(resp, req[0], NRC_SNS);
-}
-
-/* A complete request reached an ECU: it answers through sim_ecu_reply(). */
-void sim_ecu_request(struct sim *s, struct sim_ecu *ecu, bool functional, const uint8_t *req,
-		     size_t n)
-{
-	static uint8_t resp[SIM_MSG_MAX];
-	size_t len;
-
-	if (n == 0)
-		return;
-	len = dispatch(&s->vehicle, ecu, req, n, resp);
-	if (len && !suppressed(functional, resp, len))
-		sim_ecu_reply(s, ecu, 0, resp, len);
 }

@@ -228,6 +228,11 @@ struct ui_screen *ui_help_screen(struct ui *u, const struct ui_screen *about);
 struct ui_screen *ui_ask_screen(struct ui *u, const char *title, const char *body,
 				bool default_yes, void (*answer)(struct ui *u, bool yes, void *arg),
 				void *arg);
+/* A one-line text question; answer(u, text, arg) is called once, with
+ * NULL when the user closes it. */
+struct ui_screen *ui_input_screen(struct ui *u, const char *title, const char *body,
+				  const char *initial,
+				  void (*answer)(struct ui *u, const char *text, void *arg), void *arg);
 /* True when s is a question whose answer goes to answer(). */
 bool ui_ask_answers_to(const struct ui_screen *s, void (*answer)(struct ui *u, bool yes, void *arg));
 /* A message that stays until a key is pressed. */
@@ -243,7 +248,7 @@ int ui_feature_toggle(struct ui *u, size_t fi);
 
 /* Kinds of screen, for ui_find and the tests. */
 extern const struct ui_screen_ops ui_connect_ops, ui_vehicle_ops, ui_module_ops, ui_coding_ops,
-	ui_review_ops, ui_log_ops, ui_help_ops, ui_ask_ops, ui_tell_ops;
+	ui_review_ops, ui_log_ops, ui_help_ops, ui_ask_ops, ui_tell_ops, ui_input_ops;
 
 /* Log screen views. */
 enum { UI_LOG_MESSAGES, UI_LOG_TRAFFIC, UI_LOG_TERMINAL };

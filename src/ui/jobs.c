@@ -186,7 +186,8 @@ static void remember_port(struct ui *u, const char *port)
 /* Closes the app (packing its session) and makes a fresh one. */
 bool ui_app_renew(struct ui *u, bool make_new)
 {
-	struct app_options aopt = { NULL, u->opt->pack_on_close };
+	struct app_options aopt = { .pack_on_close = u->opt->pack_on_close,
+				    .fixed_baud = u->opt->fixed_baud };
 	struct app_hooks hooks;
 	char archive[PATH_MAX];
 	struct error e;
@@ -297,8 +298,9 @@ static void coding_result(struct ui *u, const struct job_data *jd, char *out, si
 		const struct app_module *m = f ? &u->snap->modules[f->module] : NULL;
 		if (f == NULL || used + 1 >= n)
 			continue;
-		w = snprintf(out + used, n - used, "[%c] %s  (%s %s): now %s\n", f->value ? 'x' : ' ',
-			     f->name, m->id, m->name, ui_feature_value_text(f));
+		w = snprintf(out + used, n - used, "%s %s  (%s %s): now %s\n",
+			     f->kind != APP_FEATURE_BIT ? "[=]" : f->value ? "[x]" : "[ ]", f->name,
+			     m->id, m->name, ui_feature_value_text(f));
 		used = w > 0 && used + (size_t)w < n ? used + (size_t)w : n - 1;
 	}
 	if (used + 1 < n)
@@ -313,6 +315,8 @@ static void code_done(struct ui *u, struct ui_job *job)
 
 	install_snapshot(u, jd);
 	if (job->rc == 0) {
+		ui_pending_remove(&u->pending, &jd->pending);
+		ui_refresh_screens(u);
 		coding_result(u, jd, body, sizeof body);
 		ui_say(u, APP_INFO, "coding done: %s", jd->res.summary);
 		if (ui_top(u)->ops == &ui_review_ops)
@@ -320,6 +324,11 @@ static void code_done(struct ui *u, struct ui_job *job)
 		ui_push(u, ui_tell_screen(u, "Coding done", body));
 	} else if (job->err.kind == ERR_REFUSED || job->err.kind == ERR_CANCELLED) {
 		ui_say(u, APP_INFO, "%s", job->err.text);
+	} else if (job->err.kind == ERR_ARG || job->err.kind == ERR_UNSUPPORTED) {
+		snprintf(body, sizeof body, "%s\n\nNothing was written. Change the marked value and "
+			 "try again.", job->err.text);
+		ui_say(u, APP_WARNING, "%s", job->err.text);
+		ui_push(u, ui_tell_screen(u, "Cannot write", body));
 	} else {
 		snprintf(body, sizeof body, "%s\n\nEvery step is in the log (F8).", job->err.text);
 		ui_say(u, APP_ERROR, "coding failed: %s", job->err.text);

@@ -4,6 +4,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 /* Index of a feature's change, or -1. */
 int ui_pending_find(const struct ui_pending *p, const char *id)
@@ -23,7 +24,59 @@ static void remove_at(struct ui_pending *p, size_t i)
 	p->n--;
 }
 
-/* Marks or unmarks a feature. */
+/* Why a feature cannot take a new value, or NULL when it can. */
+static const char *cannot_change(const struct ui_feature *f, char *why, size_t n)
+{
+	if (!f->supported)
+		snprintf(why, n, "%s cannot be changed on this vehicle: %s", f->name,
+			 f->reason[0] ? f->reason : "not supported");
+	else if (!f->writable)
+		snprintf(why, n, "%s is read-only", f->name);
+	else if (!f->known)
+		snprintf(why, n, "%s: its value could not be read%s%s", f->name,
+			 f->reason[0] ? ": " : "", f->reason);
+	else
+		return NULL;
+	return why;
+}
+
+/* True when value is what the feature has now. */
+static bool is_current(const struct ui_feature *f, const char *value)
+{
+	return f->known && strcasecmp(f->value_text, value) == 0;
+}
+
+/* Marks feature fi to take value. */
+int ui_pending_set(struct ui_pending *p, const struct ui_snapshot *s, size_t fi,
+		   const char *value, char *why, size_t n)
+{
+	const struct ui_feature *f;
+	int at;
+
+	if (fi >= s->nfeatures)
+		return snprintf(why, n, "no such feature"), -1;
+	f = &s->features[fi];
+	if (cannot_change(f, why, n))
+		return -1;
+	at = ui_pending_find(p, f->id);
+	if (value[0] == 0 || is_current(f, value)) {
+		if (at >= 0)
+			remove_at(p, (size_t)at);
+		return 0;
+	}
+	if (strlen(value) >= UI_VALUE_MAX)
+		return snprintf(why, n, "value too long"), -1;
+	if (at < 0 && p->n == UI_PENDING_MAX)
+		return snprintf(why, n, "at most %d changes in one transaction", UI_PENDING_MAX), -1;
+	if (at < 0) {
+		at = (int)p->n++;
+		snprintf(p->items[at].id, sizeof p->items[at].id, "%s", f->id);
+	}
+	snprintf(p->items[at].value, sizeof p->items[at].value, "%s", value);
+	return 1;
+}
+
+/* Marks or unmarks a switch. */
 int ui_pending_toggle(struct ui_pending *p, const struct ui_snapshot *s, size_t fi, char *why,
 		      size_t n)
 {
@@ -38,28 +91,24 @@ int ui_pending_toggle(struct ui_pending *p, const struct ui_snapshot *s, size_t 
 		remove_at(p, (size_t)at);
 		return 0;
 	}
-	if (!f->supported)
-		return snprintf(why, n, "%s cannot be changed on this vehicle: %s", f->name,
-				f->reason[0] ? f->reason : "not supported"), -1;
-	if (!f->known)
-		return snprintf(why, n, "%s: its value could not be read%s%s", f->name,
-				f->reason[0] ? ": " : "", f->reason), -1;
-	if (p->n == UI_PENDING_MAX)
-		return snprintf(why, n, "at most %d changes in one transaction", UI_PENDING_MAX), -1;
-	snprintf(p->items[p->n].id, sizeof p->items[p->n].id, "%s", f->id);
-	p->items[p->n++].value = !f->value;
-	return 1;
+	if (cannot_change(f, why, n))
+		return -1;
+	if (f->kind != APP_FEATURE_BIT)
+		return snprintf(why, n, "%s takes a value (%s): Enter types one", f->name,
+				f->values[0] ? f->values : "see the brand script"), -1;
+	return ui_pending_set(p, s, fi, f->value ? "off" : "on", why, n);
 }
 
 /* Drops changes that are gone or already done. */
 size_t ui_pending_prune(struct ui_pending *p, const struct ui_snapshot *s)
 {
 	size_t i = 0, dropped = 0;
+	char why[8];
 
 	while (i < p->n) {
 		int fi = ui_snapshot_feature(s, p->items[i].id);
 		const struct ui_feature *f = fi >= 0 ? &s->features[fi] : NULL;
-		if (f == NULL || !f->supported || (f->known && f->value == p->items[i].value)) {
+		if (f == NULL || cannot_change(f, why, sizeof why) || is_current(f, p->items[i].value)) {
 			remove_at(p, i);
 			dropped++;
 		} else {
@@ -67,6 +116,17 @@ size_t ui_pending_prune(struct ui_pending *p, const struct ui_snapshot *s)
 		}
 	}
 	return dropped;
+}
+
+/* Drops the changes listed in done. */
+void ui_pending_remove(struct ui_pending *p, const struct ui_pending *done)
+{
+	size_t i;
+	int at;
+
+	for (i = 0; i < done->n; i++)
+		if ((at = ui_pending_find(p, done->items[i].id)) >= 0)
+			remove_at(p, (size_t)at);
 }
 
 /* Fills changes for app_code. */
@@ -99,9 +159,12 @@ static void plan_module(const struct ui_pending *p, const struct ui_snapshot *s,
 			ui_lines_add(out, line);
 			header = true;
 		}
-		snprintf(line, sizeof line, "  %s: %s -> %s (DID %04X byte %u bit %u)", f->name,
-			 ui_feature_value_text(f), p->items[i].value ? "on" : "off", f->did, f->byte,
-			 f->bit);
+		if (f->kind == APP_FEATURE_BIT)
+			snprintf(line, sizeof line, "  %s: %s -> %s (DID %04X byte %u bit %u)", f->name,
+				 ui_feature_value_text(f), p->items[i].value, f->did, f->byte, f->bit);
+		else
+			snprintf(line, sizeof line, "  %s: %s -> %s (DID %04X byte %u)", f->name,
+				 ui_feature_value_text(f), p->items[i].value, f->did, f->byte);
 		ui_lines_add(out, line);
 	}
 }

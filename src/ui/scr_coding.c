@@ -25,8 +25,8 @@ struct coding {
 
 static const struct ui_binding coding_bindings[] = {
 	{ ' ', '\n', "Space Enter",
-	  "toggle the selected feature in the changes to write (nothing is written yet)", "Spc",
-	  "Toggle", 3, ACT_TOGGLE },
+	  "toggle the selected feature in the changes to write, or type its new value "
+	  "(nothing is written yet)", "Spc", "Toggle", 3, ACT_TOGGLE },
 	{ KEY_F(2), 'w', "F2 w", "review the marked changes, then write them in one transaction",
 	  "F2", "Review", 20, ACT_REVIEW },
 	{ KEY_F(5), 'r', "F5 r", "read the coding features again from the vehicle", "F5",
@@ -35,14 +35,17 @@ static const struct ui_binding coding_bindings[] = {
 	{ 0, 0, NULL, NULL, NULL, NULL, 0, ACT_NONE },
 };
 
-/* The mark in front of a feature: [x] on, [ ] off, [?] unknown, [-] unsupported. */
-static char feature_mark(const struct ui_feature *f)
+/* The mark in front of a feature: [x] on, [ ] off, [=] a value of another
+ * kind, [?] unknown, [-] unsupported or read-only. */
+static const char *feature_mark(const struct ui_feature *f)
 {
-	if (!f->supported)
-		return '-';
+	if (!f->supported || !f->writable)
+		return "[-]";
 	if (!f->known)
-		return '?';
-	return f->value ? 'x' : ' ';
+		return "[?]";
+	if (f->kind != APP_FEATURE_BIT)
+		return "[=]";
+	return f->value ? "[x]" : "[ ]";
 }
 
 /* One feature as a row: mark, name, module, value, then what is marked
@@ -50,6 +53,7 @@ static char feature_mark(const struct ui_feature *f)
 void ui_feature_row(struct ui *u, size_t fi, char *out, size_t n)
 {
 	const struct ui_feature *f;
+	char note[300];
 	int p;
 
 	if (fi >= u->snap->nfeatures)
@@ -57,16 +61,19 @@ void ui_feature_row(struct ui *u, size_t fi, char *out, size_t n)
 	f = &u->snap->features[fi];
 	p = ui_pending_find(&u->pending, f->id);
 	if (p >= 0)
-		snprintf(out, n, "  [%c] %-34s %-4s %-4s %s %s  (marked)", feature_mark(f), f->name,
-			 u->snap->modules[f->module].id, ui_feature_value_text(f), u->g->arrow,
-			 u->pending.items[p].value ? "on" : "off");
+		snprintf(note, sizeof note, "%s %s  (marked)", u->g->arrow, u->pending.items[p].value);
 	else if (!f->supported)
-		snprintf(out, n, "  [-] %-34s %-4s %-4s unsupported: %s", f->name,
-			 u->snap->modules[f->module].id, ui_feature_value_text(f), f->reason);
+		snprintf(note, sizeof note, "unsupported: %s", f->reason);
+	else if (!f->writable)
+		snprintf(note, sizeof note, "read-only");
+	else if (!f->known)
+		snprintf(note, sizeof note, "%s", f->reason);
+	else if (f->kind != APP_FEATURE_BIT)
+		snprintf(note, sizeof note, "(%s)", f->values);
 	else
-		snprintf(out, n, "  [%c] %-34s %-4s %-4s %s", feature_mark(f), f->name,
-			 u->snap->modules[f->module].id, ui_feature_value_text(f),
-			 f->known ? "" : f->reason);
+		note[0] = 0;
+	snprintf(out, n, "  %s %-34s %-4s %-10s %s", feature_mark(f), f->name,
+		 u->snap->modules[f->module].id, ui_feature_value_text(f), note);
 }
 
 /* How a feature row looks: marked, unsupported or plain. */
@@ -79,22 +86,69 @@ enum ui_role ui_feature_role(struct ui *u, size_t fi)
 	f = &u->snap->features[fi];
 	if (ui_pending_find(&u->pending, f->id) >= 0)
 		return R_PENDING;
-	return f->supported && f->known ? R_NORMAL : R_DIM;
+	return f->supported && f->writable && f->known ? R_NORMAL : R_DIM;
 }
 
-/* Space on a feature: mark or unmark it, or say why it cannot change. */
-int ui_feature_toggle(struct ui *u, size_t fi)
+/* Says what marking did. */
+static void say_marked(struct ui *u, const struct ui_feature *f, int rc, const char *why)
 {
-	char why[400];
-	int rc = ui_pending_toggle(&u->pending, u->snap, fi, why, sizeof why);
-
 	if (rc < 0)
 		ui_say(u, APP_WARNING, "%s", why);
 	else
-		ui_say(u, APP_INFO, "%s %s; %zu marked, F2 reviews and writes",
-		       u->snap->features[fi].name, rc ? "marked to change" : "unmarked",
-		       u->pending.n);
+		ui_say(u, APP_INFO, "%s %s; %zu marked, F2 reviews and writes", f->name,
+		       rc ? "marked to change" : "unmarked", u->pending.n);
 	ui_refresh_screens(u);
+}
+
+/* The typed value of a feature of another kind than a switch. */
+static void value_typed(struct ui *u, const char *text, void *arg)
+{
+	char why[400];
+	int fi, rc;
+
+	fi = ui_snapshot_feature(u->snap, arg);
+	if (text == NULL || fi < 0) {
+		free(arg);
+		return;
+	}
+	rc = ui_pending_set(&u->pending, u->snap, (size_t)fi, text, why, sizeof why);
+	say_marked(u, &u->snap->features[fi], rc, why);
+	free(arg);
+}
+
+/* Opens the value field of a feature that is not a switch. */
+static void ask_value(struct ui *u, const struct ui_feature *f)
+{
+	char body[600], *id = strdup(f->id);
+	int p = ui_pending_find(&u->pending, f->id);
+
+	if (id == NULL)
+		return;
+	snprintf(body, sizeof body, "%s (module %s)\nNow:     %s\nAccepts: %s\n"
+		 "Nothing is written yet: the value joins the marked changes.",
+		 f->name, u->snap->modules[f->module].id, ui_feature_value_text(f),
+		 f->values[0] ? f->values : "see the brand script");
+	ui_push(u, ui_input_screen(u, "New value", body,
+				   p >= 0 ? u->pending.items[p].value : f->value_text, value_typed, id));
+}
+
+/* Space on a feature: flip a switch, type the value of other kinds, or
+ * say why it cannot change. */
+int ui_feature_toggle(struct ui *u, size_t fi)
+{
+	const struct ui_feature *f;
+	char why[400];
+	int rc;
+
+	if (fi >= u->snap->nfeatures)
+		return UI_HANDLED;
+	f = &u->snap->features[fi];
+	if (f->kind != APP_FEATURE_BIT && f->supported && f->writable && f->known) {
+		ask_value(u, f);
+		return UI_HANDLED | UI_REDRAW;
+	}
+	rc = ui_pending_toggle(&u->pending, u->snap, fi, why, sizeof why);
+	say_marked(u, f, rc, why);
 	return UI_HANDLED | UI_REDRAW;
 }
 
@@ -161,7 +215,7 @@ static void coding_draw(struct ui *u, struct ui_screen *s, struct ui_rect area)
 	ui_putf(u, area.y + 1, area.x + 1, area.w - 2, u->pending.n ? R_PENDING : R_NORMAL,
 		"%zu marked. Space marks a feature to change; F2 reviews and writes them.",
 		u->pending.n);
-	ui_putf(u, area.y + 2, area.x + 1, area.w - 2, R_DIM, "  %-3s %-34s %-4s %-4s %s", "",
+	ui_putf(u, area.y + 2, area.x + 1, area.w - 2, R_DIM, "  %-3s %-34s %-4s %-10s %s", "",
 		"feature", "mod", "now", "change / note");
 	if (s->list.count == 0) {
 		ui_put(u, area.y + 4, area.x + 1, area.w - 2, R_DIM,

@@ -145,6 +145,110 @@ bool ui_ask_answers_to(const struct ui_screen *s, void (*answer)(struct ui *u, b
 	return s && s->ops == &ui_ask_ops && ((const struct ask *)s->data)->answer == answer;
 }
 
+/* A one-line text question. */
+struct input {
+	char title[128];
+	char *body;
+	struct ui_entry en;
+	bool answered;
+	void (*answer)(struct ui *u, const char *text, void *arg);
+	void *arg;
+};
+
+static const struct ui_binding input_bindings[] = {
+	{ '\n', 0, "Enter", "take the typed value", "Enter", "OK", 2, ACT_OPEN },
+	{ UI_KEY_ESC, 0, "Esc", "close without changing anything", "Esc", "Cancel", 90, ACT_NO },
+	{ 0, 0, NULL, NULL, NULL, NULL, 0, ACT_NONE },
+};
+
+/* Gives the typed text (or NULL) once. */
+static void give_text(struct ui *u, struct input *in, const char *text)
+{
+	if (in->answered)
+		return;
+	in->answered = true;
+	if (in->answer)
+		in->answer(u, text, in->arg);
+}
+
+/* Draws the question and its field. */
+static void input_draw(struct ui *u, struct ui_screen *s, struct ui_rect area)
+{
+	struct input *in = s->data;
+	struct ui_rect r;
+
+	(void)area;
+	r = ui_draw_dialog(u, in->title, in->body, 2);
+	ui_draw_entry(u, r.y + r.h - 3, r.x + 2, r.w - 4, "> ", &in->en, true);
+	ui_put(u, r.y + r.h - 2, r.x + 2, r.w - 4, R_DIM, "Enter takes it   Esc closes");
+}
+
+/* The field takes typed keys. */
+static struct ui_entry *input_entry(struct ui *u, struct ui_screen *s)
+{
+	struct input *in = s->data;
+
+	(void)u;
+	return &in->en;
+}
+
+/* Keys of the question. */
+static int input_action(struct ui *u, struct ui_screen *s, enum ui_action act, int key)
+{
+	struct input *in = s->data;
+
+	(void)key;
+	switch (act) {
+	case ACT_OPEN: give_text(u, in, in->en.text); return UI_HANDLED | UI_POP;
+	case ACT_NO: give_text(u, in, NULL); return UI_HANDLED | UI_POP;
+	case ACT_HELP: case ACT_QUIT: return 0;
+	default: return UI_HANDLED;
+	}
+}
+
+/* Closing without Enter gives NULL. */
+static void input_destroy(struct ui_screen *s)
+{
+	struct input *in = s->data;
+
+	if (in == NULL)
+		return;
+	if (s->u)
+		give_text(s->u, in, NULL);
+	free(in->body);
+	free(in);
+}
+
+const struct ui_screen_ops ui_input_ops = {
+	.name = "Value",
+	.bindings = input_bindings,
+	.overlay = true,
+	.draw = input_draw,
+	.action = input_action,
+	.entry = input_entry,
+	.destroy = input_destroy,
+};
+
+/* A one-line text question. */
+struct ui_screen *ui_input_screen(struct ui *u, const char *title, const char *body,
+				  const char *initial,
+				  void (*answer)(struct ui *u, const char *text, void *arg), void *arg)
+{
+	struct input *in = calloc(1, sizeof *in);
+
+	if (in == NULL || (in->body = strdup(body)) == NULL) {
+		free(in);
+		if (answer)
+			answer(u, NULL, arg);
+		return NULL;
+	}
+	snprintf(in->title, sizeof in->title, "%s", title);
+	ui_entry_set(&in->en, initial);
+	in->answer = answer;
+	in->arg = arg;
+	return ui_screen_new(u, &ui_input_ops, in);
+}
+
 /* A message box. */
 struct tell {
 	char title[128];

@@ -19,8 +19,8 @@ struct module {
 
 static const struct ui_binding module_bindings[] = {
 	{ ' ', '\n', "Space Enter",
-	  "toggle the selected feature in the changes to write (nothing is written yet)", "Spc",
-	  "Toggle", 3, ACT_TOGGLE },
+	  "toggle the selected feature in the changes to write, or type its new value "
+	  "(nothing is written yet)", "Spc", "Toggle", 3, ACT_TOGGLE },
 	{ KEY_F(2), 'w', "F2 w", "review the marked changes, then write them", "F2", "Review", 20,
 	  ACT_REVIEW },
 	{ KEY_F(4), 'c', "F4 c", "coding: the features of every module", "F4", "Coding", 40,

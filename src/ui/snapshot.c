@@ -18,11 +18,15 @@ static void copy_feature(struct ui_feature *d, const struct app_feature *f)
 	snprintf(d->id, sizeof d->id, "%s", f->id ? f->id : "");
 	snprintf(d->name, sizeof d->name, "%s", f->name ? f->name : "");
 	d->module = f->module;
+	d->kind = f->kind;
 	d->did = f->did;
 	d->byte = f->byte;
 	d->bit = f->bit;
 	d->known = f->known;
 	d->value = f->value;
+	snprintf(d->value_text, sizeof d->value_text, "%s", app_value_text(f));
+	snprintf(d->values, sizeof d->values, "%s", f->values);
+	d->writable = f->writable;
 	d->supported = f->supported;
 	snprintf(d->reason, sizeof d->reason, "%s", f->reason);
 }
@@ -92,9 +96,7 @@ int ui_snapshot_feature(const struct ui_snapshot *s, const char *id)
 /* Text of a feature value. */
 const char *ui_feature_value_text(const struct ui_feature *f)
 {
-	if (!f->known)
-		return "?";
-	return f->value ? "on" : "off";
+	return f->known ? f->value_text : "?";
 }
 
 /* The session's directory name. */

@@ -12,15 +12,21 @@
 
 #include "app/app.h"
 
+#define UI_VALUE_MAX 128
+
 /* A coding feature as the console shows it (strings copied). */
 struct ui_feature {
 	char id[64];
 	char name[128];
 	size_t module; /* index in the snapshot's modules */
+	enum app_feature_kind kind;
 	uint16_t did;
 	unsigned byte, bit;
 	bool known;
-	int value;
+	int value;                   /* bit features: 0/1 */
+	char value_text[UI_VALUE_MAX]; /* "on", "15kmh", "30 s" */
+	char values[160];            /* what it accepts: "off, 15kmh, 30kmh", "0..60 s" */
+	bool writable;
 	bool supported;
 	char reason[160];
 };
@@ -49,7 +55,7 @@ struct ui_snapshot {
 void ui_snapshot_take(struct ui_snapshot *s, const struct app *a);
 /* Index of a feature by id, or -1. */
 int ui_snapshot_feature(const struct ui_snapshot *s, const char *id);
-/* Text of a feature value: "on", "off" or "?". */
+/* Text of a feature value ("on", "15kmh", "30 s"), or "?" when unknown. */
 const char *ui_feature_value_text(const struct ui_feature *f);
 /* The session's directory name (last path part), or "". */
 const char *ui_snapshot_session_name(const struct ui_snapshot *s);

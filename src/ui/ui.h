@@ -11,6 +11,7 @@
 struct ui_options {
 	const char *port;   /* NULL: the config file's port, else the connect screen */
 	bool pack_on_close;
+	bool fixed_baud;    /* --baud given: keep the UART rate (no ATBRD/STBR) */
 	bool no_color;      /* --no-color: monochrome even on a colour terminal */
 	bool ascii;         /* --ascii: ASCII line drawing even in a UTF-8 locale */
 	bool no_mouse;      /* --no-mouse: leave the mouse to the terminal */

@@ -18,7 +18,7 @@ check_eq "code ...=on --yes exits 0" 0 "$rc"
 check_contains "code reports the verified write" "1 DID written and verified" "$out"
 dir=$(find "$SESSIONS" -mindepth 1 -maxdepth 1 -type d | sort | tail -n 1)
 check_eq "backup holds the value before the write" "001e" "$(od -An -tx1 "$dir/backups/09-0601.bin" | tr -d ' \n')"
-check "transcript shows the write" grep -q ' TX 2E0601041E\\r$' "$dir/transcript.log"
+check "transcript shows the write" grep -q ' TX 2E0601041E1\?\\r$' "$dir/transcript.log"
 check "transcript shows the read-back with the new value" grep -q ' RX 77805620601041E' "$dir/transcript.log"
 check_eq "manifest records the backup" "09 1537 001E" "$(jq -r '.backups[0] | "\(.module) \(.did) \(.data)"' "$dir/manifest.json")"
 

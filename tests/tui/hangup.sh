@@ -10,7 +10,7 @@ trap 'tui_stop; rm -rf "$TEST_TMP"' EXIT
 
 command -v tmux >/dev/null || { fail "tmux is installed (needed by TUI tests)"; finish; }
 tui_start 80 24 "$OBDCON" --demo
-tui_wait "3 coding features" 15 # the scan is done
+tui_wait "marked to change (F4 coding" 15 # the scan is done
 pid=$(tui_pid)
 if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then pass "the console runs"; else fail "console pid" "$pid"; fi
 tui_stop
@@ -26,7 +26,7 @@ check_eq "the manifest says the session closed cleanly" "true" "$(jq .clean "$di
 
 rm -rf "$SESSIONS"
 tui_start 80 24 "$OBDCON" --demo
-tui_wait "3 coding features" 15 # the scan is done
+tui_wait "marked to change (F4 coding" 15 # the scan is done
 kill -TERM "$(tui_pid)"
 if tui_wait "__EXITED__ 143" 15; then pass "SIGTERM ends the console with status 143"; else fail "SIGTERM" "$(tui_screen)"; fi
 check_contains "the terminal is restored and the archive named" "session saved in" "$(tui_screen)"

@@ -23,7 +23,7 @@ help_frame() {
 }
 
 tui_start 80 24 "$OBDCON" --demo
-tui_wait "3 coding features" 15 # the scan is done
+tui_wait "marked to change (F4 coding" 15 # the scan is done
 frame=$(help_frame)
 check_contains "UTF-8 locale: box drawing characters" "┌─ obdcon keys" "$frame"
 if tui_screen_escapes | grep -qE "$COLOUR"; then pass "colours by default"; else fail "colours by default" "$(tui_screen_escapes | head -n 5)"; fi
@@ -32,7 +32,7 @@ tui_wait "__EXITED__" 15
 tui_stop
 
 TUI_LANG=C tui_start 80 24 "$OBDCON" --demo
-tui_wait "3 coding features" 15 # the scan is done
+tui_wait "marked to change (F4 coding" 15 # the scan is done
 frame=$(help_frame)
 check_contains "C locale: ASCII frame" "+- obdcon keys" "$frame"
 check_contains "C locale: ASCII separators in the status line" " | 12.6 V | " "$(tui_screen)"
@@ -42,7 +42,7 @@ tui_wait "__EXITED__" 15
 tui_stop
 
 tui_start 80 24 NO_COLOR=1 "$OBDCON" --demo
-tui_wait "3 coding features" 15 # the scan is done
+tui_wait "marked to change (F4 coding" 15 # the scan is done
 tui_keys F4
 tui_wait "[ ] Fold mirrors on lock" 5
 if tui_screen_escapes | grep -qE "$COLOUR"; then fail "NO_COLOR: no colour escapes" "$(tui_screen_escapes | grep -E "$COLOUR" | head -n 3 | od -c | head)"; else pass "NO_COLOR: no colour escapes"; fi
@@ -54,7 +54,7 @@ tui_stop
 mkdir -p "$XDG_CONFIG_HOME/obdcon"
 printf 'theme = mono\ncolour = red\nascii = on\nmouse = off\n' >"$XDG_CONFIG_HOME/obdcon/config"
 tui_start 80 24 "$OBDCON" --demo
-tui_wait "3 coding features" 15 # the scan is done
+tui_wait "marked to change (F4 coding" 15 # the scan is done
 check_eq "mouse = off: the terminal keeps the mouse" "000" "$(tui_mouse_modes)"
 if tui_screen_escapes | grep -qE "$COLOUR"; then fail "theme = mono: no colour escapes" "$(tui_screen_escapes | head -n 3)"; else pass "theme = mono: no colour escapes"; fi
 frame=$(help_frame)

@@ -9,7 +9,7 @@ trap 'tui_stop; rm -rf "$TEST_TMP"' EXIT
 
 command -v tmux >/dev/null || { fail "tmux is installed (needed by TUI tests)"; finish; }
 tui_start 80 24 "$OBDCON" --demo
-tui_wait "3 coding features" 15 # the scan is done
+tui_wait "marked to change (F4 coding" 15 # the scan is done
 tui_keys F4
 tui_wait "[ ] Horn chirp on lock" 5
 
@@ -31,7 +31,7 @@ tui_keys Enter
 check_eq "typing jumps to the first match" "Horn chirp on lock" "$(selected)"
 
 tui_keys /
-tui_type "lock"
+tui_type "on lock"
 tui_keys Enter
 check_eq "a new search starts at the selection" "Horn chirp on lock" "$(selected)"
 tui_keys n

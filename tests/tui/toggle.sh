@@ -11,7 +11,7 @@ command -v tmux >/dev/null || { fail "tmux is installed (needed by TUI tests)"; 
 tui_start 100 30 "$OBDCON" --demo
 
 if tui_wait "OBDDEMO0SIM000001" 20; then pass "VIN shown in the title"; else fail "VIN shown" "$(tui_screen)"; fi
-tui_wait "3 coding features" 15 # the scan is done (the probe steps name parts too)
+tui_wait "marked to change (F4 coding" 15 # the scan is done (the probe steps name parts too)
 screen=$(tui_screen)
 check_contains "engine module listed with its part number" "06K906070AB" "$screen"
 check_contains "central electrics listed" "Central electrics" "$screen"

@@ -183,7 +183,10 @@ static void test_instruction_limit(void **state)
 	struct error e;
 
 	(void)state;
-	assert_int_equal(load(&h, "while true do end\n", &e), -ERR_SCRIPT);
+	assert_int_equal(script_host_new(&h, &e), 0);
+	script_set_time_limit(h, 600000);
+	assert_int_equal(script_load_file(h, write_script("t.lua", "while true do end\n"), &e),
+			 -ERR_SCRIPT);
 	assert_non_null(strstr(e.text, "instruction limit"));
 	assert_int_equal(script_load_file(h,
 					  write_script("p.lua", "while true do pcall(function() "
@@ -201,10 +204,34 @@ static void test_memory_limit(void **state)
 	struct error e;
 
 	(void)state;
-	assert_int_equal(load(&h, "local t = {} for i = 1, 1e9 do t[i] = string.rep('x', 1000) .. i end\n",
-			      &e),
+	assert_int_equal(script_host_new(&h, &e), 0);
+	script_set_time_limit(h, 600000);
+	assert_int_equal(script_load_file(h, write_script("t.lua", "local t = {} for i = 1, 1e9 do "
+								     "t[i] = string.rep('x', 1000) .. i "
+								     "end\n"),
+					  &e),
 			 -ERR_SCRIPT);
 	assert_non_null(strstr(e.text, "memory"));
+	script_host_free(h);
+}
+
+/* A loop of cheap instructions doing expensive work stops at the time
+ * limit. */
+static void test_time_limit(void **state)
+{
+	struct script_host *h;
+	struct error e;
+
+	(void)state;
+	assert_int_equal(script_host_new(&h, &e), 0);
+	script_set_time_limit(h, 200);
+	assert_int_equal(script_load_file(h,
+					  write_script("t.lua", "local s = string.rep('x', 1 << 20)\n"
+								"local t = string.rep('x', (1 << 20) - 1) .. 'x'\n"
+								"while true do local b = (s == t) end\n"),
+					  &e),
+			 -ERR_SCRIPT);
+	assert_non_null(strstr(e.text, "t.lua:3: time limit exceeded (200 ms per call)"));
 	script_host_free(h);
 }
 
@@ -309,6 +336,7 @@ int main(void)
 		cmocka_unit_test(test_blocked_functions),
 		cmocka_unit_test(test_instruction_limit),
 		cmocka_unit_test(test_memory_limit),
+		cmocka_unit_test(test_time_limit),
 		cmocka_unit_test(test_bytecode_refused),
 		cmocka_unit_test(test_table_error),
 		cmocka_unit_test(test_sdata),

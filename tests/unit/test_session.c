@@ -19,6 +19,8 @@
 
 #include <cmocka.h>
 
+#include "session/manifest.h"
+#include "session/replay.h"
 #include "session/session.h"
 #include "util/buf.h"
 #include "util/clock.h"
@@ -757,6 +759,331 @@ static void test_close_null(void **state)
 	assert_string_equal(archive, "");
 }
 
+/* Operations are recorded once each, in order, and read back with the rest. */
+static void test_operations(void **state)
+{
+	struct fixture *f = *state;
+	struct session *s = new_session(f->base);
+	struct session_manifest m;
+	struct error e = { 0 };
+	char dir[PATH_MAX];
+
+	fill_manifest_data(s);
+	session_set_operation(s, "scan");
+	session_set_operation(s, "coding");
+	session_set_operation(s, "scan");
+	session_set_operation(s, "");
+	session_set_operation(s, NULL);
+	session_set_operation(NULL, "scan");
+	sfmt(dir, sizeof dir, "%s", session_path(s));
+	end_session(s);
+	if (session_manifest_load(dir, &m, &e) < 0)
+		fail_msg("%s", e.text);
+	assert_int_equal(m.noperations, 2);
+	assert_string_equal(m.operations[0], "scan");
+	assert_string_equal(m.operations[1], "coding");
+	assert_true(m.clean);
+	assert_non_null(m.ended);
+	assert_string_equal(m.vin, "WVWZZZ1JZXW000001");
+	assert_int_equal(m.nmodules, 2);
+	assert_string_equal(m.modules[0].sw, "0002");
+	assert_null(m.modules[0].hw);
+	assert_int_equal(m.nbackups, 1);
+	assert_int_equal(m.backups[0].did, 0xF190);
+	assert_memory_equal(m.backups[0].data, "\xDE\xAD\xBE\xEF", 4);
+	assert_non_null(session_manifest_file(&m, "transcript.log"));
+	assert_null(session_manifest_file(&m, "manifest.json"));
+	assert_int_equal(session_manifest_verify(&m, dir, false, NULL, &e), 0);
+	session_manifest_free(&m);
+}
+
+/* A backup is in the manifest as soon as it is made: a session killed right
+ * after it still lists it for restore. */
+static void test_backup_in_manifest_at_once(void **state)
+{
+	static const uint8_t val[] = { 0x5A, 0xA5 };
+	struct fixture *f = *state;
+	struct session *s = new_session(f->base);
+	struct session_manifest m;
+	struct error e = { 0 };
+
+	backup(s, "BCM", 0x0600, val, sizeof val, NULL, 0);
+	if (session_manifest_load(session_path(s), &m, &e) < 0)
+		fail_msg("%s", e.text);
+	assert_false(m.clean);
+	assert_int_equal(m.nbackups, 1);
+	assert_string_equal(m.backups[0].module, "BCM");
+	assert_memory_equal(m.backups[0].data, val, sizeof val);
+	assert_non_null(session_manifest_file(&m, "backups/BCM-0600.bin"));
+	session_manifest_free(&m);
+	end_session(s);
+}
+
+/* Manifests that must be refused, and the field each names. */
+static void test_manifest_refused(void **state)
+{
+	static const char *const bad[][2] = {
+		{ "[]", "not a JSON object" },
+		{ "{}", "format: missing" },
+		{ "{\"format\": \"obdcon-session-9\"}", "unknown format 'obdcon-session-9'" },
+		{ "{\"format\": \"obdcon-session-1\", \"clean\": 1}", "clean: not a boolean" },
+		{ "{\"format\": \"obdcon-session-1\", \"files\": {}}", "files: not an array" },
+		{ "{\"format\": \"obdcon-session-1\", \"files\": [{\"path\": \"../x\", \"size\": 1,"
+		  " \"sha256\": \"\"}]}", "files[0].path: refused path '../x'" },
+		{ "{\"format\": \"obdcon-session-1\", \"files\": [{\"path\": \"a\", \"size\": -1,"
+		  " \"sha256\": \"\"}]}", "files[0].size: -1 out of range" },
+		{ "{\"format\": \"obdcon-session-1\", \"files\": [{\"path\": \"a\", \"size\": 1,"
+		  " \"sha256\": \"AB\"}]}", "files[0].sha256: not a SHA-256 in hex" },
+		{ "{\"format\": \"obdcon-session-1\", \"modules\": [{\"id\": \"x\", \"tx\": \"7E0\"}]}",
+		  "modules[0].tx: not an integer" },
+		{ "{\"format\": \"obdcon-session-1\", \"backups\": [{\"module\": \"x\", \"tx\": 1,"
+		  " \"rx\": 2, \"did\": 70000, \"length\": 1, \"data\": \"00\"}]}",
+		  "backups[0].did: 70000 out of range" },
+		{ "{\"format\": \"obdcon-session-1\", \"backups\": [{\"module\": \"x\", \"tx\": 1,"
+		  " \"rx\": 2, \"did\": 1, \"length\": 2, \"data\": \"00\"}]}",
+		  "backups[0].data: not 2 bytes of hex" },
+		{ "{\"format\": \"obdcon-session-1\", \"vin\": \"a\\u0000b\"}", "vin: not a string" },
+		{ "{\"format\": \"obdcon-session-1\"", "JSON line 1" },
+	};
+	struct session_manifest m;
+	struct error e;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		error_clear(&e);
+		assert_true(session_manifest_parse(bad[i][0], strlen(bad[i][0]), &m, &e) < 0);
+		assert_int_equal(e.kind, ERR_FORMAT);
+		if (strstr(e.text, bad[i][1]) == NULL)
+			fail_msg("'%s': got '%s', want '%s'", bad[i][0], e.text, bad[i][1]);
+		assert_null(m.priv);
+	}
+}
+
+/* The manifest is the first file of an archive (listing reads only it). */
+static void test_pack_manifest_first(void **state)
+{
+	struct fixture *f = *state;
+	struct session *s = new_session(f->base);
+	char dir[PATH_MAX], archive[PATH_MAX], cmd[PATH_MAX + 32], want[PATH_MAX];
+	struct buf out = { 0 };
+
+	backup(s, "BCM", 0x0600, (const uint8_t *)"\x01", 1, NULL, 0);
+	sfmt(dir, sizeof dir, "%s", session_path(s));
+	assert_int_equal(session_close(s, true, archive, sizeof archive, NULL), 0);
+	sfmt(cmd, sizeof cmd, "tar -tzf '%s' | head -n 2", archive);
+	run_capture(cmd, &out);
+	sfmt(want, sizeof want, "%s/\n%s/manifest.json\n", base_name(dir), base_name(dir));
+	assert_string_equal(buf_str(&out), want);
+	buf_free(&out);
+}
+
+/* One recorded exchange: what the console sent and what came back. */
+struct exchange {
+	const char *tx;
+	const char *rx;
+	size_t rxlen; /* 0: strlen(rx) */
+};
+
+/* Records exchanges into a new session and closes it (packed); the
+ * directory goes to dir. */
+static void record(struct fixture *f, const struct exchange *x, size_t n, char *dir, size_t dn)
+{
+	struct session *s = new_session(f->base);
+	struct error e = { 0 };
+	size_t i;
+
+	sfmt(dir, dn, "%s", session_path(s));
+	for (i = 0; i < n; i++) {
+		session_transcript(s, SESSION_TX, (const uint8_t *)x[i].tx, strlen(x[i].tx));
+		if (x[i].rx)
+			session_transcript(s, SESSION_RX, (const uint8_t *)x[i].rx,
+					   x[i].rxlen ? x[i].rxlen : strlen(x[i].rx));
+	}
+	if (session_close(s, true, NULL, 0, &e) < 0)
+		fail_msg("session_close: %s", e.text);
+}
+
+/* Opens a replay, failing the test on error. */
+static struct session_replay *replay(const char *path)
+{
+	struct session_replay *r = NULL;
+	struct error e = { 0 };
+
+	if (session_replay_open(path, &r, &e) < 0)
+		fail_msg("session_replay_open: %s", e.text);
+	return r;
+}
+
+/* Sends one string and checks the exact answer. */
+static void ask(struct session_replay *r, const char *tx, const char *want, size_t wantlen)
+{
+	struct buf rx = { 0 };
+
+	assert_int_equal(session_replay_answer(r, (const uint8_t *)tx, strlen(tx), &rx), 0);
+	if (wantlen == 0)
+		wantlen = strlen(want);
+	assert_int_equal(rx.len, wantlen);
+	if (wantlen)
+		assert_memory_equal(rx.data, want, wantlen);
+	buf_free(&rx);
+}
+
+/* Exchanges with every escaped byte, answered back from the directory and
+ * from the archive; lines split across calls or joined in one. */
+static void test_replay_round_trip(void **state)
+{
+	static const char odd[] = "41 00 \x00\x01\x7F\xFF\\\t~\r\n\r>";
+	static const struct exchange x[] = {
+		{ "ATZ\r", "\r\rELM327 v1.5\r\r>", 0 },
+		{ "ATE0\r", "ATE0\rOK\r\r>", 0 },
+		{ "0100\r", odd, sizeof odd - 1 },
+		{ "22 F1 90\r", "62F1905756\r\r>", 0 },
+	};
+	struct fixture *f = *state;
+	char dir[PATH_MAX], arch[PATH_MAX];
+	struct session_replay *r;
+	int pass;
+
+	record(f, x, 4, dir, sizeof dir);
+	sfmt(arch, sizeof arch, "%s.tar.gz", dir);
+	for (pass = 0; pass < 2; pass++) {
+		r = replay(pass ? arch : dir);
+		assert_int_equal(session_replay_commands(r), 4);
+		ask(r, "ATZ\r", "\r\rELM327 v1.5\r\r>", 0);
+		ask(r, "ate0\r", "ATE0\rOK\r\r>", 0);
+		ask(r, "01", "", 0);
+		ask(r, "00\r", odd, sizeof odd - 1);
+		ask(r, "22F190\rATZ\r", "62F1905756\r\r>\r\rELM327 v1.5\r\r>", 0);
+		assert_int_equal(session_replay_unknown(r), 0);
+		session_replay_close(r);
+	}
+}
+
+/* A command sent several times gets its answers in recorded order, then
+ * starts over. */
+static void test_replay_repeated(void **state)
+{
+	static const struct exchange x[] = {
+		{ "0100\r", "A\r>", 0 }, { "010C\r", "B\r>", 0 },
+		{ "010C\r", "C\r>", 0 }, { "0100\r", "D\r>", 0 },
+	};
+	struct fixture *f = *state;
+	char dir[PATH_MAX];
+	struct session_replay *r;
+
+	record(f, x, 4, dir, sizeof dir);
+	r = replay(dir);
+	ask(r, "0100\r", "A\r>", 0);
+	ask(r, "010C\r", "B\r>", 0);
+	ask(r, "010C\r", "C\r>", 0);
+	ask(r, "0100\r", "D\r>", 0);
+	ask(r, "0100\r", "A\r>", 0);
+	ask(r, "010C\r", "B\r>", 0);
+	ask(r, "0100\r", "D\r>", 0);
+	ask(r, "010C\r", "B\r>", 0);
+	session_replay_close(r);
+}
+
+/* Collects notes for the test. */
+static void collect_note(void *arg, const char *text)
+{
+	buf_printf(arg, "%s\n", text);
+}
+
+/* A command never recorded gets "?" (AT/ST) or NO DATA, and a note. */
+static void test_replay_unknown(void **state)
+{
+	static const struct exchange x[] = { { "ATI\r", "ELM327 v1.5\r\r>", 0 } };
+	static const char want[] = "replay: 'ATMA' was not recorded; answered ?\n"
+				   "replay: 'STDI' was not recorded; answered ?\n"
+				   "replay: '0902' was not recorded; answered NO DATA\n";
+	struct fixture *f = *state;
+	char dir[PATH_MAX], longline[5000];
+	struct session_replay *r;
+	struct buf notes = { 0 };
+
+	record(f, x, 1, dir, sizeof dir);
+	r = replay(dir);
+	session_replay_set_note(r, collect_note, &notes);
+	ask(r, "ATMA\r", "?\r\r>", 0);
+	ask(r, "STDI\r", "?\r\r>", 0);
+	ask(r, "0902\r", "NO DATA\r\r>", 0);
+	ask(r, "ATI\r", "ELM327 v1.5\r\r>", 0);
+	memset(longline, 'A', sizeof longline - 2);
+	longline[1] = 'T'; /* "ATAAA...": too long to have been recorded */
+	longline[sizeof longline - 2] = '\r';
+	longline[sizeof longline - 1] = 0;
+	ask(r, longline, "?\r\r>", 0);
+	assert_int_equal(session_replay_unknown(r), 4);
+	assert_int_equal(strncmp(buf_str(&notes), want, strlen(want)), 0);
+	assert_int_equal(count_of(buf_str(&notes), "\n"), 4);
+	session_replay_close(r);
+	buf_free(&notes);
+}
+
+/* Malformed transcripts are refused with the line number. */
+static void test_replay_malformed(void **state)
+{
+	static const char *const bad[][2] = {
+		{ "T TX ATZ\\r\nT RX OK\\q\n", "transcript.log:2: unknown escape" },
+		{ "T TX ATZ\\r\nT RX OK\\x4\n", "transcript.log:2: truncated \\x escape" },
+		{ "T TX ATZ\\xG0\n", "transcript.log:1: bad \\x escape" },
+		{ "T TX ATZ\\", "transcript.log:1: escape at the end of the line" },
+		{ "T TX A\tZ\n", "transcript.log:1: unexpected byte" },
+		{ "T XX ATZ\n", "transcript.log:1: TX or RX expected after the timestamp" },
+		{ "\nT TX ATZ\n", "transcript.log:1: no timestamp" },
+		{ "T TX ok\nT TX ok\nTXATZ\n", "transcript.log:3: no timestamp" },
+	};
+	struct session_replay *r = NULL;
+	struct error e;
+	struct buf big = { 0 };
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		error_clear(&e);
+		assert_int_equal(session_replay_parse(bad[i][0], strlen(bad[i][0]), &r, &e),
+				 -ERR_FORMAT);
+		assert_null(r);
+		assert_string_equal(e.text, bad[i][1]);
+	}
+	buf_puts(&big, "T TX ");
+	for (i = 0; i < SESSION_REPLAY_LINE_MAX; i++)
+		buf_putc(&big, 'A');
+	assert_int_equal(session_replay_parse((char *)big.data, big.len, &r, &e), -ERR_FORMAT);
+	assert_string_equal(e.text, "transcript.log:1: line too long");
+	assert_int_equal(session_replay_parse("T TX ATZ\\r\nT RX OK", 18, &r, &e), 0);
+	assert_int_equal(session_replay_commands(r), 1); /* a last line without newline counts */
+	ask(r, "ATZ\r", "OK", 0);
+	session_replay_close(r);
+	assert_int_equal(session_replay_parse("", 0, &r, &e), 0);
+	assert_int_equal(session_replay_commands(r), 0);
+	session_replay_close(r);
+	buf_free(&big);
+}
+
+/* An archive whose transcript was changed after packing is not replayed. */
+static void test_replay_tampered(void **state)
+{
+	static const struct exchange x[] = { { "ATI\r", "ELM327 v1.5\r\r>", 0 } };
+	struct fixture *f = *state;
+	char dir[PATH_MAX], path[PATH_MAX], arch[PATH_MAX];
+	struct session_replay *r = NULL;
+	struct error e = { 0 };
+
+	record(f, x, 1, dir, sizeof dir);
+	sfmt(path, sizeof path, "%s/transcript.log", dir);
+	assert_int_equal(fs_write_atomic(path, "T TX ATI\\r\nT RX LIE\n", 20, 0600, &e), 0);
+	sfmt(arch, sizeof arch, "%s/tampered.tar.gz", f->tmp);
+	assert_int_equal(session_pack(dir, arch, SESSION_TAR_GZ, &e), 0);
+	assert_int_equal(session_replay_open(arch, &r, &e), -ERR_VERIFY);
+	assert_null(r);
+	assert_non_null(strstr(e.text, "transcript.log: SHA-256 does not match the manifest"));
+	sfmt(path, sizeof path, "%s/nothing", f->tmp);
+	assert_int_equal(session_replay_open(path, &r, &e), -ERR_NOT_FOUND);
+}
+
 /* Runs every session test as one group. */
 int main(void)
 {
@@ -776,6 +1103,15 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_name_collision, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_survives_kill, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_close_null, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_operations, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_backup_in_manifest_at_once, setup, teardown),
+		cmocka_unit_test(test_manifest_refused),
+		cmocka_unit_test_setup_teardown(test_pack_manifest_first, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_replay_round_trip, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_replay_repeated, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_replay_unknown, setup, teardown),
+		cmocka_unit_test(test_replay_malformed),
+		cmocka_unit_test_setup_teardown(test_replay_tampered, setup, teardown),
 	};
 
 	return cmocka_run_group_tests_name("session", tests, NULL, NULL);

@@ -110,6 +110,16 @@ static struct sim *quiet_sim(void)
 	return s;
 }
 
+/* A simulator from spec with echo and linefeeds off. */
+static struct sim *quiet_sim_spec(const char *spec)
+{
+	struct sim *s = new_sim(spec);
+
+	feed(s, "ATE0\r");
+	assert_string_equal(feed(s, "ATL0\r"), "OK\r\r>");
+	return s;
+}
+
 /* Feeds several setup commands, each of which must answer OK. */
 static void setup_cmds(struct sim *s, const char *const *cmds)
 {
@@ -477,6 +487,13 @@ static void test_endless_stream(void **state)
 	assert_string_equal(feed(s, "ATFCSM0\r"), "OK\r\r>");
 	assert_string_equal(feed(s, "22F189\r"), "62 F1 89 32 31 33 30 \r\r>");
 	sim_free(s);
+	/* reassembling (STCSEGR 1) prints nothing while the stream goes on:
+	 * the adapter still gives up after SIM_QUEUE_MAX frames */
+	s = quiet_sim_spec(",adapter=stn1110");
+	setup_cmds(s, cmds);
+	assert_string_equal(feed(s, "STCSEGR1\r"), "OK\r\r>");
+	assert_string_equal(feed(s, "22F190\r"), "BUFFER FULL\r\r>");
+	sim_free(s);
 }
 
 /* Protocols without the vehicle's bus. */
@@ -525,6 +542,9 @@ static void test_list_profiles(void **state)
 	(void)state;
 	sim_list_profiles(&b);
 	assert_non_null(strstr(buf_str(&b), "elm327\tadapter\tELM327 v2.2 (genuine)\n"));
+	assert_non_null(strstr(buf_str(&b), "clone15\tadapter\tELM327 v1.5 clone\n"));
+	assert_non_null(strstr(buf_str(&b), "stn1110\tadapter\tOBDLink SX (STN1110)\n"));
+	assert_non_null(strstr(buf_str(&b), "stn2120\tadapter\tOBDLink MX+ (STN2120)\n"));
 	assert_non_null(strstr(buf_str(&b), "demo\tvehicle\tDemo hatchback (invented, VW-style)\n"));
 	buf_free(&b);
 }
@@ -596,6 +616,281 @@ static void test_29bit(void **state)
 	/* an 11-bit protocol does not reach it */
 	assert_string_equal(feed(s, "ATSP6\r"), "OK\r\r>");
 	assert_string_equal(feed(s, "0100\r"), "NO DATA\r\r>");
+	sim_free(s);
+}
+
+/* Expected identification of a profile. */
+struct ident {
+	const char *spec, *ati, *at1, *sti, *stdi;
+	const char *junk;
+	size_t njunk;
+};
+
+/* Each adapter profile identifies itself (ATI, AT@1, STI, STDI) and sends
+ * its junk after ATZ. */
+static void test_profile_ident(void **state)
+{
+	static const struct ident ids[] = {
+		{ ",adapter=elm327", "ELM327 v2.2", "OBDII to RS232 Interpreter", "?", "?", "", 0 },
+		{ ",adapter=clone15", "ELM327 v1.5", "OBDII to RS232 Interpreter V1.5", "?", "?",
+		  "\xFC", 1 },
+		{ ",adapter=stn1110", "ELM327 v1.4b", "OBDLink SX", "STN1110 v4.3.2",
+		  "OBDLink SX r4.2", "", 0 },
+		{ ",adapter=stn2120", "ELM327 v1.4b", "OBDLink MX+", "STN2120 v5.6.19",
+		  "OBDLink MX+ r1.3", "\0\0", 2 },
+	};
+	char want[128];
+	size_t i, n;
+
+	(void)state;
+	for (i = 0; i < sizeof ids / sizeof ids[0]; i++) {
+		struct sim *s = quiet_sim_spec(ids[i].spec);
+		snprintf(want, sizeof want, "%s\r\r>", ids[i].ati);
+		assert_string_equal(feed(s, "ATI\r"), want);
+		snprintf(want, sizeof want, "%s\r\r>", ids[i].at1);
+		assert_string_equal(feed(s, "AT@1\r"), want);
+		snprintf(want, sizeof want, "%s\r\r>", ids[i].sti);
+		assert_string_equal(feed(s, "STI\r"), want);
+		snprintf(want, sizeof want, "%s\r\r>", ids[i].stdi);
+		assert_string_equal(feed(s, "STDI\r"), want);
+		/* ATZ: the junk, a blank line, the banner (echo and LF on again) */
+		feed(s, "ATZ\r");
+		memcpy(want, ids[i].junk, ids[i].njunk);
+		n = ids[i].njunk + (size_t)snprintf(want + ids[i].njunk, sizeof want - ids[i].njunk,
+						    "\r\n\r\n%s\r\n\r\n>", ids[i].ati);
+		assert_int_equal(output.len, n);
+		assert_memory_equal(output.data, want, n);
+		sim_free(s);
+	}
+}
+
+/* A v1.5 clone answers "?" to ATFC SH/SD/SM, ATR0/1, ATBRD and the
+ * response count digit; the plain request works. */
+static void test_clone_refusals(void **state)
+{
+	static const char *const refused[] = { "ATFCSH7E0", "ATFCSD300000", "ATFCSM1", "ATR0",
+					       "ATR1", "ATBRD23", "0100 1", "STI", NULL };
+	struct sim *s = quiet_sim_spec(",adapter=clone15");
+	size_t i;
+	char line[64];
+
+	(void)state;
+	for (i = 0; refused[i]; i++) {
+		snprintf(line, sizeof line, "%s\r", refused[i]);
+		assert_string_equal(feed(s, line), "?\r\r>");
+	}
+	assert_string_equal(feed(s, "ATSP6\r"), "OK\r\r>");
+	assert_string_equal(feed(s, "0100\r"), "41 00 08 18 00 01 \r\r>");
+	sim_free(s);
+}
+
+/* ST commands of an OBDLink profile; an ELM327 knows none of them. */
+static void test_stn_commands(void **state)
+{
+	static const char *const bad[] = { "STCSEGT2", "STCSEGR", "STPTO0", "STPTOX",
+					   "STCFCPA7E0", "STCFCPA7E0,18DAF110", "STCFCPA7E0,7E",
+					   "STIX", "STXYZ", "STBR100", "STBR9000000", NULL };
+	static const char *const good[] = { "STCSEGT1", "STCSEGT0", "STCSEGR1", "STCSEGR0",
+					    "STPTO100", "STCFCPA7E0,7E8", "STCFCPA 18DA10F1, 18DAF110",
+					    "STCFCPC", NULL };
+	struct sim *s = quiet_sim_spec(",adapter=stn1110");
+	size_t i;
+	char line[64];
+
+	(void)state;
+	for (i = 0; bad[i]; i++) {
+		snprintf(line, sizeof line, "%s\r", bad[i]);
+		assert_string_equal(feed(s, line), "?\r\r>");
+	}
+	for (i = 0; good[i]; i++) {
+		snprintf(line, sizeof line, "%s\r", good[i]);
+		assert_string_equal(feed(s, line), "OK\r\r>");
+	}
+	sim_free(s);
+	s = quiet_sim_spec("");
+	assert_string_equal(feed(s, "STPX h:7E0,d:0100\r"), "?\r\r>");
+	assert_string_equal(feed(s, "STCSEGT1\r"), "?\r\r>");
+	sim_free(s);
+}
+
+/* An STN simulator set up for the body ECU (70E/778) with a flow control pair. */
+static struct sim *stn_body_sim(const char *adapter)
+{
+	static const char *const cmds[] = { "ATSP6", "ATSH70E", "ATCRA778", "STCFCPA70E,778",
+					    NULL };
+	char spec[64];
+	struct sim *s;
+
+	snprintf(spec, sizeof spec, ",adapter=%s", adapter);
+	s = quiet_sim_spec(spec);
+	setup_cmds(s, cmds);
+	return s;
+}
+
+/* STPX with d:, h:, r:, t:, and l: with its DATA> prompt. */
+static void test_stpx(void **state)
+{
+	struct sim *s = stn_body_sim("stn1110");
+	uint64_t t0;
+
+	(void)state;
+	assert_string_equal(feed(s, "STPX h:70E,d:22F189\r"), "62 F1 89 30 34 35 30 \r\r>");
+	assert_string_equal(feed(s, "STPX d:22F190,r:1\r"), "014 \r"
+							  "0: 62 F1 90 4F 42 44 \r"
+							  "1: 44 45 4D 4F 30 53 49 \r"
+							  "2: 4D 30 30 30 30 30 31 \r\r>");
+	/* t: the wait for the first reply, here 50 ms to an identifier nobody has */
+	t0 = sim_now_us(s);
+	assert_string_equal(feed(s, "STPX h:7FF,d:0100,t:50\r"), "NO DATA\r\r>");
+	assert_true(sim_now_us(s) - t0 >= 50000 && sim_now_us(s) - t0 < 55000);
+	/* l: the payload in lines after DATA> */
+	assert_string_equal(feed(s, "STPX h:70E,l:3\r"), "DATA>");
+	assert_string_equal(feed(s, "22 f1\r"), "");
+	assert_string_equal(feed(s, "89\r"), "62 F1 89 30 34 35 30 \r\r>");
+	assert_string_equal(feed(s, "STPX l:2\r"), "DATA>");
+	assert_string_equal(feed(s, "ZZ\r"), "?\r\r>");
+	assert_string_equal(feed(s, "STPX l:3\r"), "DATA>");
+	assert_string_equal(feed(s, "22F18900\r"), "?\r\r>");
+	/* a segmented payload through DATA> */
+	assert_string_equal(feed(s, "STPX l:27,r:1\r"), "DATA>");
+	assert_string_equal(feed(s, "2E0600000C1A3F2104008050\r"), "");
+	assert_string_equal(feed(s, "18002209411130\r0C00000001000000\r"), "6E 06 00 \r\r>");
+	/* limits and malformed commands */
+	assert_string_equal(feed(s, "STPX l:2049\r"), "?\r\r>");
+	assert_string_equal(feed(s, "STPX l:2048\r"), "DATA>");
+	assert_string_equal(feed(s, "\r"), "");
+	assert_string_equal(feed(s, "X\r"), "?\r\r>");
+	assert_string_equal(feed(s, "STPX d:0100,l:2\r"), "?\r\r>");
+	assert_string_equal(feed(s, "STPX h:70E\r"), "?\r\r>");
+	assert_string_equal(feed(s, "STPX h:70E,d:010\r"), "?\r\r>");
+	assert_string_equal(feed(s, "STPX h:70E,q:1,d:0100\r"), "?\r\r>");
+	sim_free(s);
+	s = stn_body_sim("stn2120");
+	assert_string_equal(feed(s, "STPX l:4096\r"), "?\r\r>");
+	assert_string_equal(feed(s, "STPX l:4095\r"), "DATA>");
+	sim_free(s);
+}
+
+/* STCSEGR 1: a segmented reply on one line, with and without headers;
+ * STCSEGT 1: a data line longer than 7 bytes is segmented. */
+static void test_stn_segmentation(void **state)
+{
+	struct sim *s = stn_body_sim("stn2120");
+
+	(void)state;
+	assert_string_equal(feed(s, "STCSEGR1\r"), "OK\r\r>");
+	assert_string_equal(feed(s, "22F190\r"),
+			    "62 F1 90 4F 42 44 44 45 4D 4F 30 53 49 4D 30 30 30 30 30 31 \r\r>");
+	assert_string_equal(feed(s, "ATH1\r"), "OK\r\r>");
+	assert_string_equal(feed(s, "ATS0\r"), "OK\r\r>");
+	assert_string_equal(feed(s, "22F190\r"), "77862F1904F424444454D4F3053494D303030303031\r\r>");
+	assert_string_equal(feed(s, "22F189\r"), "7780762F18930343530\r\r>");
+	assert_string_equal(feed(s, "ATH0\r"), "OK\r\r>");
+	assert_string_equal(feed(s, "2E0600000C1A3F2104008050180022094111300C000000010000001\r"),
+			    "?\r\r>");
+	assert_string_equal(feed(s, "STCSEGT1\r"), "OK\r\r>");
+	assert_string_equal(feed(s, "2E0600000C1A3F2104008050180022094111300C000000010000001\r"),
+			    "6E0600\r\r>");
+	/* without a flow control pair nobody answers the first frame */
+	assert_string_equal(feed(s, "STCFCPC\r"), "OK\r\r>");
+	assert_string_equal(feed(s, "22F190\r"), "NO DATA\r\r>");
+	sim_free(s);
+}
+
+/* ATBRD: OK, the ID string at the new rate, then OK and the prompt after a
+ * CR; without a CR the old rate and a prompt. STBR likewise with STI. */
+static void test_baud_handshake(void **state)
+{
+	struct sim *s = new_sim("");
+	struct buf b = { 0 };
+
+	(void)state;
+	assert_string_equal(feed(s, "ATBRD23\r"), "ATBRD23\r\nOK\r\nELM327 v2.2\r\n");
+	assert_string_equal(feed(s, "\r"), "OK\r\n\r\n>");
+	assert_string_equal(feed(s, "ATBRD45\r"), "ATBRD45\r\nOK\r\nELM327 v2.2\r\n");
+	assert_string_equal(feed(s, "AT"), ""); /* noise at the wrong rate */
+	assert_int_equal(sim_run(s, sim_now_us(s) + 100000, &b), 0);
+	assert_string_equal(buf_str(&b), "\r\n>");
+	assert_string_equal(feed(s, "ATBRD00\r"), "ATBRD00\r\n?\r\n\r\n>");
+	assert_string_equal(feed(s, "ATBRD04\r"), "ATBRD04\r\n?\r\n\r\n>"); /* 1 Mbit/s */
+	assert_string_equal(feed(s, "STBR115200\r"), "STBR115200\r\n?\r\n\r\n>");
+	sim_free(s);
+	s = new_sim(",adapter=stn1110");
+	assert_string_equal(feed(s, "STBR500000\r"), "STBR500000\r\nOK\r\nSTN1110 v4.3.2\r\n");
+	assert_string_equal(feed(s, "\r"), "OK\r\n\r\n>");
+	sim_free(s);
+	buf_free(&b);
+}
+
+/* ATR0: the request goes out, only the prompt comes back. */
+static void test_responses_off(void **state)
+{
+	static const char *const cmds[] = { "ATSP6", "ATR0", NULL };
+	struct sim *s = quiet_sim();
+	struct sim_stats a, b;
+
+	(void)state;
+	setup_cmds(s, cmds);
+	sim_stats(s, &a);
+	assert_string_equal(feed(s, "0100\r"), "\r>");
+	sim_stats(s, &b);
+	assert_int_equal(b.frames_to_ecu - a.frames_to_ecu, 1);
+	assert_string_equal(feed(s, "ATR1\r"), "OK\r\r>");
+	assert_string_equal(feed(s, "0100\r"), "41 00 08 18 00 01 \r\r>");
+	sim_free(s);
+}
+
+/* ATMA monitors until a byte arrives; it takes no argument. */
+static void test_monitor(void **state)
+{
+	struct sim *s = quiet_sim();
+
+	(void)state;
+	assert_string_equal(feed(s, "ATMA1\r"), "?\r\r>");
+	assert_string_equal(feed(s, "ATMA\r"), "");
+	assert_string_equal(feed(s, "\r"), "STOPPED\r\r>");
+	assert_string_equal(feed(s, "ATI\r"), "ELM327 v2.2\r\r>");
+	sim_free(s);
+}
+
+/* ATCF / ATCM: filter and mask. */
+static void test_filter_mask(void **state)
+{
+	static const char *const cmds[] = { "ATSP6", "ATSH70E", NULL };
+	struct sim *s = quiet_sim();
+
+	(void)state;
+	setup_cmds(s, cmds);
+	assert_string_equal(feed(s, "ATCF770\r"), "OK\r\r>");
+	assert_string_equal(feed(s, "ATCM7F0\r"), "OK\r\r>");
+	assert_string_equal(feed(s, "22F189\r"), "62 F1 89 30 34 35 30 \r\r>");
+	assert_string_equal(feed(s, "ATCM7FF\r"), "OK\r\r>");
+	assert_string_equal(feed(s, "22F189\r"), "NO DATA\r\r>");
+	assert_string_equal(feed(s, "ATCF778\r"), "OK\r\r>");
+	assert_string_equal(feed(s, "22F189\r"), "62 F1 89 30 34 35 30 \r\r>");
+	assert_string_equal(feed(s, "ATCF77\r"), "?\r\r>");
+	/* ATCRA replaces them */
+	assert_string_equal(feed(s, "ATCRA7E8\r"), "OK\r\r>");
+	assert_string_equal(feed(s, "22F189\r"), "NO DATA\r\r>");
+	sim_free(s);
+}
+
+/* Options of the port spec: baud, throttle, faults; bad values refused. */
+static void test_spec_options(void **state)
+{
+	struct error e = { 0 };
+	struct sim *s = NULL;
+
+	(void)state;
+	assert_int_equal(sim_create(",baud=12", &s, &e), -ERR_ARG);
+	assert_non_null(strstr(e.text, "baud="));
+	assert_int_equal(sim_create(",throttle=2", &s, &e), -ERR_ARG);
+	assert_int_equal(sim_create(",faults=wobble", &s, &e), -ERR_ARG);
+	assert_non_null(strstr(e.text, "wobble"));
+	assert_int_equal(sim_create(",bogus", &s, &e), -ERR_ARG);
+	assert_null(s);
+	s = new_sim("demo,baud=115200,throttle,faults=volts:11.5");
+	assert_string_equal(feed(s, "ATRV\r"), "ATRV\r\n11.5V\r\n\r\n>");
 	sim_free(s);
 }
 
@@ -711,6 +1006,16 @@ int main(void)
 		cmocka_unit_test(test_29bit),
 		cmocka_unit_test(test_spawn),
 		cmocka_unit_test(test_garbage),
+		cmocka_unit_test(test_profile_ident),
+		cmocka_unit_test(test_clone_refusals),
+		cmocka_unit_test(test_stn_commands),
+		cmocka_unit_test(test_stpx),
+		cmocka_unit_test(test_stn_segmentation),
+		cmocka_unit_test(test_baud_handshake),
+		cmocka_unit_test(test_responses_off),
+		cmocka_unit_test(test_monitor),
+		cmocka_unit_test(test_filter_mask),
+		cmocka_unit_test(test_spec_options),
 	};
 
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);

@@ -214,7 +214,22 @@ static void test_read_tail(void **state)
 	assert_int_equal(l.n, 0);
 }
 
-/* A small snapshot: two modules, three features. */
+/* One supported, writable feature of a snapshot. */
+static struct ui_feature feature(const char *id, const char *name, size_t module,
+				 enum app_feature_kind kind, int value, const char *text,
+				 const char *values)
+{
+	struct ui_feature f = { .module = module, .kind = kind, .did = 0x0601, .known = true,
+				.value = value, .writable = true, .supported = true };
+
+	snprintf(f.id, sizeof f.id, "%s", id);
+	snprintf(f.name, sizeof f.name, "%s", name);
+	snprintf(f.value_text, sizeof f.value_text, "%s", text);
+	snprintf(f.values, sizeof f.values, "%s", values);
+	return f;
+}
+
+/* A small snapshot: two modules, five features of several kinds. */
 static void fill_snapshot(struct ui_snapshot *s)
 {
 	memset(s, 0, sizeof *s);
@@ -223,21 +238,32 @@ static void fill_snapshot(struct ui_snapshot *s)
 	snprintf(s->modules[0].name, sizeof s->modules[0].name, "Central electrics");
 	snprintf(s->modules[1].id, sizeof s->modules[1].id, "17");
 	snprintf(s->modules[1].name, sizeof s->modules[1].name, "Instrument cluster");
-	s->nfeatures = 3;
-	s->features[0] = (struct ui_feature){ "mirror", "Fold mirrors on lock", 0, 0x0601, 0, 2,
-					      true, 0, true, "" };
-	s->features[1] = (struct ui_feature){ "speed", "Digital speed display", 1, 0x0600, 4, 0,
-					      true, 0, false, "needs software 0300 or later" };
-	s->features[2] = (struct ui_feature){ "horn", "Horn chirp on lock", 0, 0x0601, 0, 0, true,
-					      1, true, "" };
+	s->nfeatures = 5;
+	s->features[0] = feature("mirror", "Fold mirrors on lock", 0, APP_FEATURE_BIT, 0, "off",
+				 "off, on");
+	s->features[0].bit = 2;
+	s->features[1] = feature("speed", "Digital speed display", 1, APP_FEATURE_BIT, 0, "off",
+				 "off, on");
+	s->features[1].supported = false;
+	snprintf(s->features[1].reason, sizeof s->features[1].reason,
+		 "needs software 0300 or later");
+	s->features[2] = feature("horn", "Horn chirp on lock", 0, APP_FEATURE_BIT, 1, "on",
+				 "off, on");
+	s->features[3] = feature("auto_lock", "Lock doors when driving off", 0, APP_FEATURE_CHOICE,
+				 -1, "15kmh", "off, 15kmh, 30kmh");
+	s->features[3].did = 0x0600;
+	s->features[3].byte = 5;
+	s->features[4] = feature("serial", "Serial number", 1, APP_FEATURE_STRING, -1, "1234",
+				 "text");
+	s->features[4].writable = false;
 }
 
-/* Marking flips the current value, unmarking removes it, unsupported
+/* Switches flip; other kinds take typed values; unsupported and read-only
  * features say why; the plan groups changes by module. */
 static void test_pending(void **state)
 {
 	static struct ui_snapshot s;
-	struct ui_pending p = { .n = 0 };
+	struct ui_pending p = { .n = 0 }, done = { .n = 0 };
 	struct app_change ch[4];
 	struct ui_lines plan = { 0 };
 	char why[300];
@@ -247,27 +273,46 @@ static void test_pending(void **state)
 	assert_int_equal(ui_pending_toggle(&p, &s, 1, why, sizeof why), -1);
 	assert_string_equal(why, "Digital speed display cannot be changed on this vehicle: needs "
 				 "software 0300 or later");
+	assert_int_equal(ui_pending_toggle(&p, &s, 4, why, sizeof why), -1);
+	assert_string_equal(why, "Serial number is read-only");
+	assert_int_equal(ui_pending_toggle(&p, &s, 3, why, sizeof why), -1);
+	assert_non_null(strstr(why, "takes a value (off, 15kmh, 30kmh)"));
 	assert_int_equal(ui_pending_toggle(&p, &s, 0, why, sizeof why), 1);
 	assert_int_equal(ui_pending_toggle(&p, &s, 2, why, sizeof why), 1);
-	assert_int_equal(p.n, 2);
-	assert_int_equal(p.items[0].value, 1);
-	assert_int_equal(p.items[1].value, 0);
-	assert_int_equal(ui_pending_changes(&p, ch, 4), 2);
+	assert_int_equal(ui_pending_set(&p, &s, 3, "30kmh", why, sizeof why), 1);
+	assert_int_equal(ui_pending_set(&p, &s, 3, "off", why, sizeof why), 1);
+	assert_int_equal(p.n, 3);
+	assert_string_equal(p.items[0].value, "on");
+	assert_string_equal(p.items[1].value, "off");
+	assert_string_equal(p.items[2].value, "off");
+	assert_int_equal(ui_pending_changes(&p, ch, 4), 3);
 	assert_string_equal(ch[1].feature, "horn");
+	assert_string_equal(ch[2].value, "off");
 	ui_pending_plan(&p, &s, &plan);
-	assert_int_equal(plan.n, 3);
+	assert_int_equal(plan.n, 4);
 	assert_string_equal(plan.v[0], "09 Central electrics");
 	assert_string_equal(plan.v[1], "  Fold mirrors on lock: off -> on (DID 0601 byte 0 bit 2)");
 	assert_string_equal(plan.v[2], "  Horn chirp on lock: on -> off (DID 0601 byte 0 bit 0)");
+	assert_string_equal(plan.v[3], "  Lock doors when driving off: 15kmh -> off (DID 0600 byte 5)");
 	ui_lines_free(&plan);
+	assert_int_equal(ui_pending_set(&p, &s, 3, "15KMH", why, sizeof why), 0); /* the current value */
+	assert_int_equal(ui_pending_find(&p, "auto_lock"), -1);
 	assert_int_equal(ui_pending_toggle(&p, &s, 0, why, sizeof why), 0);
 	assert_int_equal(p.n, 1);
 	assert_int_equal(ui_pending_find(&p, "horn"), 0);
 	s.features[2].value = 0; /* written: nothing left to do */
+	snprintf(s.features[2].value_text, sizeof s.features[2].value_text, "off");
 	assert_int_equal(ui_pending_prune(&p, &s), 1);
 	assert_int_equal(p.n, 0);
+	ui_pending_set(&p, &s, 3, "30kmh", why, sizeof why);
+	ui_pending_toggle(&p, &s, 0, why, sizeof why);
+	done.n = 1;
+	snprintf(done.items[0].id, sizeof done.items[0].id, "auto_lock");
+	ui_pending_remove(&p, &done);
+	assert_int_equal(p.n, 1);
+	assert_string_equal(p.items[0].id, "mirror");
 	s.features[0].known = false;
-	assert_int_equal(ui_pending_toggle(&p, &s, 0, why, sizeof why), -1);
+	assert_int_equal(ui_pending_set(&p, &s, 0, "on", why, sizeof why), -1);
 	assert_non_null(strstr(why, "could not be read"));
 }
 

@@ -1,0 +1,156 @@
+/* cli.c: dispatch of batch commands: argument checks, connecting, the
+ * command, closing (the session is packed), and exit statuses. */
+#include "config.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+
+/* Batch hook: messages to stderr (info only when verbose). */
+static void batch_message(void *arg, enum app_level level, const char *text)
+{
+	const struct cli_options *opt = arg;
+
+	if (level == APP_PROGRESS && !(opt->verbose && isatty(STDERR_FILENO)))
+		return;
+	if (level == APP_INFO && !opt->verbose)
+		return;
+	fprintf(stderr, "obdcon: %s%s\n", level == APP_WARNING ? "warning: " :
+					  level == APP_ERROR ? "error: " : "", text);
+}
+
+/* Batch hook: --yes answers yes; a terminal is asked; otherwise no. */
+static bool batch_confirm(void *arg, const char *title, const char *body)
+{
+	const struct cli_options *opt = arg;
+	char answer[16];
+
+	if (opt->yes)
+		return true;
+	if (!isatty(STDIN_FILENO) || !isatty(STDERR_FILENO)) {
+		fprintf(stderr, "obdcon: %s\n%sobdcon: not confirmed: give --yes to write without "
+				"asking\n", title, body);
+		return false;
+	}
+	fprintf(stderr, "%s\n%s%s [y/N] ", title, body, title);
+	if (fgets(answer, sizeof answer, stdin) == NULL)
+		return false;
+	return answer[0] == 'y' || answer[0] == 'Y';
+}
+
+/* Prints "obdcon: message", a short usage and returns the usage status. */
+int cli_usage_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "obdcon: ");
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\nUsage: obdcon [--port PORT | --demo] [OPTION]... COMMAND [ARG]...\n"
+			"Try 'obdcon --help' for more information.\n");
+	return CLI_EXIT_USAGE;
+}
+
+/* What connecting means for a command. */
+enum cli_connect {
+	CONNECT_NONE,  /* no adapter (ports, sessions...) */
+	CONNECT_RAW,   /* adapter only (uds) */
+	CONNECT_SCAN,  /* adapter, VIN and module identification */
+};
+
+/* A batch command: its name, what it needs, its checks and body. */
+struct cli_command {
+	const char *name;
+	enum cli_connect connect;
+	int (*check)(const struct cli_options *opt);
+	int (*run)(struct app *a, const struct cli_options *opt, struct error *e);
+	int (*run_offline)(const struct cli_options *opt);
+	int max_args; /* arguments after the name, -1 = any */
+};
+
+static const struct cli_command commands[] = {
+	{ "scan", CONNECT_SCAN, NULL, cli_scan, NULL, 0 },
+	{ "features", CONNECT_SCAN, NULL, cli_features, NULL, 0 },
+	{ "code", CONNECT_SCAN, cli_check_code, cli_code, NULL, -1 },
+	{ "dtc", CONNECT_SCAN, cli_check_dtc, cli_dtc, NULL, 0 },
+	{ "live", CONNECT_SCAN, cli_check_live, cli_live, NULL, -1 },
+	{ "uds", CONNECT_RAW, cli_check_uds, cli_uds, NULL, -1 },
+	{ "restore", CONNECT_SCAN, cli_check_restore, cli_restore, NULL, 1 },
+	{ "ports", CONNECT_NONE, NULL, NULL, cli_ports, 0 },
+	{ "sessions", CONNECT_NONE, NULL, NULL, cli_sessions, 0 },
+	{ "export", CONNECT_NONE, NULL, NULL, cli_export, 1 },
+	{ "import", CONNECT_NONE, NULL, NULL, cli_import, 1 },
+};
+
+/* The command called name, or NULL. */
+static const struct cli_command *find_command(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof commands / sizeof commands[0]; i++)
+		if (strcmp(commands[i].name, name) == 0)
+			return &commands[i];
+	return NULL;
+}
+
+/* True when name is a batch command. */
+bool cli_is_command(const char *name)
+{
+	return find_command(name) != NULL;
+}
+
+/* Checks the arguments of a command before anything is opened. */
+static int check_args(const struct cli_command *c, const struct cli_options *opt)
+{
+	if (c->max_args >= 0 && opt->nargs - 1 > c->max_args)
+		return cli_usage_error("unexpected argument '%s'", opt->args[c->max_args + 1]);
+	if (c->connect != CONNECT_NONE && opt->port == NULL)
+		return cli_usage_error("no port given: use --port PORT or --demo");
+	return c->check ? c->check(opt) : -1;
+}
+
+/* Closes the app, reporting where the session was saved. */
+static void close_app(struct app *a)
+{
+	char archive[4096] = "";
+	struct error ce;
+
+	error_clear(&ce);
+	if (app_close(a, archive, sizeof archive, &ce) < 0)
+		fprintf(stderr, "obdcon: warning: %s\n", ce.text);
+	else if (archive[0])
+		fprintf(stderr, "obdcon: session saved in %s\n", archive);
+}
+
+/* Runs the batch command in opt->args[0]. */
+int cli_run(const struct cli_options *opt)
+{
+	const struct cli_command *c = find_command(opt->args[0]);
+	struct app_hooks hooks = { (void *)opt, batch_message, batch_confirm };
+	struct app_options aopt = { NULL, opt->pack, opt->baud != 0 };
+	struct app *a = NULL;
+	struct error e;
+	int rc;
+
+	if (c == NULL)
+		return cli_usage_error("unknown command '%s'", opt->args[0]);
+	if ((rc = check_args(c, opt)) >= 0)
+		return rc;
+	if (c->connect == CONNECT_NONE)
+		return c->run_offline(opt);
+	error_clear(&e);
+	rc = -1;
+	if (app_new(&aopt, &hooks, &a, &e) == 0 && app_connect(a, opt->port, &e) == 0 &&
+	    (c->connect == CONNECT_RAW || app_scan(a, &e) == 0))
+		rc = c->run(a, opt, &e);
+	close_app(a);
+	if (rc >= 0)
+		return rc;
+	fprintf(stderr, "obdcon: %s\n", e.text[0] ? e.text : "failed");
+	return error_exit_code(&e) ? error_exit_code(&e) : 1;
+}

@@ -1,0 +1,2 @@
+-- expect: 2: brand: field 'id' must be a string
+brand { name = "No id" }

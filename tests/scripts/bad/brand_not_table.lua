@@ -1,0 +1,2 @@
+-- expect: 2: brand takes a table
+brand "x"

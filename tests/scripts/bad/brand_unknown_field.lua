@@ -1,0 +1,2 @@
+-- expect: 2: brand: unknown field 'vin_wimi'
+brand { id = "x", name = "X", vin_wimi = { "X" } }

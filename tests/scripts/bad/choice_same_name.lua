@@ -1,0 +1,5 @@
+-- expect: 4: the name "on" is given to two values
+local b = brand { id = "bad", name = "Bad", vin_wmi = { "BAD" } }
+local m = b:module { id = "09", name = "Body", tx = 0x70E, rx = 0x778 }
+m:feature { id = "f", name = "F", kind = "choice", did = 0x0600, byte = 0, mask = 0x30,
+  values = { [0x10] = "on", [0x20] = "on" } }

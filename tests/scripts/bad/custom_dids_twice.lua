@@ -1,0 +1,4 @@
+-- expect: 4: DID 0600 is listed twice
+local b = brand { id = "bad", name = "Bad", vin_wmi = { "BAD" } }
+local m = b:module { id = "09", name = "Body", tx = 0x70E, rx = 0x778 }
+m:feature { id = "f", name = "F", kind = "custom", dids = { 0x0600, 0x0600 }, decode = function() return 0 end }

@@ -1,0 +1,4 @@
+-- expect: 4: feature 'f': field 'kind' is required
+local b = brand { id = "bad", name = "Bad", vin_wmi = { "BAD" } }
+local m = b:module { id = "09", name = "Body", tx = 0x70E, rx = 0x778 }
+m:feature { id = "f", name = "F", did = 0x0600, byte = 0 }

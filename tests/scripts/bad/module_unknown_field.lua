@@ -1,0 +1,3 @@
+-- expect: 3: module: unknown field 'session'
+local b = brand { id = "x", name = "X", vin_wmi = { "ABC" } }
+b:module { id = "09", name = "Body", tx = 0x70E, rx = 0x778, session = 3 }

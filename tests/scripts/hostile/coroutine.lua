@@ -1,0 +1,2 @@
+-- expect: coroutine.wrap is not available
+coroutine.wrap(function() end)()

@@ -1,0 +1,2 @@
+-- expect: debug.sethook is not available
+debug.sethook()

@@ -1,0 +1,2 @@
+-- expect: instruction limit|time limit
+while true do end

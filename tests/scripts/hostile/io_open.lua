@@ -1,0 +1,2 @@
+-- expect: io.open is not available
+io.open("/etc/passwd")

@@ -1,0 +1,2 @@
+-- expect: os.execute is not available
+os.execute("touch /tmp/obdcon-hostile")

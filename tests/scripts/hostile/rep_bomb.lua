@@ -1,0 +1,2 @@
+-- expect: memory limit|too large
+local s = string.rep("x", 1 << 40)

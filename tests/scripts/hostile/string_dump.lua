@@ -1,0 +1,2 @@
+-- expect: dump
+local s = string.dump(function() end)

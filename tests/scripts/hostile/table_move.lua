@@ -1,0 +1,2 @@
+-- expect: too long
+table.move({}, 1, 1 << 50, 2)

@@ -35,6 +35,9 @@ static void print_help(void)
 	       "  -o, --output=FILE export: where to write the archive\n"
 	       "      --single      live: one PID per request instead of six\n"
 	       "      --answer=TEXT the answer to a question a brand script asks\n"
+	       "      --no-color    console: no colours (also when NO_COLOR is set)\n"
+	       "      --ascii       console: ASCII line drawing\n"
+	       "      --no-mouse    console: leave the mouse to the terminal\n"
 	       "  -v, --verbose     print progress messages on stderr\n"
 	       "  -h, --help        display this help and exit\n"
 	       "  -V, --version     output version information and exit\n"
@@ -101,6 +104,9 @@ static int apply_option(int c, char **argv, struct cli_options *opt)
 	case 'F': opt->format = optarg; return -1;
 	case 'o': opt->output = optarg; return -1;
 	case 'a': opt->answer = optarg; return -1;
+	case 'N': opt->no_color = true; return -1;
+	case 'Q': opt->ascii = true; return -1;
+	case 'M': opt->no_mouse = true; return -1;
 	case 'n': return number_option("count", optarg, 1000000, &opt->count);
 	case 'b':
 		if (number_option("baud rate", optarg, 16000000, &opt->baud) >= 0 || opt->baud < 300)
@@ -126,6 +132,8 @@ static int parse_options(int argc, char **argv, struct cli_options *opt)
 		{ "count", required_argument, NULL, 'n' }, { "single", no_argument, NULL, 'S' },
 		{ "format", required_argument, NULL, 'F' }, { "output", required_argument, NULL, 'o' },
 		{ "answer", required_argument, NULL, 'a' },
+		{ "no-color", no_argument, NULL, 'N' }, { "ascii", no_argument, NULL, 'Q' },
+		{ "no-mouse", no_argument, NULL, 'M' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c, rc;
@@ -168,5 +176,9 @@ int main(int argc, char **argv)
 		return cli_run(&opt);
 	uopt.port = opt.port;
 	uopt.pack_on_close = opt.pack;
+	uopt.fixed_baud = opt.baud != 0;
+	uopt.no_color = opt.no_color;
+	uopt.ascii = opt.ascii;
+	uopt.no_mouse = opt.no_mouse;
 	return ui_run(&uopt);
 }

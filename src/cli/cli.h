@@ -27,6 +27,9 @@ struct cli_options {
 	bool verbose;
 	bool clear;             /* dtc --clear */
 	bool single;            /* live --single (one PID per request) */
+	bool no_color;          /* console: monochrome */
+	bool ascii;             /* console: ASCII line drawing */
+	bool no_mouse;          /* console: no mouse */
 	char **args;            /* command and its arguments */
 	int nargs;
 };

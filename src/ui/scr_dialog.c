@@ -1,0 +1,315 @@
+/* scr_dialog.c: dialogs drawn over the screen below: a yes/no question
+ * whose first answer is No, and a message that stays until a key. */
+#include "config.h"
+
+#include <curses.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ui/console.h"
+
+#define BUTTON_NO "[ No ]"
+#define BUTTON_YES "[ Yes ]"
+
+/* A question and who gets the answer. */
+struct ask {
+	char title[128];
+	char *body;
+	bool yes_focused;
+	bool answered;
+	void (*answer)(struct ui *u, bool yes, void *arg);
+	void *arg;
+	int buttons_y, no_x, yes_x;
+};
+
+static const struct ui_binding ask_bindings[] = {
+	{ 'y', 'Y', "y", "yes: do it", "y", "Yes", 5, ACT_YES },
+	{ 'n', 'N', "n", "no: do nothing", "n", "No", 6, ACT_NO },
+	{ '\n', ' ', "Enter Space", "choose the highlighted answer (No at first)", "Enter",
+	  "Choose", 4, ACT_OPEN },
+	{ '\t', KEY_BTAB, "Tab", "move between No and Yes", NULL, NULL, 0, ACT_SWITCH },
+	{ KEY_LEFT, KEY_RIGHT, "Left Right", "move between No and Yes", NULL, NULL, 0, ACT_SWITCH },
+	{ 'h', 'l', "h l", "move between No and Yes", NULL, NULL, 0, ACT_SWITCH },
+	{ UI_KEY_ESC, 'q', "Esc q", "no: close without doing anything", "Esc", "No", 90, ACT_NO },
+	{ 0, 0, NULL, NULL, NULL, NULL, 0, ACT_NONE },
+};
+
+/* Gives the answer once and marks the dialog answered. */
+static void give_answer(struct ui *u, struct ask *a, bool yes)
+{
+	if (a->answered)
+		return;
+	a->answered = true;
+	if (a->answer)
+		a->answer(u, yes, a->arg);
+}
+
+/* Draws the question with its buttons; the focused one highlighted. */
+static void ask_draw(struct ui *u, struct ui_screen *s, struct ui_rect area)
+{
+	struct ask *a = s->data;
+	char body[8192];
+	struct ui_rect r;
+	int x;
+
+	(void)area;
+	snprintf(body, sizeof body, "%s", a->body);
+	r = ui_draw_dialog(u, a->title, body, 2);
+	a->buttons_y = r.y + r.h - 3;
+	x = r.x + r.w / 2 - 9;
+	a->no_x = x;
+	a->yes_x = x + 10;
+	ui_put(u, a->buttons_y, a->no_x, 6, a->yes_focused ? R_NORMAL : R_SELECTED, BUTTON_NO);
+	ui_put(u, a->buttons_y, a->yes_x, 7, a->yes_focused ? R_SELECTED : R_NORMAL, BUTTON_YES);
+	ui_put(u, r.y + r.h - 2, r.x + 2, r.w - 4, R_DIM,
+	       "y yes   n/Esc no   Tab switch   Enter choose");
+}
+
+/* Keys of the question. */
+static int ask_action(struct ui *u, struct ui_screen *s, enum ui_action act, int key)
+{
+	struct ask *a = s->data;
+
+	(void)key;
+	switch (act) {
+	case ACT_YES: give_answer(u, a, true); return UI_HANDLED | UI_POP;
+	case ACT_NO: give_answer(u, a, false); return UI_HANDLED | UI_POP;
+	case ACT_OPEN: give_answer(u, a, a->yes_focused); return UI_HANDLED | UI_POP;
+	case ACT_SWITCH: a->yes_focused = !a->yes_focused; return UI_HANDLED | UI_REDRAW;
+	case ACT_HELP: case ACT_QUIT: case ACT_LOG: return 0;
+	default: return UI_HANDLED; /* nothing else acts while a question is open */
+	}
+}
+
+/* A click on a button answers. */
+static int ask_click(struct ui *u, struct ui_screen *s, int y, int x)
+{
+	struct ask *a = s->data;
+
+	if (y != a->buttons_y)
+		return 0;
+	if (x >= a->no_x && x < a->no_x + 6)
+		return ask_action(u, s, ACT_NO, 0);
+	if (x >= a->yes_x && x < a->yes_x + 7)
+		return ask_action(u, s, ACT_YES, 0);
+	return 0;
+}
+
+/* Closing without an answer means No. */
+static void ask_destroy(struct ui_screen *s)
+{
+	struct ask *a = s->data;
+
+	if (a == NULL)
+		return;
+	if (s->u)
+		give_answer(s->u, a, false);
+	free(a->body);
+	free(a);
+}
+
+const struct ui_screen_ops ui_ask_ops = {
+	.name = "Question",
+	.bindings = ask_bindings,
+	.overlay = true,
+	.draw = ask_draw,
+	.action = ask_action,
+	.click = ask_click,
+	.destroy = ask_destroy,
+};
+
+/* A yes/no question. */
+struct ui_screen *ui_ask_screen(struct ui *u, const char *title, const char *body,
+				bool default_yes, void (*answer)(struct ui *u, bool yes, void *arg),
+				void *arg)
+{
+	struct ask *a = calloc(1, sizeof *a);
+
+	if (a == NULL || (a->body = strdup(body)) == NULL) {
+		free(a);
+		if (answer)
+			answer(u, false, arg);
+		return NULL;
+	}
+	snprintf(a->title, sizeof a->title, "%s", title);
+	a->yes_focused = default_yes;
+	a->answer = answer;
+	a->arg = arg;
+	return ui_screen_new(u, &ui_ask_ops, a);
+}
+
+/* True when s is a question whose answer goes to answer(). */
+bool ui_ask_answers_to(const struct ui_screen *s, void (*answer)(struct ui *u, bool yes, void *arg))
+{
+	return s && s->ops == &ui_ask_ops && ((const struct ask *)s->data)->answer == answer;
+}
+
+/* A one-line text question. */
+struct input {
+	char title[128];
+	char *body;
+	struct ui_entry en;
+	bool answered;
+	void (*answer)(struct ui *u, const char *text, void *arg);
+	void *arg;
+};
+
+static const struct ui_binding input_bindings[] = {
+	{ '\n', 0, "Enter", "take the typed value", "Enter", "OK", 2, ACT_OPEN },
+	{ UI_KEY_ESC, 0, "Esc", "close without changing anything", "Esc", "Cancel", 90, ACT_NO },
+	{ 0, 0, NULL, NULL, NULL, NULL, 0, ACT_NONE },
+};
+
+/* Gives the typed text (or NULL) once. */
+static void give_text(struct ui *u, struct input *in, const char *text)
+{
+	if (in->answered)
+		return;
+	in->answered = true;
+	if (in->answer)
+		in->answer(u, text, in->arg);
+}
+
+/* Draws the question and its field. */
+static void input_draw(struct ui *u, struct ui_screen *s, struct ui_rect area)
+{
+	struct input *in = s->data;
+	struct ui_rect r;
+
+	(void)area;
+	r = ui_draw_dialog(u, in->title, in->body, 2);
+	ui_draw_entry(u, r.y + r.h - 3, r.x + 2, r.w - 4, "> ", &in->en, true);
+	ui_put(u, r.y + r.h - 2, r.x + 2, r.w - 4, R_DIM, "Enter takes it   Esc closes");
+}
+
+/* The field takes typed keys. */
+static struct ui_entry *input_entry(struct ui *u, struct ui_screen *s)
+{
+	struct input *in = s->data;
+
+	(void)u;
+	return &in->en;
+}
+
+/* Keys of the question. */
+static int input_action(struct ui *u, struct ui_screen *s, enum ui_action act, int key)
+{
+	struct input *in = s->data;
+
+	(void)key;
+	switch (act) {
+	case ACT_OPEN: give_text(u, in, in->en.text); return UI_HANDLED | UI_POP;
+	case ACT_NO: give_text(u, in, NULL); return UI_HANDLED | UI_POP;
+	case ACT_HELP: case ACT_QUIT: return 0;
+	default: return UI_HANDLED;
+	}
+}
+
+/* Closing without Enter gives NULL. */
+static void input_destroy(struct ui_screen *s)
+{
+	struct input *in = s->data;
+
+	if (in == NULL)
+		return;
+	if (s->u)
+		give_text(s->u, in, NULL);
+	free(in->body);
+	free(in);
+}
+
+const struct ui_screen_ops ui_input_ops = {
+	.name = "Value",
+	.bindings = input_bindings,
+	.overlay = true,
+	.draw = input_draw,
+	.action = input_action,
+	.entry = input_entry,
+	.destroy = input_destroy,
+};
+
+/* A one-line text question. */
+struct ui_screen *ui_input_screen(struct ui *u, const char *title, const char *body,
+				  const char *initial,
+				  void (*answer)(struct ui *u, const char *text, void *arg), void *arg)
+{
+	struct input *in = calloc(1, sizeof *in);
+
+	if (in == NULL || (in->body = strdup(body)) == NULL) {
+		free(in);
+		if (answer)
+			answer(u, NULL, arg);
+		return NULL;
+	}
+	snprintf(in->title, sizeof in->title, "%s", title);
+	ui_entry_set(&in->en, initial);
+	in->answer = answer;
+	in->arg = arg;
+	return ui_screen_new(u, &ui_input_ops, in);
+}
+
+/* A message box. */
+struct tell {
+	char title[128];
+	char *body;
+};
+
+static const struct ui_binding tell_bindings[] = {
+	{ '\n', UI_KEY_ESC, "Enter Esc", "close this message (any other key does too)", "Enter",
+	  "Close", 4, ACT_BACK },
+	{ 0, 0, NULL, NULL, NULL, NULL, 0, ACT_NONE },
+};
+
+/* Draws the message. */
+static void tell_draw(struct ui *u, struct ui_screen *s, struct ui_rect area)
+{
+	struct tell *t = s->data;
+	struct ui_rect r;
+
+	(void)area;
+	r = ui_draw_dialog(u, t->title, t->body, 1);
+	ui_put(u, r.y + r.h - 2, r.x + 2, r.w - 4, R_DIM, "(press any key)");
+}
+
+/* Any key but help and F10 closes the message. */
+static int tell_action(struct ui *u, struct ui_screen *s, enum ui_action act, int key)
+{
+	(void)u;
+	(void)s;
+	if (act == ACT_HELP || (act == ACT_QUIT && key != 'q'))
+		return 0;
+	return UI_HANDLED | UI_POP;
+}
+
+/* Frees the message. */
+static void tell_destroy(struct ui_screen *s)
+{
+	struct tell *t = s->data;
+
+	if (t)
+		free(t->body);
+	free(t);
+}
+
+const struct ui_screen_ops ui_tell_ops = {
+	.name = "Message",
+	.bindings = tell_bindings,
+	.overlay = true,
+	.draw = tell_draw,
+	.action = tell_action,
+	.destroy = tell_destroy,
+};
+
+/* A message that stays until a key is pressed. */
+struct ui_screen *ui_tell_screen(struct ui *u, const char *title, const char *body)
+{
+	struct tell *t = calloc(1, sizeof *t);
+
+	if (t == NULL || (t->body = strdup(body)) == NULL) {
+		free(t);
+		return NULL;
+	}
+	snprintf(t->title, sizeof t->title, "%s", title);
+	return ui_screen_new(u, &ui_tell_ops, t);
+}

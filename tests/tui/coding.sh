@@ -1,0 +1,87 @@
+#!/bin/sh
+# TUI test: two coding features marked, reviewed and written in one
+# transaction: one confirmation naming both changes and the backup, one
+# write of the shared DID, both shown on afterwards; the backup in the
+# session holds the values from before. Then a feature with named values:
+# a value it does not take is refused with nothing written, a good one is
+# written and read back.
+. "$top_srcdir/tests/lib.sh"
+. "$top_srcdir/tests/tmux.sh"
+trap 'tui_stop; rm -rf "$TEST_TMP"' EXIT
+
+command -v tmux >/dev/null || { fail "tmux is installed (needed by TUI tests)"; finish; }
+tui_start 80 24 "$OBDCON" --demo
+tui_wait "marked to change (F4 coding" 15 # the scan is done
+tui_keys F4
+tui_wait "[ ] Horn chirp on lock" 5
+
+tui_keys Home Space
+tui_wait "1 marked" 5
+tui_keys Down Space
+if tui_wait "2 marked" 5; then pass "Space marks two features"; else fail "two marked" "$(tui_screen)"; fi
+screen=$(tui_screen)
+check_contains "a marked feature shows its new value" "Fold mirrors on lock               09   off        → on  (marked)" "$screen"
+check_contains "nothing is written by marking" "[ ] Horn chirp on lock" "$screen"
+tui_keys / && tui_type "speed" && tui_keys Enter Space
+if tui_wait "cannot be changed on this vehicle" 5; then pass "an unsupported feature cannot be marked, with the reason"; else fail "unsupported refused" "$(tui_screen)"; fi
+
+tui_keys F2
+if tui_wait "2 changes to write in one transaction" 5; then pass "the review lists the plan"; else fail "review" "$(tui_screen)"; fi
+screen=$(tui_screen)
+check_contains "review: first change" "Fold mirrors on lock: off -> on (DID 0601 byte 0 bit 2)" "$screen"
+check_contains "review: second change" "Horn chirp on lock: off -> on (DID 0601 byte 0 bit 0)" "$screen"
+
+tui_keys F2
+if tui_wait "Write coding?" 10; then pass "writing asks once for both"; else fail "confirmation" "$(tui_screen)"; fi
+screen=$(tui_screen)
+check_contains "question names the first change" "Fold mirrors on lock: off -> on" "$screen"
+check_contains "question names the second change" "Horn chirp on lock: off -> on" "$screen"
+check_contains "question shows the raw byte" "byte 0: 00 -> 05" "$screen"
+check_contains "question names the backup" "backup:" "$screen"
+check_contains "the message line waits for the answer" "waiting for your answer" "$screen"
+tui_keys y
+if tui_wait "Coding done" 10; then pass "yes writes"; else fail "coding done" "$(tui_screen)"; fi
+screen=$(tui_screen)
+check_contains "one DID written for both" "1 DID written and verified" "$screen"
+check_contains "result: first feature now on" "[x] Fold mirrors on lock  (09 Central electrics): now on" "$screen"
+check_contains "result: second feature now on" "[x] Horn chirp on lock  (09 Central electrics): now on" "$screen"
+tui_keys Enter
+tui_wait_gone "Coding done" 5
+screen=$(tui_screen)
+check_contains "coding screen: first feature on" "[x] Fold mirrors on lock" "$screen"
+check_contains "coding screen: second feature on" "[x] Horn chirp on lock" "$screen"
+check_contains "nothing left marked" "0 marked" "$screen"
+
+# a feature with named values: typed in a field, checked by the app
+tui_keys / && tui_type "Lock doors" && tui_keys Enter Space
+if tui_wait "Accepts: off, 15kmh, 30kmh" 5; then pass "a choice feature asks for its value and says what it accepts"; else fail "value field" "$(tui_screen)"; fi
+tui_keys C-u && tui_type "45kmh" && tui_keys Enter
+tui_wait "1 marked" 5
+tui_keys F2 && tui_wait "Lock doors when driving off: 15kmh -> 45kmh" 5 && tui_keys F2
+if tui_wait "Cannot write" 10; then pass "a value the feature does not take is refused before writing"; else fail "bad value refused" "$(tui_screen)"; fi
+check_contains "the refusal says nothing was written" "Nothing was written" "$(tui_screen)"
+tui_keys Enter
+tui_wait_gone "Cannot write" 5
+tui_keys Escape
+tui_wait "Space marks a feature to change" 5
+tui_keys / && tui_type "Lock doors" && tui_keys Enter Space
+tui_wait "Accepts:" 5
+tui_keys C-u && tui_type "30kmh" && tui_keys Enter
+tui_wait "→ 30kmh  (marked)" 5
+tui_keys F2 && tui_wait "change to write" 5 && tui_keys F2
+tui_wait "Write coding?" 10
+tui_keys y
+if tui_wait "Lock doors when driving off  (09 Central electrics): now 30kmh" 10; then pass "the choice is written and read back"; else fail "choice written" "$(tui_screen)"; fi
+tui_keys Enter
+
+tui_keys F10
+tui_wait "__EXITED__ 0" 15
+dir=$(only_session)
+# (the adapter may be sent a response-count digit after the request)
+check "one write request carried both bits" grep -q ' TX 2E0601051E' "$dir/transcript.log"
+check_eq "one write of DID 0601 for both switches" 1 "$(grep -c ' TX 2E0601' "$dir/transcript.log")"
+check "the choice is written into DID 0600 (first frame of a long request)" grep -q ' TX 10..2E0600' "$dir/transcript.log"
+check_eq "the session records two verified writes" 2 "$(grep -c 'wrote 09 DID 060[01] and read it back: OK' "$dir/events.log")"
+check_eq "the backup holds the values from before" "00 1e" "$(od -An -tx1 "$dir/backups/09-0601.bin" | tr -s ' ' | sed 's/^ //; s/ $//')"
+tui_stop
+finish

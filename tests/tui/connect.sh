@@ -1,0 +1,60 @@
+#!/bin/sh
+# TUI test: without --port the console starts on the connect screen: ports,
+# recent ports, a TCP field and the simulator's demo vehicles. Choosing the
+# demo vehicle connects and shows the adapter's fingerprint; the port is
+# remembered as recent; a refused TCP address shows the failed step, and
+# leaving without a connection exits with the "no adapter" status.
+. "$top_srcdir/tests/lib.sh"
+. "$top_srcdir/tests/tmux.sh"
+trap 'tui_stop; rm -rf "$TEST_TMP"' EXIT
+
+command -v tmux >/dev/null || { fail "tmux is installed (needed by TUI tests)"; finish; }
+tui_start 80 24 "$OBDCON"
+
+if tui_wait "Choose the adapter's port" 10; then pass "no --port starts on the connect screen"; else fail "connect screen" "$(tui_screen)"; fi
+screen=$(tui_screen)
+check_contains "serial ports section" "Serial ports on this machine" "$screen"
+check_contains "recent ports section, empty at first" "(none yet)" "$screen"
+check_contains "TCP field with the usual Wi-Fi address" "tcp:192.168.0.10:35000" "$screen"
+check_contains "demo vehicle offered" "sim:demo" "$screen"
+check_contains "bar offers connecting" "EnterConnect" "$screen"
+
+# search the list for the demo vehicle, then connect to it
+tui_keys /
+tui_type "demo"
+tui_keys Enter
+tui_keys Enter
+# (the probe's steps name the VIN too: wait for the vehicle screen itself)
+if tui_wait "VIN OBDDEMO0SIM000001   brand script" 15; then pass "choosing the demo vehicle connects and scans"; else fail "connect to the demo" "$(tui_screen)"; fi
+screen=$(tui_screen)
+check_contains "adapter fingerprint shown" "Adapter   ELM327 v2.2 (OBDII to RS232 Interpreter), path" "$screen"
+check_contains "protocol from the probe" "ISO 15765-4 (CAN 11/500)" "$screen"
+check_contains "modules listed" "Central electrics" "$screen"
+check_eq "the port is remembered as recent" "sim:demo" "$(cat "$XDG_STATE_HOME/obdcon/recent" 2>&1)"
+
+tui_keys F8
+if tui_wait "connecting to sim:demo" 5; then pass "the probe's steps are in the log"; else fail "probe steps in the log" "$(tui_screen)"; fi
+check_contains "the log has the fingerprint step" "adapter ELM327 v2.2" "$(tui_screen)"
+tui_keys F10
+if tui_wait "__EXITED__ 0" 15; then pass "F10 quits with status 0"; else fail "quit" "$(tui_screen)"; fi
+tui_stop
+
+# second start: the recent port is offered first; a refused address fails
+tui_start 80 24 "$OBDCON"
+tui_wait "Choose the adapter's port" 10
+screen=$(tui_screen)
+recent=$(printf '%s\n' "$screen" | sed -n '/Recent/{n;p;}')
+check_contains "recent section lists the demo port" "sim:demo" "$recent"
+tui_keys /
+tui_type "tcp:"
+tui_keys Enter
+tui_keys C-u
+tui_type "127.0.0.1:1"
+tui_keys Enter
+if tui_wait "Connection refused" 10; then pass "a refused TCP address is reported"; else fail "refused address" "$(tui_screen)"; fi
+check_contains "the failed step is marked in the probe panel" "Last attempt" "$(tui_screen)"
+check_contains "the console stays on the connect screen" "Choose the adapter's port" "$(tui_screen)"
+tui_keys F10
+if tui_wait "__EXITED__ 3" 15; then pass "leaving without a connection exits 3"; else fail "exit status 3" "$(tui_screen)"; fi
+tui_stop
+finish

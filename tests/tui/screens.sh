@@ -1,0 +1,89 @@
+#!/bin/sh
+# TUI test: every screen at 200x60, reached by its key and left with Esc:
+# vehicle, module (full identification), coding, review, log, help; the
+# title shows where the user is and the key bar follows the screen; the
+# bar and the rows answer mouse clicks.
+. "$top_srcdir/tests/lib.sh"
+. "$top_srcdir/tests/tmux.sh"
+trap 'tui_stop; rm -rf "$TEST_TMP"' EXIT
+
+command -v tmux >/dev/null || { fail "tmux is installed (needed by TUI tests)"; finish; }
+tui_start 200 60 "$OBDCON" --demo
+
+if tui_wait "marked to change (F4 coding" 15 && tui_wait "Instrument cluster" 1; then pass "vehicle screen lists the modules"; else fail "vehicle screen" "$(tui_screen)"; fi
+screen=$(tui_screen)
+check_contains "vehicle screen: VIN and brand script" "VIN OBDDEMO0SIM000001   brand script: obdcon demo vehicle (simulated)" "$screen"
+check_contains "vehicle screen: session directory" "Session   $SESSIONS/" "$screen"
+check_contains "vehicle screen: coding summary" "8 coding features, 1 unsupported, 0 marked" "$screen"
+check_contains "vehicle screen: module identification on its row" "part 06K906070AB    sw 2130   hw 06K907425B" "$screen"
+check_contains "status line at 200 columns: send path and session" "[elm-" "$(tui_screen | tail -n 2 | head -n 1)"
+check_contains "key bar of the vehicle screen" "F1Help EnterOpen F2Review F3Search F4Coding F5Reread F6Term F8Log F10Quit" "$screen"
+
+tui_keys Enter
+if tui_wait "Module 01 Engine electronics" 5; then pass "Enter opens the module, named in the title"; else fail "module screen" "$(tui_screen)"; fi
+screen=$(tui_screen)
+check_contains "module: CAN IDs" "CAN IDs        7E0 -> 7E8" "$screen"
+check_contains "module: serial number" "Serial number  VWZ7Z0K0012345" "$screen"
+check_contains "module: system name" "System name    R4 1.4l TSI" "$screen"
+check_contains "module: hardware" "Hardware       06K907425B" "$screen"
+check_contains "module without coding says so" "none known for this module" "$screen"
+tui_keys Escape
+tui_wait_gone "Module 01" 5
+tui_keys Down Enter
+if tui_wait "Module 09 Central electrics" 5; then pass "the second module opens"; else fail "module 09" "$(tui_screen)"; fi
+check_contains "module 09 shows its features" "[ ] Fold mirrors on lock" "$(tui_screen)"
+tui_keys Escape
+tui_wait_gone "Module 09" 5
+
+tui_keys F4
+if tui_wait "Vehicle › Coding" 5; then pass "F4 opens the coding screen"; else fail "coding screen" "$(tui_screen)"; fi
+screen=$(tui_screen)
+check_contains "features grouped under their module" "09 Central electrics  (part 5K0937087AB, software 0450)" "$screen"
+check_contains "unsupported feature greyed with its reason" "[-] Digital speed display" "$screen"
+check_contains "coding bar" "SpcToggle F2Review" "$screen"
+tui_keys F2
+if tui_wait "Nothing is marked" 5; then pass "review with nothing marked says so"; else fail "empty review" "$(tui_screen)"; fi
+tui_keys Escape
+tui_wait_gone "Nothing is marked" 5
+
+tui_keys F8
+if tui_wait "(Tab switches)" 5; then pass "F8 opens the log"; else fail "log screen" "$(tui_screen)"; fi
+check_contains "log lists the session's messages" "VIN OBDDEMO0SIM000001, brand script" "$(tui_screen)"
+tui_keys Escape
+tui_wait_gone "(Tab switches)" 5
+
+tui_keys F1
+if tui_wait "obdcon keys: Coding" 5; then pass "F1 opens the help of the current screen"; else fail "help" "$(tui_screen)"; fi
+screen=$(tui_screen)
+check_contains "help lists the screen's keys" "Keys on this screen (Coding):" "$screen"
+check_contains "help lists the global keys" "Everywhere:" "$screen"
+check_contains "help names the search keys" "search this list as you type" "$screen"
+tui_keys Escape
+tui_wait "Space marks a feature to change" 5
+tui_keys Escape
+if tui_wait_gone "Vehicle › Coding" 5; then pass "Esc goes back to the vehicle"; else fail "back to vehicle" "$(tui_screen)"; fi
+tui_keys Escape
+sleep 0.5
+check_contains "Esc on the root screen stays" "Modules" "$(tui_screen)"
+
+# the mouse: a click on the key bar, a click to select a row, a second
+# click on it does what Enter does
+column_of() {
+	tui_screen | sed -n "${2}p" | awk -v t="$1" '{ print index($0, t) }'
+}
+row_of() {
+	tui_screen | grep -nF -- "$1" | head -n 1 | cut -d: -f1
+}
+check_eq "the terminal reports the mouse to the console" "101" "$(tui_mouse_modes)"
+tui_click "$(column_of F4Coding 60)" 60
+if tui_wait "Vehicle › Coding" 5; then pass "a click on F4Coding in the bar opens the coding"; else fail "bar click" "$(tui_screen)"; fi
+row=$(row_of "[ ] Horn chirp on lock")
+tui_click 10 "$row"
+tui_click 10 "$row"
+if tui_wait "Horn chirp on lock marked to change" 5; then pass "a second click on a row toggles it like Enter"; else fail "row clicks" "$(tui_screen)"; fi
+
+tui_keys q
+if tui_wait "__EXITED__ 0" 15; then pass "q quits with status 0"; else fail "quit" "$(tui_screen)"; fi
+check_contains "exit message names the archive" "session saved in" "$(tui_screen)"
+tui_stop
+finish

@@ -35,6 +35,8 @@ static void print_help(void)
 	       "  -o, --output=FILE export: where to write the archive\n"
 	       "      --single      live: one PID per request instead of six\n"
 	       "      --answer=TEXT the answer to a question a brand script asks\n"
+	       "      --list        flash: list the procedures\n"
+	       "      --resume=S    flash: resume the interrupted flash of session S\n"
 	       "      --no-color    console: no colours (also when NO_COLOR is set)\n"
 	       "      --ascii       console: ASCII line drawing\n"
 	       "      --no-mouse    console: leave the mouse to the terminal\n"
@@ -50,6 +52,10 @@ static void print_help(void)
 	       "  live PID...                read live OBD-II values (hex PIDs: 0C 0D 05)\n"
 	       "  uds --to ID [HEX...|-]     send raw UDS requests (from stdin with -), print\n"
 	       "                             each reply; changing requests need --yes\n"
+	       "  flash PROCEDURE IMAGE      flash an image (raw, Intel HEX, S-record)\n"
+	       "  flash --list               the flash procedures for this vehicle\n"
+	       "  flash --resume SESSION     finish an interrupted flash from its journal\n"
+	       "  readout PROCEDURE FILE     read a module's software out into FILE\n"
 	       "  restore SESSION            write back the values backed up in SESSION\n"
 	       "                             (a name, directory or archive; asks first)\n"
 	       "  ports                      list the serial ports present\n"
@@ -107,6 +113,8 @@ static int apply_option(int c, char **argv, struct cli_options *opt)
 	case 'N': opt->no_color = true; return -1;
 	case 'Q': opt->ascii = true; return -1;
 	case 'M': opt->no_mouse = true; return -1;
+	case 'l': opt->list = true; return -1;
+	case 'R': opt->resume = optarg; return -1;
 	case 'n': return number_option("count", optarg, 1000000, &opt->count);
 	case 'b':
 		if (number_option("baud rate", optarg, 16000000, &opt->baud) >= 0 || opt->baud < 300)
@@ -134,6 +142,7 @@ static int parse_options(int argc, char **argv, struct cli_options *opt)
 		{ "answer", required_argument, NULL, 'a' },
 		{ "no-color", no_argument, NULL, 'N' }, { "ascii", no_argument, NULL, 'Q' },
 		{ "no-mouse", no_argument, NULL, 'M' },
+		{ "list", no_argument, NULL, 'l' }, { "resume", required_argument, NULL, 'R' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c, rc;

@@ -109,6 +109,8 @@ static const struct cli_command commands[] = {
 	{ "live", CONNECT_SCAN, cli_check_live, cli_live, NULL, -1 },
 	{ "uds", CONNECT_RAW, cli_check_uds, cli_uds, NULL, -1 },
 	{ "restore", CONNECT_SCAN, cli_check_restore, cli_restore, NULL, 1 },
+	{ "flash", CONNECT_SCAN, cli_check_flash, cli_flash, NULL, 2 },
+	{ "readout", CONNECT_SCAN, cli_check_readout, cli_readout, NULL, 2 },
 	{ "ports", CONNECT_NONE, NULL, NULL, cli_ports, 0 },
 	{ "sessions", CONNECT_NONE, NULL, NULL, cli_sessions, 0 },
 	{ "export", CONNECT_NONE, NULL, NULL, cli_export, 1 },

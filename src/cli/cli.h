@@ -27,6 +27,8 @@ struct cli_options {
 	bool verbose;
 	bool clear;             /* dtc --clear */
 	bool single;            /* live --single (one PID per request) */
+	bool list;              /* flash --list */
+	const char *resume;     /* flash --resume SESSION */
 	bool no_color;          /* console: monochrome */
 	bool ascii;             /* console: ASCII line drawing */
 	bool no_mouse;          /* console: no mouse */
@@ -54,6 +56,10 @@ int cli_check_dtc(const struct cli_options *opt);
 int cli_check_live(const struct cli_options *opt);
 int cli_check_uds(const struct cli_options *opt);
 int cli_restore(struct app *a, const struct cli_options *opt, struct error *e);
+int cli_flash(struct app *a, const struct cli_options *opt, struct error *e);
+int cli_check_flash(const struct cli_options *opt);
+int cli_readout(struct app *a, const struct cli_options *opt, struct error *e);
+int cli_check_readout(const struct cli_options *opt);
 int cli_check_restore(const struct cli_options *opt);
 /* Commands that need no adapter. */
 int cli_ports(const struct cli_options *opt);

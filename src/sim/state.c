@@ -9,9 +9,13 @@
  *                               FILE.ECU.flash next to the state file
  *                               (ECU ids other than [A-Za-z0-9_-] are
  *                               written as "ecuN", N its position)
+ *   erased ECU MAP              sectors erased and not checked since, one
+ *                               character each, 1 erased, 0 not (present
+ *                               only while some are: the application is
+ *                               broken and the ECU starts its boot loader)
  * Lines starting with '#' are comments. Everything is saved atomically
  * after every request that changed the vehicle; a sidecar file is
- * rewritten only when its memory changed (erase, end of a download). */
+ * rewritten only when its memory changed (erase, each downloaded block). */
 #include "config.h"
 
 #include <stdio.h>
@@ -134,6 +138,23 @@ static int apply_flash(struct sim *s, struct sim_ecu *ecu, char **w, int lineno,
 	return rc;
 }
 
+/* Applies "erased ECU MAP". */
+static int apply_erased(struct sim *s, struct sim_ecu *ecu, char **w, int lineno, struct error *e)
+{
+	struct sim_flash *f = &ecu->m.flash;
+	size_t i, n = f->present ? f->size / f->sector : 0;
+
+	if (!f->present || strlen(w[2]) != n || strspn(w[2], "01") != n)
+		return error_set(e, ERR_FORMAT, "%s:%d: ECU %s: expected one 0 or 1 per flash sector",
+				 s->state_file, lineno, w[1]);
+	if (sim_flash_mem(f) == NULL)
+		return error_set(e, ERR_NOMEM, "out of memory");
+	for (i = 0; i < n; i++)
+		f->erased[i] = w[2][i] == '1';
+	f->invalid = strchr(w[2], '1') != NULL;
+	return 0;
+}
+
 /* Applies one line. */
 static int apply_line(struct sim *s, char *line, int lineno, struct error *e)
 {
@@ -141,7 +162,8 @@ static int apply_line(struct sim *s, char *line, int lineno, struct error *e)
 		const char *kind;
 		size_t words;
 		int (*apply)(struct sim *, struct sim_ecu *, char **, int, struct error *);
-	} kinds[] = { { "did", 4, apply_did }, { "dtc", 5, apply_dtc }, { "flash", 4, apply_flash } };
+	} kinds[] = { { "did", 4, apply_did }, { "dtc", 5, apply_dtc }, { "flash", 4, apply_flash },
+		      { "erased", 3, apply_erased } };
 	char *words[WORDS_MAX], *save = NULL;
 	struct sim_ecu *ecu;
 	size_t i, n = 0;
@@ -156,8 +178,8 @@ static int apply_line(struct sim *s, char *line, int lineno, struct error *e)
 			break;
 	if (i == sizeof kinds / sizeof kinds[0])
 		return error_set(e, ERR_FORMAT,
-				 "%s:%d: expected 'did ECU DID HEX', 'dtc ECU CODE STATUS STORED' "
-				 "or 'flash ECU SIZE SHA256'", s->state_file, lineno);
+				 "%s:%d: expected 'did ECU DID HEX', 'dtc ECU CODE STATUS STORED', "
+				 "'flash ECU SIZE SHA256' or 'erased ECU MAP'", s->state_file, lineno);
 	if ((ecu = ecu_named(s, words[1])) == NULL)
 		return error_set(e, ERR_FORMAT, "%s:%d: no ECU '%s' in this vehicle", s->state_file,
 				 lineno, words[1]);
@@ -216,6 +238,12 @@ static void format_ecu(const struct sim_ecu *ecu, struct buf *b)
 		sha256_hex(f->mem, f->size, digest);
 		buf_printf(b, "flash %s %u %s\n", ecu->id, (unsigned)f->size, digest);
 	}
+	if (f->mem && f->invalid) {
+		buf_printf(b, "erased %s ", ecu->id);
+		for (k = 0; k < f->size / f->sector; k++)
+			buf_printf(b, "%c", f->erased[k] ? '1' : '0');
+		buf_printf(b, "\n");
+	}
 }
 
 /* Writes every changed flash memory to its sidecar; -1 if one failed. */
@@ -250,7 +278,8 @@ void sim_state_save_if_changed(struct sim *s)
 	if (writes == s->saved_writes || save_sidecars(s) < 0)
 		return;
 	buf_printf(&b, "# obdcon simulator state of vehicle %s\n"
-		       "# did ECU DID HEX / dtc ECU CODE STATUS STORED / flash ECU SIZE SHA256\n",
+		       "# did ECU DID HEX / dtc ECU CODE STATUS STORED / flash ECU SIZE SHA256 / "
+		       "erased ECU MAP\n",
 		   s->vehicle.id);
 	for (i = 0; i < s->vehicle.necus; i++)
 		format_ecu(&s->vehicle.ecus[i], &b);

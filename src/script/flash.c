@@ -301,8 +301,9 @@ static int img_sum16(lua_State *L)
 /* Pushes an object whose methods are the given functions. */
 static void push_object(lua_State *L, const luaL_Reg *methods)
 {
-	lua_newtable(L);
-	lua_newtable(L);
+	lua_newtable(L); /* the object */
+	lua_newtable(L); /* its metatable */
+	lua_newtable(L); /* the methods */
 	luaL_setfuncs(L, methods, 0);
 	lua_setfield(L, -2, "__index");
 	lua_pushliteral(L, "obdcon flash object");

@@ -643,7 +643,6 @@ static size_t download_block(struct sim_req *r)
 		return sim_nrc(r, NRC_GPF);
 	memcpy(f->mem + f->xpos, r->req + 2, n);
 	f->gen++; /* the block is in the flash memory now: the state file keeps it */
-	r->ecu->writes++;
 	f->xprev = f->xpos;
 	f->xpos += (uint32_t)n;
 	return 0;

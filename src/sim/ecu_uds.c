@@ -517,8 +517,10 @@ static void finish(struct sim_req *r)
 		emit(r, r->s->latency_us, r->resp, r->len);
 	else if (answer)
 		t = send_uds(r);
-	if (r->busy_us)
+	if (r->busy_us) {
 		m->busy_until_us = r->s->now_us + t;
+		m->last_us = m->busy_until_us; /* S3 runs from the end of the answer */
+	}
 	if (r->reboot)
 		m->boot_until_us = r->s->now_us + t + m->reset_us;
 }

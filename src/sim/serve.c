@@ -5,7 +5,9 @@
  * over its waits at once (tests run fast while modelled time counts the
  * waits); while the adapter is idle or waits for the host, real time
  * passes and is added to modelled time, so an ECU's 5 s session timeout
- * happens after 5 s of host silence.
+ * happens after 5 s of host silence. An adapter monitoring the bus (ATMA)
+ * while an ECU has answers on their way (a slow routine's 0x78s and its
+ * result) jumps to them too: the host only listens meanwhile.
  *
  * Throttled (option "throttle"): modelled time follows real time. Output
  * bytes leave when their modelled UART time comes, waits last as long as
@@ -36,6 +38,23 @@ struct serve {
 	struct buf out;     /* output to write */
 };
 
+/* True while the adapter monitors the bus and an ECU has an answer on
+ * its way or a frame is on the bus (unthrottled, the model jumps to the
+ * next event then). */
+static bool ecu_answer_due(const struct sim *s)
+{
+	const struct sim_core *c = s->core;
+	size_t i;
+
+	if (c->mode != SIM_MONITOR || c->closed)
+		return false;
+	for (i = 0; i < c->nev; i++)
+		if (c->ev[i].kind == SIM_EV_ECU_REPLY || c->ev[i].kind == SIM_EV_ECU_CF ||
+		    c->ev[i].kind == SIM_EV_FRAME_END)
+			return true;
+	return false;
+}
+
 /* Brings the model to the present (under the lock). */
 static void catch_up(struct serve *sv)
 {
@@ -51,6 +70,10 @@ static void catch_up(struct serve *sv)
 	} else {
 		sim_advance(s, s->now_us + (uint64_t)(now - sv->last_real));
 		sim_settle(s);
+		while (ecu_answer_due(s)) {
+			sim_advance(s, s->core->ev[0].t);
+			sim_settle(s);
+		}
 		sim_out_take(s, UINT64_MAX, &sv->out);
 	}
 	sv->last_real = now;

@@ -250,6 +250,8 @@ void sim_free(struct sim *s)
 {
 	if (s == NULL)
 		return;
+	if (s->core)
+		sim_state_flush(s);
 	sim_adapter_free(&s->adapter);
 	sim_vehicle_free(&s->vehicle);
 	sim_bus_free(&s->bus);

@@ -369,6 +369,7 @@ struct sim {
 	uint64_t latency_us;   /* latency=MS: ECU processing time before each answer */
 	char *state_file;      /* state=FILE: vehicle state kept between runs */
 	unsigned saved_writes; /* writes already in the state file */
+	int64_t saved_ms;      /* when it was last saved (clock_ms) */
 	struct error state_error; /* why the last save failed, if it did */
 	/* -- timing model, adapter activity, faults (timing.c, request.c) -- */
 	struct sim_core *core;
@@ -447,8 +448,11 @@ struct sim_did *sim_ecu_did(const struct sim_ecu *ecu, uint16_t id);
 /* state.c */
 /* Applies a state file to the vehicle (a missing file is an empty state). */
 int sim_state_load(struct sim *s, struct error *e);
-/* Saves the vehicle state when something was written since the last save. */
+/* Saves the vehicle state when something was written since the last save
+ * (the blocks of a download in progress once a second). */
 void sim_state_save_if_changed(struct sim *s);
+/* Saves whatever is not saved yet (when the simulator ends). */
+void sim_state_flush(struct sim *s);
 
 /* profiles.c */
 /* Loads profile NAME of a kind ("adapters" or "vehicles"); *file gets the

@@ -15,7 +15,10 @@
  *                               broken and the ECU starts its boot loader)
  * Lines starting with '#' are comments. Everything is saved atomically
  * after every request that changed the vehicle; a sidecar file is
- * rewritten only when its memory changed (erase, each downloaded block). */
+ * rewritten only when its memory changed (erase, end of a download). The
+ * blocks of a download in progress are saved once a second, and when the
+ * simulator ends (the link closed, an eof@ fault): a console cut off in
+ * the middle of a download finds every block the ECU took. */
 #include "config.h"
 
 #include <stdio.h>
@@ -23,11 +26,13 @@
 #include <string.h>
 
 #include "sim/sim_internal.h"
+#include "util/clock.h"
 #include "util/fsutil.h"
 #include "util/hex.h"
 #include "util/sha256.h"
 
 #define STATE_MAX ((size_t)16 << 20)
+#define STATE_FLASH_SAVE_MS 1000 /* a download in progress is saved this often */
 #define WORDS_MAX 6
 
 /* The ECU named id, or NULL. */
@@ -265,17 +270,26 @@ static int save_sidecars(struct sim *s)
 	return 0;
 }
 
-/* Saves the vehicle state when something was written since the last save. */
-void sim_state_save_if_changed(struct sim *s)
+/* True if a flash memory changed since it was saved (download blocks). */
+static bool flash_unsaved(const struct sim *s)
 {
-	struct buf b = { 0 };
-	unsigned writes;
 	size_t i;
 
-	if (s->state_file == NULL)
-		return;
-	writes = total_writes(s);
-	if (writes == s->saved_writes || save_sidecars(s) < 0)
+	for (i = 0; i < s->vehicle.necus; i++)
+		if (s->vehicle.ecus[i].m.flash.gen != s->vehicle.ecus[i].m.flash.saved_gen)
+			return true;
+	return false;
+}
+
+/* Writes the state file and the changed sidecars. */
+static void save(struct sim *s)
+{
+	struct buf b = { 0 };
+	unsigned writes = total_writes(s);
+	size_t i;
+
+	s->saved_ms = clock_ms();
+	if (save_sidecars(s) < 0)
 		return;
 	buf_printf(&b, "# obdcon simulator state of vehicle %s\n"
 		       "# did ECU DID HEX / dtc ECU CODE STATUS STORED / flash ECU SIZE SHA256 / "
@@ -286,4 +300,22 @@ void sim_state_save_if_changed(struct sim *s)
 	if (fs_write_atomic(s->state_file, b.data, b.len, 0600, &s->state_error) == 0)
 		s->saved_writes = writes;
 	buf_free(&b);
+}
+
+/* Saves the vehicle state when something was written since the last save;
+ * the blocks of a download in progress at most once a second. */
+void sim_state_save_if_changed(struct sim *s)
+{
+	if (s->state_file == NULL)
+		return;
+	if (total_writes(s) != s->saved_writes ||
+	    (flash_unsaved(s) && clock_ms() - s->saved_ms >= STATE_FLASH_SAVE_MS))
+		save(s);
+}
+
+/* Saves whatever is not saved yet (the simulator ends). */
+void sim_state_flush(struct sim *s)
+{
+	if (s->state_file && (total_writes(s) != s->saved_writes || flash_unsaved(s)))
+		save(s);
 }

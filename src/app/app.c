@@ -319,6 +319,30 @@ static bool link_lost(const struct error *e)
 	return e->kind == ERR_EOF || e->kind == ERR_IO;
 }
 
+/* A module that refuses its software version (F189) but names its boot
+ * software (F180, ISO 14229-1 C.1) runs its boot loader: its application
+ * is missing, typically after an interrupted flash. */
+static int detect_boot(struct app *a, struct app_module *m, struct error *fatal)
+{
+	struct error e;
+
+	m->boot = false;
+	m->boot_sw[0] = 0;
+	if (m->sw[0] != 0)
+		return 0;
+	error_clear(&e);
+	if (read_ident(a, m, DID_BOOT_SOFTWARE, m->boot_sw, sizeof m->boot_sw, &e) < 0) {
+		if (link_lost(&e))
+			return *fatal = e, -(int)e.kind;
+		return 0;
+	}
+	m->boot = true;
+	app_say(a, APP_WARNING, "module %s %s is in its boot loader (boot software %s): its "
+		"application software is missing; flash it (obdcon flash, or flash --resume)",
+		m->id, m->name, m->boot_sw);
+	return 0;
+}
+
 /* Reads one module's identification; a silent module is marked absent,
  * a lost link stops everything (returned in fatal). */
 static int identify_module(struct app *a, struct app_module *m, struct error *fatal)
@@ -354,6 +378,8 @@ static int identify_module(struct app *a, struct app_module *m, struct error *fa
 		snprintf(fields[i], APP_IDENT_MAX, "?");
 		app_say(a, APP_WARNING, "%s: DID %04X: %s", m->id, optional[i], e.text);
 	}
+	if (detect_boot(a, m, fatal) < 0)
+		return -(int)fatal->kind;
 	sm = (struct session_module){ m->id, m->name, m->tx, m->rx, m->part, m->sw, m->hw };
 	session_add_module(a->session, &sm);
 	app_say(a, APP_INFO, "module %s %s: part %s, software %s, hardware %s", m->id, m->name,
@@ -502,6 +528,12 @@ static void read_feature(struct app *a, struct app_feature *f, struct did_cache 
 	if (!m->present) {
 		f->supported = false;
 		snprintf(f->reason, sizeof f->reason, "module %s does not answer", m->id);
+		return;
+	}
+	if (m->boot) {
+		f->supported = false;
+		snprintf(f->reason, sizeof f->reason, "module %s is in its boot loader: its software "
+			 "is missing, flash it before coding", m->id);
 		return;
 	}
 	error_clear(&e);

@@ -10,8 +10,10 @@ TESTS += \
 	tests/integration/sessions.sh \
 	tests/integration/layers.sh \
 	tests/integration/manpage.sh \
+	tests/integration/flash.sh \
 	tests/tui/toggle.sh
 EXTRA_DIST += tests/tmux.sh \
+	tests/integration/flash.sh \
 	tests/integration/cli.sh \
 	tests/integration/scan.sh \
 	tests/integration/code.sh \
@@ -22,6 +24,10 @@ EXTRA_DIST += tests/tmux.sh \
 	tests/integration/layers.sh \
 	tests/integration/manpage.sh \
 	tests/tui/toggle.sh
+
+# A maker of flash images for flash.sh, independent of obdcon's code.
+check_PROGRAMS += tests/integration/mkimage
+tests_integration_mkimage_SOURCES = tests/integration/mkimage.c
 
 check_PROGRAMS += tests/unit/test_util tests/unit/test_layout
 TESTS += tests/unit/test_util tests/unit/test_layout

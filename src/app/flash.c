@@ -44,6 +44,7 @@ struct flash_ctx {
 	char step_names[FLASH_STEPS_MAX][JOURNAL_NAME_MAX + 1];
 	size_t nsteps, step;        /* steps known, step running */
 	bool resume;                /* continuing an interrupted flash */
+	const struct journal *old;  /* the interrupted flash's journal */
 	size_t restart_step;        /* steps before it are skipped on resume */
 	int64_t started_us;
 	char corrections[512];      /* checksums corrected, in words */
@@ -331,6 +332,8 @@ static int op_download(void *ctx, uint32_t addr, uint32_t size, uint8_t format, 
 	if (send_blocks(c, &x, addr, size, chunk, e) < 0 ||
 	    uds_transfer_exit(c->a->uds, &c->t, NULL, 0, NULL, 0, NULL, e) < 0)
 		return -(int)e->kind;
+	if (clock_us() > c->started_us)
+		c->res->download_rate = m.size / ((double)(clock_us() - c->started_us) / 1e6);
 	return step_done(c, e);
 }
 
@@ -651,9 +654,12 @@ static int check_ident(struct flash_ctx *c, struct buf *b, struct error *e)
 		ident_text_at(c, id, named);
 		if (strcmp(id->field, "sw") == 0) {
 			snprintf(c->image_sw, sizeof c->image_sw, "%s", named);
-			buf_printf(b, "[x] the image carries software %s (the module %s %s)\n", named,
-				   m->boot ? "has none, it is in its boot loader;" : "runs",
-				   m->boot ? "" : m->sw);
+			if (m->boot)
+				buf_printf(b, "[x] the image carries software %s (the module has none: "
+					      "it is in its boot loader)\n", named);
+			else
+				buf_printf(b, "[x] the image carries software %s (the module runs %s)\n",
+					   named, m->sw);
 			continue;
 		}
 		if (strcmp(named, ident_value(m, id->field)) != 0)
@@ -904,6 +910,23 @@ static size_t find_step(const struct flash_ctx *c, const char *prefix)
 	return c->nsteps;
 }
 
+/* Where a resumed flash takes up again, in words. */
+static const char *resume_words(const struct flash_ctx *c)
+{
+	static char text[160];
+	uint64_t from;
+
+	if (c->proc->restart_block && c->old->dl.active &&
+	    (from = journal_resume_block(c->old)) > 0)
+		snprintf(text, sizeof text, "The download continues at block %llu of %llu (%llu "
+			 "confirmed).", (unsigned long long)from + 1,
+			 (unsigned long long)c->old->dl.blocks,
+			 (unsigned long long)c->old->dl.confirmed);
+	else
+		snprintf(text, sizeof text, "It starts again from the erase.");
+	return text;
+}
+
 /* Asks to go ahead: the checklist, the steps and the point of no return. */
 static int confirm_flash(struct flash_ctx *c, struct buf *checklist, struct error *e)
 {
@@ -911,13 +934,21 @@ static int confirm_flash(struct flash_ctx *c, struct buf *checklist, struct erro
 	size_t i;
 	bool yes;
 
-	buf_printf(&body, "Flash %s (%s) into module %s %s:\n%s\nSteps:", c->proc->name, c->proc->id,
+	buf_printf(&body, "%s %s (%s) into module %s %s:\n%s\nSteps:",
+		   c->resume ? "Resume flashing" : "Flash", c->proc->name, c->proc->id,
 		   c->a->modules[c->module].id, c->a->modules[c->module].name, buf_str(checklist));
 	for (i = 0; i < c->nsteps; i++)
 		buf_printf(&body, " %s%s", c->steps[i], i + 1 < c->nsteps ? "," : "\n");
-	buf_printf(&body, "Point of no return: the erase. After it the module cannot run its old "
-			  "software until the new image is written and checked; if the flash is "
-			  "interrupted, obdcon flash --resume finishes it.\n");
+	if (c->old && c->old->no_return)
+		buf_printf(&body, "The interrupted flash passed its point of no return (the erase): "
+				  "the module needs this image. %s\n", resume_words(c));
+	else if (c->old)
+		buf_printf(&body, "The interrupted flash stopped before the erase. Point of no "
+				  "return: the erase.\n");
+	else
+		buf_printf(&body, "Point of no return: the erase. After it the module cannot run its "
+				  "old software until the new image is written and checked; if the "
+				  "flash is interrupted, obdcon flash --resume finishes it.\n");
 	app_say(c->a, APP_INFO, "flash plan:\n%s", buf_str(&body));
 	yes = c->a->hooks.confirm && c->a->hooks.confirm(c->a->hooks.arg, "Flash the module?",
 							   buf_str(&body));
@@ -1205,6 +1236,7 @@ int app_flash_resume(struct app *a, const char *session, struct app_flash_result
 		return -(int)e->kind;
 	c->res = res;
 	c->resume = true;
+	c->old = &old;
 	session_set_operation(a->session, "flash");
 	session_event(a->session, "flash --resume of %s from %s (%llu of %llu blocks confirmed)",
 		      old.procedure, session, (unsigned long long)old.dl.confirmed,

@@ -96,6 +96,8 @@ static int step_begin(struct flash_ctx *c, struct error *e, const char *fmt, ...
 	if (c->step >= c->nsteps)
 		return error_set(e, ERR_SCRIPT, "the procedure takes other steps than when it was "
 				 "planned (step %zu: %s)", c->step + 1, name);
+	if (!c->j.no_return && app_cancelled(c->a)) /* never once the module is erased */
+		return error_set(e, ERR_CANCELLED, "cancelled before the erase");
 	app_say(c->a, APP_PROGRESS, "flash: %s", name);
 	session_event(c->a->session, "flash step %zu: %s", c->step + 1, name);
 	return journal_step(&c->j, c->steps[c->step], JOURNAL_STARTED, e);

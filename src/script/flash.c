@@ -388,8 +388,10 @@ static int run_field(struct script_host *h, size_t fi, lua_CFunction fn, struct 
 	lua_rawsetp(h->sb.L, LUA_REGISTRYINDEX, &JOB_KEY);
 	lua_pushnil(h->sb.L);
 	lua_rawsetp(h->sb.L, LUA_REGISTRYINDEX, &IMG_KEY);
-	if (rc < 0 && r->err.kind != ERR_NONE && r->err.kind != ERR_SCRIPT)
+	if (rc < 0 && r->err.kind != ERR_NONE && r->err.kind != ERR_SCRIPT) {
 		*e = r->err; /* a step failed: its own error, not the Lua wrapping */
+		rc = -(int)e->kind;
+	}
 	return rc;
 }
 

@@ -331,6 +331,7 @@ int sim_spawn(const char *spec, struct link **console, struct sim_thread **out, 
 		free(t);
 		return -(int)e->kind;
 	}
+	link_set_baud(*console, (int)t->sim->adapter.baud, e); /* the modelled UART */
 	if (pthread_create(&t->thread, NULL, serve_thread, t) != 0) {
 		link_close(*console);
 		*console = NULL;

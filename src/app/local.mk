@@ -1,3 +1,10 @@
 libobdcon_a_SOURCES += \
 	src/app/app.c src/app/app.h src/app/app_internal.h \
 	src/app/coding.c src/app/transaction.c src/app/raw.c src/app/dtc.c src/app/live.c src/app/restore.c src/app/replay_port.c src/app/check.c src/app/flash.c
+
+# make bench: a whole 1 MiB flash over the STN2120 and the ELM327 in real time.
+EXTRA_PROGRAMS += tests/bench/bench_flash
+BENCHES += tests/bench/bench_flash
+tests_bench_bench_flash_SOURCES = tests/bench/bench_flash.c
+tests_bench_bench_flash_CFLAGS = $(TEST_CFLAGS)
+tests_bench_bench_flash_LDADD = $(TEST_LIBS)

@@ -44,6 +44,7 @@ struct flash_ctx {
 	char step_names[FLASH_STEPS_MAX][JOURNAL_NAME_MAX + 1];
 	size_t nsteps, step;        /* steps known, step running */
 	bool resume;                /* continuing an interrupted flash */
+	bool erased;                /* this run erased (a download starts over) */
 	const struct journal *old;  /* the interrupted flash's journal */
 	size_t restart_step;        /* steps before it are skipped on resume */
 	int64_t started_us;
@@ -189,6 +190,7 @@ static int op_erase(void *ctx, uint16_t routine, uint32_t addr, uint32_t size, s
 		return 0;
 	if (journal_no_return(&c->j, e) < 0)
 		return -(int)e->kind;
+	c->erased = true;
 	app_say(c->a, APP_WARNING,
 		"point of no return: erasing %s; from now on the module needs a complete new image",
 		c->a->modules[c->module].id);
@@ -268,30 +270,36 @@ static int send_blocks(struct flash_ctx *c, struct uds_transfer *x, uint32_t add
 	return 0;
 }
 
-/* On a resume from the last block (restart = "block"): the request
- * covers what is left from the last restart point, the blocks confirmed
- * before it are kept. Otherwise the download starts over. */
-static bool resume_point(struct flash_ctx *c, struct uds_mem *m, size_t *chunk, struct error *e,
-			 int *rc)
+/* Where a download takes up. */
+enum dl_start { DL_START, DL_RESUME, DL_COMPLETE };
+
+/* On a resume from the last block (restart = "block", no erase in this
+ * run): the request covers what is left from the last restart point, the
+ * blocks confirmed before it are kept; when every block was confirmed
+ * nothing is left to send. Otherwise the download starts over. */
+static enum dl_start resume_point(struct flash_ctx *c, struct uds_mem *m, size_t *chunk,
+				  struct error *e, int *rc)
 {
 	uint64_t at, from;
 
 	*rc = 0;
-	if (!(c->resume && c->proc->restart_block && c->j.dl.active &&
+	if (!(c->resume && c->proc->restart_block && !c->erased && c->j.dl.active &&
 	      c->j.dl.start == m->addr && c->j.dl.length == m->size &&
 	      (from = journal_resume_block(&c->j)) > 0)) {
 		c->j.dl.confirmed = 0;
-		return false;
+		return DL_START;
 	}
+	if (from >= c->j.dl.blocks)
+		return DL_COMPLETE;
 	if (journal_rewind(&c->j, from, e) < 0) {
 		*rc = -(int)e->kind;
-		return false;
+		return DL_START;
 	}
 	at = journal_block_addr(&c->j, from);
 	*chunk = c->j.dl.block_size;
 	m->size = (uint32_t)(m->addr + m->size - at);
 	m->addr = (uint32_t)at;
-	return true;
+	return DL_RESUME;
 }
 
 /* Step: request download, the blocks, transfer exit. */
@@ -309,9 +317,18 @@ static int op_download(void *ctx, uint32_t addr, uint32_t size, uint8_t format, 
 		return 0;
 	if (addr < c->proc->address || (uint64_t)addr + size > (uint64_t)c->proc->address + c->proc->size)
 		return error_set(e, ERR_SCRIPT, "download range outside the procedure's region");
-	if (resume_point(c, &m, &chunk, e, &rc))
+	switch (resume_point(c, &m, &chunk, e, &rc)) {
+	case DL_COMPLETE:
+		app_say(c->a, APP_INFO, "the module confirmed every block before the interruption: "
+			"nothing left to send");
+		return step_done(c, e);
+	case DL_RESUME:
 		app_say(c->a, APP_INFO, "resuming the download at block %llu of %llu",
 			(unsigned long long)c->j.dl.confirmed + 1, (unsigned long long)c->j.dl.blocks);
+		break;
+	default:
+		break;
+	}
 	if (rc < 0)
 		return rc;
 	if (uds_request_download(c->a->uds, &c->t, format, &m, &x, e) < 0)
@@ -912,14 +929,31 @@ static size_t find_step(const struct flash_ctx *c, const char *prefix)
 	return c->nsteps;
 }
 
+/* True when a resume continues the download where it stopped: the
+ * procedure allows it and the download had not ended (a download that
+ * ended and was then not accepted starts again from the erase). */
+static bool block_restart(const struct script_flash *p, const struct journal *old)
+{
+	size_t i;
+
+	if (!p->restart_block)
+		return false;
+	for (i = 0; i < old->nsteps; i++)
+		if (strcmp(old->steps[i].name, "download") == 0)
+			return old->steps[i].state != JOURNAL_DONE;
+	return false;
+}
+
 /* Where a resumed flash takes up again, in words. */
 static const char *resume_words(const struct flash_ctx *c)
 {
 	static char text[160];
-	uint64_t from;
+	uint64_t from = journal_resume_block(c->old);
 
-	if (c->proc->restart_block && c->old->dl.active &&
-	    (from = journal_resume_block(c->old)) > 0)
+	if (block_restart(c->proc, c->old) && c->old->dl.active && from >= c->old->dl.blocks)
+		snprintf(text, sizeof text, "The module confirmed every block: the steps after the "
+			 "download follow.");
+	else if (block_restart(c->proc, c->old) && c->old->dl.active && from > 0)
 		snprintf(text, sizeof text, "The download continues at block %llu of %llu (%llu "
 			 "confirmed).", (unsigned long long)from + 1,
 			 (unsigned long long)c->old->dl.blocks,
@@ -1220,7 +1254,7 @@ static int adopt_journal(struct flash_ctx *c, const struct journal *old, struct 
 					 "written (step %zu)", old->procedure, i + 1);
 	c->j = *old;
 	snprintf(c->j.path, sizeof c->j.path, "%s/journal", session_path(c->a->session));
-	c->restart_step = find_step(c, c->proc->restart_block ? "download" : "erase");
+	c->restart_step = find_step(c, block_restart(c->proc, old) ? "download" : "erase");
 	return journal_step(&c->j, c->steps[0], c->j.steps[0].state, e);
 }
 

@@ -16,13 +16,15 @@ mkdir -p "$IMG"
 ERASE=' TX (STPX [^\\]*d:|10[0-9A-F][0-9A-F])?3101FF00'
 DOWNLOAD=' TX (STPX [^\\]*d:|10[0-9A-F][0-9A-F])?3400'
 
-# Bytes on the link (both ways) where the download starts and ends, from
-# a transcript: "START END".
+# Bytes on the link (both ways) where the download starts and ends, and
+# where the check routine that follows is asked for, from a transcript:
+# "START END CHECK".
 download_bytes() {
 	awk '
 	{ line = $0; p = substr(line, index(line, " ") + 4)
 	  if (!start && line ~ / TX (STPX [^\\]*d:|10[0-9A-F][0-9A-F])?3400/) start = total
-	  else if (start && line ~ / TX 37\\r/) { print start, total; exit }
+	  else if (start && !end && line ~ / TX 37\\r/) end = total
+	  else if (end && line ~ / TX (STPX [^\\]*d:)?31010202/) { print start, end, total; exit }
 	  gsub(/\\x[0-9A-F][0-9A-F]/, "X", p); gsub(/\\./, "X", p); total += length(p) }' "$1"
 }
 
@@ -155,7 +157,7 @@ refused "seed/key failure" "$TEST_TMP/r8.state" 01 "$IMG/demo-right.bin" "$TEST_
 
 # --- the link cut at 30, 60 and 95 % of the download, then --resume ---
 set -- $bytes
-start=$1 end=$2
+start=$1 end=$2 checkat=$3
 for pct in 30 60 95; do
 	n=$((start + (end - start) * pct / 100))
 	st="$TEST_TMP/eof$pct.state"
@@ -175,6 +177,28 @@ for pct in 30 60 95; do
 	dir=$(session_of "$TEST_TMP/err")
 	check "EOF at $pct %: the resume did not erase again" not_in "$ERASE" "$dir/transcript.log"
 	check_eq "EOF at $pct %: the resume sent only the blocks left" $((64 - confirmed)) "$(grep -c ' TX 140236' "$dir/transcript.log")"
+done
+
+# Cut after the last block was confirmed, before the transfer exit: the
+# resume sends nothing more; cut during the check routine, after the
+# download ended: the resume starts again from the erase.
+for cut in exit check; do
+	st="$TEST_TMP/cut-$cut.state"
+	n=$end
+	[ "$cut" = check ] && n=$((checkat + 4))
+	"$OBDCON" --port "sim:demo,state=$st,faults=eof@$n" flash engine_sw "$IMG/demo.bin" --yes >/dev/null 2>"$TEST_TMP/err"; rc=$?
+	check_eq "cut before the $cut step: the flash fails (exit 1)" 1 "$rc"
+	sess=$(basename "$(session_of "$TEST_TMP/err")")
+	"$OBDCON" --port "sim:demo,state=$st" flash --resume "$sess" --yes >"$TEST_TMP/out" 2>"$TEST_TMP/err"; rc=$?
+	check_eq "cut before the $cut step: --resume exits 0" 0 "$rc"
+	check "cut before the $cut step: the memory equals the image" cmp "$IMG/demo-right.bin" "$st.01.flash"
+	dir=$(session_of "$TEST_TMP/err")
+	if [ "$cut" = exit ]; then
+		check_eq "cut before the exit: no block is sent again" 0 "$(grep -c ' TX 140236' "$dir/transcript.log")"
+	else
+		check "cut during the check: the resume erased again" grep -Eq "$ERASE" "$dir/transcript.log"
+		check_eq "cut during the check: and sent every block" 64 "$(grep -c ' TX 140236' "$dir/transcript.log")"
+	fi
 done
 
 # A module left in its boot loader refuses coding with the reason.

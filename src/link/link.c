@@ -374,7 +374,7 @@ static ssize_t send_or_write(struct link *l, const uint8_t *p, size_t n)
 	return write(l->fd, p, n);
 }
 
-/* Writes all bytes within the timeout. */
+/* Writes all bytes within the timeout; the tap sees what was written. */
 int link_write(struct link *l, const void *data, size_t n, int timeout_ms, struct error *e)
 {
 	const uint8_t *p = data;
@@ -383,11 +383,11 @@ int link_write(struct link *l, const void *data, size_t n, int timeout_ms, struc
 
 	if (l->fd < 0)
 		return error_set(e, ERR_EOF, "%s: link closed", l->name);
-	if (l->tap && n)
-		l->tap(l->tap_arg, LINK_TX, p, n);
 	while (n > 0) {
 		ssize_t w = send_or_write(l, p, n);
 		if (w > 0) {
+			if (l->tap)
+				l->tap(l->tap_arg, LINK_TX, p, (size_t)w);
 			p += w;
 			n -= (size_t)w;
 			l->tx += (uint64_t)w;

@@ -10,6 +10,7 @@ TESTS += \
 	tests/integration/sessions.sh \
 	tests/integration/layers.sh \
 	tests/integration/manpage.sh \
+	tests/integration/faults.sh \
 	tests/tui/toggle.sh
 EXTRA_DIST += tests/tmux.sh \
 	tests/integration/cli.sh \
@@ -21,6 +22,7 @@ EXTRA_DIST += tests/tmux.sh \
 	tests/integration/sessions.sh \
 	tests/integration/layers.sh \
 	tests/integration/manpage.sh \
+	tests/integration/faults.sh \
 	tests/tui/toggle.sh
 
 check_PROGRAMS += tests/unit/test_util tests/unit/test_layout

@@ -33,3 +33,9 @@ tests_unit_test_util_LDADD = $(TEST_LIBS)
 tests_unit_test_layout_SOURCES = tests/unit/test_layout.c
 tests_unit_test_layout_CFLAGS = $(TEST_CFLAGS)
 tests_unit_test_layout_LDADD = $(TEST_LIBS)
+
+check_PROGRAMS += tests/unit/test_limits
+TESTS += tests/unit/test_limits
+tests_unit_test_limits_SOURCES = tests/unit/test_limits.c
+tests_unit_test_limits_CFLAGS = $(TEST_CFLAGS)
+tests_unit_test_limits_LDADD = $(TEST_LIBS)

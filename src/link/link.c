@@ -437,13 +437,15 @@ long link_read(struct link *l, void *buf, size_t cap, int timeout_ms, struct err
 	}
 }
 
-/* Discards bytes already waiting (they still reach the tap). */
+/* Discards bytes already waiting (they still reach the tap), at most
+ * LINK_DRAIN_MAX: an adapter that never stops talking cannot hold the
+ * caller here; what it says next fails the caller's command instead. */
 long link_drain(struct link *l)
 {
 	uint8_t junk[256];
 	long total = 0, r;
 
-	while ((r = link_read(l, junk, sizeof junk, 0, NULL)) > 0)
+	while (total < LINK_DRAIN_MAX && (r = link_read(l, junk, sizeof junk, 0, NULL)) > 0)
 		total += r;
 	return total;
 }

@@ -137,7 +137,7 @@ void app_request_cancel(struct app *a, bool cancel)
 }
 
 /* True when the user asked the running operation to stop. */
-bool app_cancel_requested(const struct app *a)
+bool app_cancelled(const struct app *a)
 {
 	return atomic_load(&a->cancel);
 }

@@ -153,7 +153,7 @@ static int open_pty(const char *path, int baud, const char *spec, struct link **
 	int fd = open(path, O_RDWR | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
 
 	if (fd < 0)
-		return error_set(e, errno == ENOENT ? ERR_OPEN : ERR_OPEN, "cannot open %s: %s",
+		return error_set(e, ERR_OPEN, "cannot open %s: %s",
 				 path, strerror(errno));
 	if (lock_exclusive(fd, path, e) < 0 || termios_configure(fd, baud, e) < 0) {
 		close(fd);

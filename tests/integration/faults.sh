@@ -15,6 +15,8 @@
 #
 # The faults hit the middle of each operation's own work: the Nth data
 # request, or bytes into its reply, found from a run without faults.
+# Flashing joins the operations once the brand scripts of the simulated
+# vehicles declare flash procedures.
 . "$top_srcdir/tests/lib.sh"
 
 LIMIT=40 # seconds a cell may take before `timeout` ends it (a failure)

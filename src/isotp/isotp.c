@@ -474,8 +474,10 @@ static int send_long(struct isotp *tp, const struct can_target *t, const uint8_t
 	if (info->send_path == PATH_STPX && !needs_manual_fc(tp, t) &&
 	    (int)n <= info->caps.stpx_max) {
 		tp->stats.round_trips++;
+		tp->stats.long_stpx++;
 		return adapter_send_stpx(tp->adapter, t, req, n, &o, &tp->reply, e);
 	}
+	tp->stats.long_frames++;
 	return send_segmented(tp, t, req, n, opt, e);
 }
 
@@ -628,6 +630,51 @@ int isotp_request_functional(struct isotp *tp, const struct can_target *t, const
 		if (out[i].len == 0)
 			memmove(&out[i], &out[i + 1], (--*count - i) * sizeof *out), i--;
 	return *count ? 0 : error_set(e, ERR_TIMEOUT, "no answer to the functional request");
+}
+
+/* True when a frame is a complete single-frame message passing f. */
+static bool probe_answer(const struct elm_frame *fr, const struct can_filter *f)
+{
+	size_t l = fr->len ? fr->data[0] & 0x0F : 0;
+
+	return fr->id != ELM_ID_NONE && (fr->id & f->mask) == (f->match & f->mask) &&
+	       fr->len >= 2 && fr->data[0] >> 4 == 0 && l >= 1 && l + 1 <= fr->len;
+}
+
+/* Sends a probe and collects the single-frame answers of any identifier. */
+int isotp_probe(struct isotp *tp, uint32_t tx, const struct can_filter *f, const uint8_t *req,
+		size_t n, int wait_ms, struct isotp_msg *out, size_t max, size_t *count,
+		struct error *e)
+{
+	size_t i;
+
+	*count = 0;
+	tp->stats.requests++;
+	tp->stats.probes++;
+	tp->stats.round_trips++;
+	tp->stats.frames_sent++;
+	if (adapter_probe(tp->adapter, tx, f, req, n, wait_ms, &tp->reply, e) < 0) {
+		if (e->kind != ERR_TIMEOUT || e->detail != ELM_NO_DATA)
+			return -(int)e->kind;
+		error_clear(e);
+		return 0;
+	}
+	for (i = 0; i < tp->reply.nframes && *count < max; i++) {
+		const struct elm_frame *fr = &tp->reply.frames[i];
+		if (!probe_answer(fr, f))
+			continue;
+		out[*count].id = fr->id;
+		out[*count].len = fr->data[0] & 0x0F;
+		memcpy(out[*count].data, fr->data + 1, out[*count].len);
+		(*count)++;
+	}
+	return 0;
+}
+
+/* Ends a run of probes. */
+int isotp_end_probes(struct isotp *tp, struct error *e)
+{
+	return adapter_end_probes(tp->adapter, e);
 }
 
 /* Sends without waiting for any reply. */

@@ -3,6 +3,7 @@
 TESTS += \
 	tests/integration/cli.sh \
 	tests/integration/scan.sh \
+	tests/integration/discover.sh \
 	tests/integration/code.sh \
 	tests/integration/uds.sh \
 	tests/integration/adapters.sh \
@@ -14,6 +15,7 @@ TESTS += \
 EXTRA_DIST += tests/tmux.sh \
 	tests/integration/cli.sh \
 	tests/integration/scan.sh \
+	tests/integration/discover.sh \
 	tests/integration/code.sh \
 	tests/integration/uds.sh \
 	tests/integration/adapters.sh \

@@ -88,11 +88,21 @@ static void open_console(struct fixture *f, const char *port, bool declared_only
 }
 
 /* The module of a console with the given id, or NULL. */
-static const struct app_module *module_named(const struct app *a, const char *id)
+static const struct app_module *find_named(const struct app *a, const char *id)
 {
 	int i = app_find_module(a, id);
 
 	return i < 0 ? NULL : app_module(a, (size_t)i);
+}
+
+/* The module of a console with the given id; fails the test without it. */
+static const struct app_module *module_named(const struct app *a, const char *id)
+{
+	const struct app_module *m = find_named(a, id);
+
+	if (m == NULL)
+		fail_msg("no module %s", id);
+	return m;
 }
 
 /* The VW airbag is not in the brand script: discovery finds it at 715/77F
@@ -108,7 +118,6 @@ static void test_finds_undeclared(void **state)
 	assert_int_equal(app_scan(f->app, &e), 0);
 	assert_int_equal(app_module_count(f->app), 6);
 	m = module_named(f->app, "715");
-	assert_non_null(m);
 	assert_true(m->discovered && m->present && !m->ext);
 	assert_int_equal(m->tx, 0x715);
 	assert_int_equal(m->rx, 0x77F);
@@ -135,7 +144,7 @@ static void test_declared_only(void **state)
 	open_console(f, "sim:vw", true);
 	assert_int_equal(app_scan(f->app, &e), 0);
 	assert_int_equal(app_module_count(f->app), 5);
-	assert_null(module_named(f->app, "715"));
+	assert_null(find_named(f->app, "715"));
 	app_get_counts(f->app, &c);
 	assert_int_equal(c.probes, 0);
 }
@@ -175,7 +184,7 @@ static void test_cancel_between_probes(void **state)
 	assert_string_equal(module_named(f->app, "19")->part, "5Q0907530M");
 	app_get_counts(f->app, &c);
 	assert_int_equal(c.probes, 10);
-	assert_null(module_named(f->app, "715"));
+	assert_null(find_named(f->app, "715"));
 }
 
 /* 29-bit normal fixed addressing on the truck: the retarder at 18DA10F1. */
@@ -189,7 +198,6 @@ static void test_29bit(void **state)
 	open_console(f, "sim:truck", false);
 	assert_int_equal(app_scan(f->app, &e), 0);
 	m = module_named(f->app, "18DA10F1");
-	assert_non_null(m);
 	assert_true(m->discovered && m->ext);
 	assert_int_equal(m->rx, 0x18DAF110);
 	assert_string_equal(m->part, "21345678");

@@ -44,7 +44,8 @@ static int setup(void **state)
 	if (f == NULL)
 		return -1;
 	strcpy(f->tmp, "/tmp/obdcon-discover-XXXXXX");
-	if (mkdtemp(f->tmp) == NULL || setenv("XDG_CONFIG_HOME", f->tmp, 1) < 0) {
+	if (mkdtemp(f->tmp) == NULL || setenv("XDG_CONFIG_HOME", f->tmp, 1) < 0 ||
+	    setenv("OBDCON_DATADIR", OBDCON_SRCDIR, 1) < 0) { /* this tree's brand scripts */
 		free(f);
 		return -1;
 	}

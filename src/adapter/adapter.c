@@ -876,9 +876,9 @@ int adapter_end_probes(struct adapter *a, struct error *e)
 {
 	a->have_target = false;
 	a->have_filter = false;
-	if (a->st_ms < 0 || a->st_ms == DEFAULT_ST_MS)
-		return 0;
-	return adapter_set_reply_timeout(a, DEFAULT_ST_MS, e);
+	if (a->info.caps.stpx && a->st_ms >= 0)
+		return 0; /* STN probes name their wait in the STPX line */
+	return adapter_set_reply_timeout(a, DEFAULT_ST_MS, e); /* sent if not known */
 }
 
 /* Stops monitoring with one byte and reads to the prompt. */

@@ -5,7 +5,8 @@
  * formatting over records made of the input's bytes, each module's key(),
  * and each flash procedure's prepare(img) and run(job) against steps that
  * succeed without a car. Any text either works or fails with an error,
- * within the budgets; nothing escapes the sandbox. */
+ * within the budgets; nothing escapes the sandbox. The file lives in a
+ * scratch folder of its own, removed after each input. */
 #include "config.h"
 
 #include <stdint.h>
@@ -24,22 +25,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 #define RECORD_LEN 64
 #define IMAGE_LEN 256
 
-static char root[64];
 static char path[128];
 static struct script_check_vehicle vehicles[VEHICLES_MAX];
 static size_t nvehicles;
 static const uint8_t *input;
 static size_t input_len;
 static uint8_t image[IMAGE_LEN];
-
-/* Removes the scratch folder at exit. */
-__attribute__((destructor)) static void remove_root(void)
-{
-	if (path[0])
-		unlink(path);
-	if (root[0])
-		rmdir(root);
-}
 
 /* Loads the simulated vehicles once, as `obdcon check` sees them. */
 static void load_vehicles(void)
@@ -227,18 +218,18 @@ static void exercise(struct script_host *h)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	const char *files[1] = { path };
+	char root[64];
 	struct script_host *h;
 	struct error e;
 	FILE *f;
 
-	if (root[0] == 0) {
-		if (mkdtemp(strcpy(root, "/tmp/obdcon-fuzz-script-XXXXXX")) == NULL)
-			abort();
-		snprintf(path, sizeof path, "%s/fuzz.lua", root);
+	if (nvehicles == 0)
 		load_vehicles();
-	}
 	input = data;
 	input_len = size;
+	if (mkdtemp(strcpy(root, "/tmp/obdcon-fuzz-script-XXXXXX")) == NULL)
+		abort();
+	snprintf(path, sizeof path, "%s/fuzz.lua", root);
 	f = fopen(path, "wb");
 	if (f == NULL)
 		abort();
@@ -252,5 +243,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	else if (e.text[0] == 0)
 		abort();
 	script_host_free(h);
+	unlink(path);
+	rmdir(root);
 	return 0;
 }

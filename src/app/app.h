@@ -42,9 +42,8 @@ struct app_hooks {
 	int (*ask)(void *arg, const char *question, const char *const *choices, size_t n);
 	/* Progress of a long step (may be NULL). */
 	void (*progress)(void *arg, const struct app_progress *p);
-	/* True when the user asked to stop (may be NULL). Operations check it
-	 * only where stopping is safe: between modules, features, samples,
-	 * never between the erase of a flash and its end. */
+	/* Asked at each safe stopping point whether to stop (may be NULL); a
+	 * driver on another thread uses app_request_cancel() instead. */
 	bool (*cancelled)(void *arg);
 };
 
@@ -53,6 +52,8 @@ struct app_options {
 	const char *sessions_dir; /* NULL: $XDG_DATA_HOME/obdcon/sessions */
 	bool pack_on_close;       /* pack the session into a .tar.gz on close */
 	bool fixed_baud;          /* keep the UART rate (--baud): no ATBRD/STBR */
+	bool declared_only;       /* scan only the modules the brand script
+				   * declares: no discovery of the others */
 };
 
 /* A module of the connected vehicle and what it told us about itself. */
@@ -67,11 +68,14 @@ struct app_module {
 	char hw[APP_IDENT_MAX];     /* F191 */
 	char serial[APP_IDENT_MAX]; /* F18C */
 	char system[APP_IDENT_MAX]; /* F197 */
+	char supplier[APP_IDENT_MAX]; /* F18A */
 	bool boot;                  /* runs its boot loader: no application
 				     * software (F189 refused, F180 answered) */
 	char boot_sw[APP_IDENT_MAX]; /* F180, when in the boot loader */
 	char error[160];            /* why it is not present */
-	size_t script_module;       /* index in the script host */
+	size_t script_module;       /* index in the script host (SIZE_MAX: none) */
+	bool discovered;            /* found by probing; the brand script does
+				     * not declare it */
 };
 
 /* A coding feature with its state on the connected vehicle. */
@@ -173,11 +177,13 @@ struct app_port {
  * are reported through hooks and do not stop it. */
 int app_new(const struct app_options *opt, const struct app_hooks *hooks, struct app **out,
 	    struct error *e);
-/* True when the driver asked the running operation to stop. */
-bool app_cancelled(const struct app *a);
 /* Opens the port (device, tcp:, sim:), starts a session, initialises the adapter. */
 int app_connect(struct app *a, const char *port, struct error *e);
-/* Reads the VIN, matches a brand script and reads every module's identification. */
+/* Reads the VIN, matches a brand script and reads the identification of
+ * every module it declares; then, unless opt.declared_only, discovers the
+ * modules that answer on the diagnostic identifiers besides them (11-bit
+ * 700-7F7, or 29-bit 18DAxxF1 on a 29-bit bus) and identifies those too.
+ * Stops between modules when asked to (-ERR_CANCELLED). */
 int app_scan(struct app *a, struct error *e);
 /* Reads every coding feature's current value and support state. */
 int app_read_features(struct app *a, struct error *e);
@@ -253,6 +259,16 @@ int app_live(struct app *a, const uint8_t *pids, size_t n, unsigned rounds, bool
 	     void (*fn)(void *arg, const struct app_sample *s), void *arg,
 	     struct app_live_stats *stats, struct error *e);
 
+/* What the console asked of the adapter since connecting. */
+struct app_counts {
+	unsigned requests;    /* diagnostic requests (discovery probes included) */
+	unsigned probes;      /* discovery probes */
+	unsigned round_trips; /* adapter commands that waited for a prompt */
+};
+
+/* Counters since connecting (zero before). */
+void app_get_counts(const struct app *a, struct app_counts *out);
+
 /* Closes the adapter and the session (packing it when configured); frees. */
 int app_close(struct app *a, char *archive, size_t n, struct error *e);
 
@@ -273,8 +289,9 @@ void app_adapter_fingerprint(const struct app *a, char *out, size_t n);
 int app_raw_command(struct app *a, const char *line, char *out, size_t n, struct error *e);
 /* Asks the running operation to stop at its next safe point (or clears it). */
 void app_request_cancel(struct app *a, bool cancel);
-/* True when a stop was asked for. */
-bool app_cancel_requested(const struct app *a);
+/* True when a stop was asked for (operations check it between modules,
+ * features and samples, never between the erase of a flash and its end). */
+bool app_cancelled(const struct app *a);
 /* The simulator's profiles, one a line: name, kind, description (tabs). */
 void app_list_sim_profiles(char *out, size_t n);
 

@@ -301,7 +301,8 @@ int script_flash_find(const struct script_host *h, size_t brand, const char *id)
 int script_flash_readout_key(struct script_host *h, size_t fi, uint8_t level, const uint8_t *seed,
 			     size_t n, uint8_t *key, size_t cap, size_t *klen, struct error *e);
 
-/* Sets where script log() and print() calls go (the session's events). */
+/* Sets where script log() and print() calls go (the session's events),
+ * and the traceback of every failed script call, one line at a time. */
 void script_set_logger(struct script_host *h, void (*log)(void *arg, const char *line), void *arg);
 /* Sets who answers ask(question, choices): returns the index of the
  * chosen answer, or a negative number when the user cancels. Without an

@@ -112,8 +112,8 @@ static void take_input(struct serve *sv, const uint8_t *in, size_t n)
 
 /* One turn under the lock: input (if any) or the passing of time; tells
  * whether to stop and how long to wait next. */
-static bool turn(struct serve *sv, const uint8_t *in, size_t n, volatile sig_atomic_t *stop,
-		 int64_t *wait_us, bool *closed)
+static bool turn(struct serve *sv, const uint8_t *in, size_t n,
+		 const volatile sig_atomic_t *stop, int64_t *wait_us, bool *closed)
 {
 	bool quit;
 

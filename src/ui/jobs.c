@@ -52,7 +52,7 @@ static void take_snapshot(struct job_data *jd)
 /* Stops at a safe point when the user asked to. */
 static int check_cancel(struct job_data *jd, const char *where, struct error *e)
 {
-	if (!app_cancel_requested(jd->app))
+	if (!app_cancelled(jd->app))
 		return 0;
 	return error_set(e, ERR_CANCELLED, "stopped %s", where);
 }

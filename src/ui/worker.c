@@ -192,7 +192,7 @@ int ui_worker_fd(const struct ui_worker *w)
 /* Hooks for the app that report through this worker. */
 struct app_hooks ui_worker_hooks(struct ui_worker *w)
 {
-	struct app_hooks h = { w, hook_message, hook_confirm, NULL, NULL, NULL };
+	struct app_hooks h = { .arg = w, .message = hook_message, .confirm = hook_confirm };
 
 	return h;
 }

@@ -28,6 +28,7 @@
 #define VOLT_PAUSES 5          /* readings of 2 s a sag may last */
 #define ERASE_TIMEOUT_MS 120000
 #define REBOOT_WAIT_MS 10000
+#define BLOCK_RETRIES 3        /* a block sent again after a transient failure */
 
 /* One flash in progress: what is programmed, with what, and its record. */
 struct flash_ctx {
@@ -248,6 +249,40 @@ static size_t block_size(struct flash_ctx *c, const struct uds_transfer *x)
 	return chunk;
 }
 
+/* True for a failure worth trying again: a garbled or missing reply, an
+ * adapter status (CAN ERROR, BUFFER FULL), not a lost link or a refusal. */
+static bool transient(const struct error *e)
+{
+	return e->kind == ERR_TIMEOUT || e->kind == ERR_PROTOCOL || e->kind == ERR_ADAPTER;
+}
+
+/* Brings the adapter back to its settings after a garbled reply or a reset
+ * of its own, before a block goes again. */
+static void recover(struct flash_ctx *c)
+{
+	struct error re;
+
+	error_clear(&re);
+	if (adapter_recover(c->a->adapter, &re) < 0)
+		app_say(c->a, APP_WARNING, "%s", re.text);
+}
+
+/* Sends one block, again with the same counter after a transient failure
+ * (a module that took it acknowledges the repeat without writing). */
+static int send_block(struct flash_ctx *c, struct uds_transfer *x, const uint8_t *data, size_t n,
+		      struct error *e)
+{
+	int tries = 0, rc;
+
+	while ((rc = uds_transfer_data(c->a->uds, &c->t, x, data, n, NULL, e)) < 0 &&
+	       transient(e) && ++tries <= BLOCK_RETRIES) {
+		app_say(c->a, APP_WARNING, "%s: sending the block again (%d of %d)", e->text, tries,
+			BLOCK_RETRIES);
+		recover(c);
+	}
+	return rc;
+}
+
 /* Sends the blocks of the region from block first on, journaling each. */
 static int send_blocks(struct flash_ctx *c, struct uds_transfer *x, uint32_t addr, uint32_t size,
 		       size_t chunk, struct error *e)
@@ -258,8 +293,7 @@ static int send_blocks(struct flash_ctx *c, struct uds_transfer *x, uint32_t add
 		size_t off = (size_t)(b * chunk), n = size - off < chunk ? size - off : chunk;
 		if (b % VOLT_CHECK_EVERY == 0 && b > 0 && watch_voltage(c, e) < 0)
 			return -(int)e->kind;
-		if (uds_transfer_data(c->a->uds, &c->t, x, c->data + (addr - c->proc->address) + off,
-				      n, NULL, e) < 0)
+		if (send_block(c, x, c->data + (addr - c->proc->address) + off, n, e) < 0)
 			return error_wrap(e, "block %llu of %llu", (unsigned long long)b + 1,
 					  (unsigned long long)blocks);
 		if (journal_block_confirmed(&c->j, b, e) < 0)
@@ -851,7 +885,13 @@ static int upload(struct flash_ctx *c, uint8_t *buf, struct error *e)
 	if (uds_request_upload(c->a->uds, &c->t, 0x00, &m, &x, e) < 0)
 		return error_wrap(e, "requesting the upload");
 	while (got < c->proc->size) {
-		if (uds_transfer_upload(c->a->uds, &c->t, &x, buf + got, c->proc->size - got, &n, e) < 0)
+		int tries = 0, rc;
+		while ((rc = uds_transfer_upload(c->a->uds, &c->t, &x, buf + got, c->proc->size - got,
+						 &n, e)) < 0 && transient(e) && ++tries <= BLOCK_RETRIES) {
+			app_say(c->a, APP_WARNING, "%s: asking for the block again", e->text);
+			recover(c);
+		}
+		if (rc < 0)
 			return error_wrap(e, "uploading at 0x%zX", got);
 		if (n == 0)
 			return error_set(e, ERR_PROTOCOL, "empty upload block at 0x%zX", got);

@@ -120,8 +120,9 @@ static int bench(const char *profile, int baud, const char *name, const char *im
 		 const char *sessions)
 {
 	struct watch w = { 0 };
-	struct app_hooks hooks = { &w, on_message, on_confirm, NULL, on_progress, NULL };
-	struct app_options opt = { sessions, false, true };
+	struct app_hooks hooks = { .arg = &w, .message = on_message, .confirm = on_confirm,
+				   .progress = on_progress };
+	struct app_options opt = { .sessions_dir = sessions, .fixed_baud = true, .declared_only = true };
 	struct app_flash_result res;
 	struct app *a = NULL;
 	char port[160];

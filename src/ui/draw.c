@@ -181,3 +181,25 @@ void ui_draw_steps(struct ui *u, struct ui_rect area, unsigned long since)
 			step_mark(u, ln, i + 1 == n), ln->text);
 	}
 }
+
+/* A progress bar of w columns: bar, percentage, bytes, throughput, ETA. */
+void ui_draw_progress(struct ui *u, int y, int x, int w, const struct app_progress *p)
+{
+	char figures[128], bar[1024];
+	int fw, bw;
+
+	ui_progress_figures(p->done, p->total, p->bytes_per_s, p->eta_s, figures, sizeof figures);
+	fw = (int)layout_width(figures);
+	bw = w - fw - 3;
+	if (bw < 4) {
+		ui_put(u, y, x, w, R_NORMAL, figures);
+		return;
+	}
+	ui_progress_bar(p->total ? (double)p->done / (double)p->total : 0, (size_t)bw,
+			u->g->bar_full, u->g->bar_part, u->g->nbar_part, u->g->bar_empty, bar,
+			sizeof bar);
+	ui_put(u, y, x, 1, R_NORMAL, "[");
+	ui_put(u, y, x + 1, bw, R_GOOD, bar);
+	ui_put(u, y, x + 1 + bw, 1, R_NORMAL, "]");
+	ui_put(u, y, x + bw + 3, fw, R_NORMAL, figures);
+}

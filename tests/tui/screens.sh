@@ -17,7 +17,8 @@ check_contains "vehicle screen: session directory" "Session   $SESSIONS/" "$scre
 check_contains "vehicle screen: coding summary" "8 coding features, 1 unsupported, 0 marked" "$screen"
 check_contains "vehicle screen: module identification on its row" "part 06K906070AB    sw 2130   hw 06K907425B" "$screen"
 check_contains "status line at 200 columns: send path and session" "[elm-" "$(tui_screen | tail -n 2 | head -n 1)"
-check_contains "key bar of the vehicle screen" "F1Help EnterOpen F2Review F3Search F4Coding F5Reread F6Term F8Log F10Quit" "$screen"
+check_contains "key bar of the vehicle screen" "F1Help EnterOpen F3Search F4Coding F5Reread F6Flash F7Faults F8Log F9Live SSessions F10Quit" "$screen"
+check_contains "vehicle screen: fault-code counts on the module rows" "7E0/7E8  1 DTC" "$screen"
 
 tui_keys Enter
 if tui_wait "Module 01 Engine electronics" 5; then pass "Enter opens the module, named in the title"; else fail "module screen" "$(tui_screen)"; fi

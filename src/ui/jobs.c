@@ -138,6 +138,17 @@ struct job_data *job_new(struct ui *u, const char *title, bool cancellable, ui_j
 	return jd;
 }
 
+/* The screen an operation belongs to: the top one below any dialog (a
+ * question whose answer starts it closes right after). */
+static struct ui_screen *owner_screen(const struct ui *u)
+{
+	int i = u->depth - 1;
+
+	while (i > 0 && u->stack[i]->ops->overlay)
+		i--;
+	return i >= 0 ? u->stack[i] : NULL;
+}
+
 /* Hands an operation to the worker; false (and freed) when it cannot start. */
 bool job_start(struct ui *u, struct job_data *jd, ui_job_done_fn done, const char *busy_text)
 {
@@ -156,7 +167,7 @@ bool job_start(struct ui *u, struct job_data *jd, ui_job_done_fn done, const cha
 	memset(&u->run, 0, sizeof u->run);
 	u->run.job = &jd->job;
 	u->run.done = done;
-	u->run.owner = ui_top(u);
+	u->run.owner = owner_screen(u);
 	u->run.busy_text = busy_text;
 	u->run.started_ms = clock_ms();
 	u->run.log_start = u->log.total;

@@ -361,20 +361,6 @@ static void give_choice(struct ui *u, struct choice *c, int index)
 		c->choose(u, index, c->arg);
 }
 
-/* Draws the question and the choices as a list. */
-static void choice_draw(struct ui *u, struct ui_screen *s, struct ui_rect area)
-{
-	struct choice *c = s->data;
-	int rows = (int)c->items.n < LINES - 12 ? (int)c->items.n : LINES - 12;
-	struct ui_rect r;
-
-	(void)area;
-	r = ui_draw_dialog(u, c->title, c->body, rows + 2);
-	ui_draw_list(u, s, (struct ui_rect){ r.y + r.h - 3 - rows, r.x + 2, rows, r.w - 4 });
-	ui_put(u, r.y + r.h - 2, r.x + 2, r.w - 4, R_DIM,
-	       "Up/Down or 1-9 pick   Enter chooses   Esc cancels");
-}
-
 /* Text of a choice, numbered. */
 static void choice_row(struct ui *u, struct ui_screen *s, size_t row, char *out, size_t n)
 {
@@ -383,6 +369,36 @@ static void choice_row(struct ui *u, struct ui_screen *s, size_t row, char *out,
 	(void)u;
 	if (row < c->items.n)
 		snprintf(out, n, " %zu  %s", row + 1, c->items.v[row]);
+}
+
+#define CHOICE_HINT "1-9 or Enter picks, Esc cancels"
+
+/* Draws the question and the choices as a list: the box is laid out with
+ * the choices' text in it, so it is as wide as the widest of them. */
+static void choice_draw(struct ui *u, struct ui_screen *s, struct ui_rect area)
+{
+	struct choice *c = s->data;
+	int rows = (int)c->items.n < LINES - 12 ? (int)c->items.n : LINES - 12, i;
+	int body_lines = layout_box(c->body, COLS, LINES - 4, 0).nlines;
+	char *text, row[300];
+	size_t len = strlen(c->body) + 64;
+	struct ui_rect r;
+
+	(void)area;
+	for (i = 0; i < rows; i++)
+		len += strlen(c->items.v[i]) + 8;
+	if ((text = malloc(len)) == NULL)
+		return;
+	snprintf(text, len, "%s\n", c->body);
+	for (i = 0; i < rows; i++) {
+		choice_row(u, s, (size_t)i, row, sizeof row);
+		snprintf(text + strlen(text), len - strlen(text), "\n%s", row);
+	}
+	snprintf(text + strlen(text), len - strlen(text), "\n\n%s", CHOICE_HINT);
+	r = ui_draw_dialog(u, c->title, text, 0);
+	free(text);
+	ui_draw_list(u, s, (struct ui_rect){ r.y + 2 + body_lines, r.x + 2, rows, r.w - 4 });
+	ui_put(u, r.y + r.h - 3, r.x + 2, r.w - 4, R_DIM, CHOICE_HINT);
 }
 
 /* Keys of the choice list: digits pick at once. */

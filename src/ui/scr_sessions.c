@@ -84,11 +84,11 @@ static void sessions_row(struct ui *u, struct ui_screen *s, size_t row, char *ou
 
 	if (si == NULL)
 		return;
-	snprintf(when, sizeof when, "%.19s", si->started ? si->started : "-");
+	snprintf(when, sizeof when, "%.16s", si->started ? si->started : "-");
 	if (strlen(when) > 10 && when[10] == 'T')
 		when[10] = ' ';
 	stored_text(si, stored, sizeof stored);
-	snprintf(out, n, " %-19s  %-17s  %-10s  %-14s %s", when, si->vin ? si->vin : "-",
+	snprintf(out, n, " %-16s  %-17s  %-10s  %-13s %s", when, si->vin ? si->vin : "-",
 		 si->problem ? "unreadable" : is_current(u, si) ? "this one" : si->clean ? "clean"
 											: "unfinished",
 		 stored, session_info_what(si, what, sizeof what));
@@ -151,9 +151,9 @@ static void sessions_draw(struct ui *u, struct ui_screen *s, struct ui_rect area
 
 	if (fs_xdg_data_dir(base, sizeof base) < 0)
 		base[0] = 0;
-	ui_putf(u, a.y, a.x, a.w, R_NORMAL, "%zu session%s in %s/obdcon/sessions", ss->n,
+	ui_putf(u, a.y, a.x, a.w, R_NORMAL, "%zu session%s in %s/sessions", ss->n,
 		ss->n == 1 ? "" : "s", base);
-	ui_putf(u, a.y + 1, a.x, a.w, R_DIM, " %-19s  %-17s  %-10s  %-14s %s", "started (UTC)",
+	ui_putf(u, a.y + 1, a.x, a.w, R_DIM, " %-16s  %-17s  %-10s  %-13s %s", "started (UTC)",
 		"VIN", "state", "kept as", "what was done");
 	if (ss->problem[0] || ss->n == 0) {
 		ui_put(u, a.y + 3, a.x, a.w, ss->problem[0] ? R_ERROR : R_DIM,
@@ -196,7 +196,7 @@ static void manifest_lines(const struct session_manifest *m, struct ui_lines *l)
 	for (i = 0; i < m->noperations; i++)
 		line(l, "  operation   %s", m->operations[i]);
 	for (i = 0; i < m->ninfo; i++)
-		line(l, "  %-11s %s", m->info[i].key, m->info[i].value ? m->info[i].value : "-");
+		line(l, "  %-19s %s", m->info[i].key, m->info[i].value ? m->info[i].value : "-");
 	line(l, "Modules:");
 	for (i = 0; i < m->nmodules; i++)
 		line(l, "  %-4s %-26s %03X/%03X part %s sw %s hw %s", m->modules[i].id,

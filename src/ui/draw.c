@@ -166,19 +166,37 @@ static const char *step_mark(struct ui *u, const struct ui_log_line *ln, bool la
 	return u->g->check;
 }
 
-/* The steps of the running or last operation. */
+/* True when log line i is a progress report the next line replaces (the
+ * same step a little further: "download 8192/65536 bytes"). */
+static bool superseded(const struct ui_log *l, size_t i)
+{
+	const struct ui_log_line *a = ui_log_get(l, i), *b = ui_log_get(l, i + 1);
+	size_t len;
+
+	if (a == NULL || b == NULL || a->level != APP_PROGRESS || b->level != APP_PROGRESS)
+		return false;
+	len = strcspn(a->text, " ");
+	return strncmp(a->text, b->text, len) == 0 && (b->text[len] == ' ' || b->text[len] == 0);
+}
+
+#define STEPS_MAX 256
+
+/* The steps of the running or last operation, the newest at the bottom; a
+ * progress report replaced by the next one is left out. */
 void ui_draw_steps(struct ui *u, struct ui_rect area, unsigned long since)
 {
-	size_t from = ui_log_index_of(&u->log, since), n = ui_log_count(&u->log), i;
+	size_t from = ui_log_index_of(&u->log, since), n = ui_log_count(&u->log), i, k = 0;
+	size_t shown[STEPS_MAX];
 
-	if (n - from > (size_t)area.h)
-		from = n - (size_t)area.h;
-	for (i = from; i < n; i++) {
-		const struct ui_log_line *ln = ui_log_get(&u->log, i);
+	for (i = n; i-- > from && k < (size_t)area.h && k < STEPS_MAX;)
+		if (!superseded(&u->log, i))
+			shown[k++] = i;
+	for (i = 0; i < k; i++) {
+		const struct ui_log_line *ln = ui_log_get(&u->log, shown[k - 1 - i]);
 		enum ui_role role = ln->level == APP_ERROR ? R_ERROR
 				    : ln->level == APP_WARNING ? R_WARN : R_NORMAL;
-		ui_putf(u, area.y + (int)(i - from), area.x, area.w, role, " %s %s",
-			step_mark(u, ln, i + 1 == n), ln->text);
+		ui_putf(u, area.y + (int)i, area.x, area.w, role, " %s %s",
+			step_mark(u, ln, shown[k - 1 - i] + 1 == n), ln->text);
 	}
 }
 

@@ -102,6 +102,7 @@ static void dtc_row(struct ui *u, struct ui_screen *s, size_t row, char *out, si
 	const struct drow *r;
 	const struct app_module_dtcs *md;
 	const struct app_dtc *c;
+	char status[128];
 
 	if (row >= d->n)
 		return;
@@ -115,7 +116,8 @@ static void dtc_row(struct ui *u, struct ui_screen *s, size_t row, char *out, si
 			 : md->error[0] ? md->error : "not read yet: F5 reads");
 	} else {
 		c = &md->dtcs[r->code];
-		snprintf(out, n, "  %-6s %-7s %-30.30s %s", c->code, c->raw, c->status_text,
+		layout_list_fit(c->status_text, 30, status, sizeof status);
+		snprintf(out, n, "  %-6s %-7s %-30s %s", c->code, c->raw, status,
 			 c->text ? c->text : "(no description known)");
 	}
 }

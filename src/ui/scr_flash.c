@@ -139,9 +139,11 @@ static void draw_image(struct ui *u, struct flashw *f, struct ui_rect a)
 		ui_putf(u, y++, a.x, a.w, R_DIM, "           ... and %zu more", f->matches.n - 8);
 	y++;
 	ui_put(u, y++, a.x, a.w, R_NORMAL,
-	       "Enter: the module's identification, the image, the battery, the engine and the");
+	       "Enter checks the module's identification, the image, the battery, the");
 	ui_put(u, y++, a.x, a.w, R_NORMAL,
-	       "adapter are checked and the old software is read out; then you confirm (No first).");
+	       "engine and the adapter, reads the old software out where it can, and");
+	ui_put(u, y++, a.x, a.w, R_NORMAL,
+	       "then asks you (No first). Nothing is written before you answer yes.");
 }
 
 /* The last progress figures (kept when the operation ends). */
@@ -163,8 +165,7 @@ static const char *esc_text(struct ui *u)
 		return "";
 	if (ui_worker_cancellable(u->worker))
 		return "Esc stops before anything is written.";
-	return "The flash cannot be stopped now: cancelling would leave the module without "
-	       "software. Wait for the end.";
+	return "Cannot be stopped now: stopping would leave the module without software.";
 }
 
 /* Page 3: the steps and the progress bar. */
@@ -192,10 +193,13 @@ static void draw_run(struct ui *u, struct flashw *f, struct ui_rect a)
 static void draw_done(struct ui *u, struct flashw *f, struct ui_rect a)
 {
 	const struct ui_flash_outcome *o = &f->out;
+	bool interrupted = o->rc < 0 && strstr(o->err.text, "INTERRUPTED") != NULL;
 	int y = a.y;
 
 	ui_putf(u, y++, a.x, a.w, o->rc == 0 ? R_GOOD : R_ERROR, "4. %s",
-		o->rc == 0 ? "Flash done." : "The flash did not complete.");
+		o->rc == 0 ? "Flash done."
+		: interrupted ? "The flash was interrupted: the module needs its software."
+			      : "Nothing was written.");
 	y++;
 	if (o->rc == 0) {
 		ui_putf(u, y++, a.x, a.w, R_NORMAL, "Result       %s", o->res.summary);
@@ -211,6 +215,9 @@ static void draw_done(struct ui *u, struct flashw *f, struct ui_rect a)
 			ui_put(u, y++, a.x, a.w, R_ERROR, tb.lines[i]);
 		if (o->res.corrections[0])
 			ui_putf(u, y++, a.x, a.w, R_NORMAL, "Checksums    %s", o->res.corrections);
+		if (interrupted)
+			ui_put(u, ++y, a.x, a.w, R_WARN, "Connecting again offers to resume it "
+			       "from the journal in this session.");
 	}
 	y++;
 	ui_put(u, y, a.x, a.w, R_DIM, "Every step is in the log (F8) and the session. Enter closes.");

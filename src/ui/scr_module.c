@@ -33,7 +33,7 @@ static const struct ui_binding module_bindings[] = {
 	{ KEY_F(7), 'd', "F7 d", "fault codes of this module: read, details, clear", "F7",
 	  "Faults", 70, ACT_FAULTS },
 	{ KEY_F(9), 'l', "F9 l", "live data: OBD-II values of the engine with trends", "F9", "Live",
-	  95, ACT_LIVE },
+	  90, ACT_LIVE },
 	{ 't', 0, "t", "adapter terminal: type AT commands by hand", NULL, NULL, 0, ACT_TERMINAL },
 	{ 0, 0, NULL, NULL, NULL, NULL, 0, ACT_NONE },
 };

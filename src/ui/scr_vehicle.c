@@ -32,7 +32,7 @@ static const struct ui_binding vehicle_bindings[] = {
 	{ KEY_F(7), 'd', "F7 d", "fault codes of every module: read, details, clear", "F7",
 	  "Faults", 70, ACT_FAULTS },
 	{ KEY_F(9), 'l', "F9 l", "live data: OBD-II values of the engine with trends", "F9", "Live",
-	  95, ACT_LIVE },
+	  90, ACT_LIVE },
 	{ 'S', 0, "S", "sessions kept on this machine: details, export, import, restore", "S",
 	  "Sessions", 96, ACT_SESSIONS },
 	{ 't', 0, "t", "adapter terminal: type AT commands by hand", NULL, NULL, 0, ACT_TERMINAL },

@@ -520,6 +520,10 @@ static void draw_message(struct ui *u)
 		ui_put(u, y, 0, COLS, R_HEADER, "waiting for your answer: y yes, n no");
 		return;
 	}
+	if (ui_busy(u) && ui_top(u)->ops == &ui_choice_ops) {
+		ui_put(u, y, 0, COLS, R_HEADER, "waiting for your answer: pick one, Esc cancels");
+		return;
+	}
 	if (ui_busy(u) && u->run.has_progress) {
 		snprintf(text, sizeof text, "%s %s ", ui_spinner(u), u->run.progress_step);
 		ui_put(u, y, 0, COLS, R_HEADER, text);

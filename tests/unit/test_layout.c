@@ -305,6 +305,17 @@ static void test_fit(void **state)
 	layout_fit("a\tb", 3, out, sizeof out);
 	assert_string_equal(out, "a b");
 	assert_int_equal(layout_width("\xe2\x94\x80x"), 2);
+	layout_list_fit("failed, confirmed, pending, MIL, failed this cycle, failed since clear", 30,
+			out, sizeof out);
+	assert_string_equal(out, "failed, confirmed, pending +3");
+	layout_list_fit("failed, confirmed", 30, out, sizeof out);
+	assert_string_equal(out, "failed, confirmed");
+	layout_list_fit("not tested since clear, MIL", 12, out, sizeof out);
+	assert_string_equal(out, "not tested s"); /* even the first does not fit */
+	layout_list_fit("a, b, c", 6, out, sizeof out);
+	assert_string_equal(out, "a +2");
+	layout_list_fit("", 6, out, sizeof out);
+	assert_string_equal(out, "");
 }
 
 /* Dialogs wrap long lines at spaces, size themselves and say when clipped. */

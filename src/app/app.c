@@ -56,12 +56,6 @@ static int script_ask(void *arg, const char *question, const char *const *choice
 	return k;
 }
 
-/* True when the driver asked the running operation to stop. */
-bool app_cancelled(const struct app *a)
-{
-	return a->hooks.cancelled && a->hooks.cancelled(a->hooks.arg);
-}
-
 /* Creates a console instance and loads the brand scripts. */
 int app_new(const struct app_options *opt, const struct app_hooks *hooks, struct app **out,
 	    struct error *e)

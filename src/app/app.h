@@ -42,10 +42,6 @@ struct app_hooks {
 	int (*ask)(void *arg, const char *question, const char *const *choices, size_t n);
 	/* Progress of a long step (may be NULL). */
 	void (*progress)(void *arg, const struct app_progress *p);
-	/* True when the user asked to stop (may be NULL). Operations check it
-	 * only where stopping is safe: between modules, features, samples,
-	 * never between the erase of a flash and its end. */
-	bool (*cancelled)(void *arg);
 };
 
 /* Settings for a console instance. */
@@ -170,8 +166,6 @@ struct app_port {
  * are reported through hooks and do not stop it. */
 int app_new(const struct app_options *opt, const struct app_hooks *hooks, struct app **out,
 	    struct error *e);
-/* True when the driver asked the running operation to stop. */
-bool app_cancelled(const struct app *a);
 /* Opens the port (device, tcp:, sim:), starts a session, initialises the adapter. */
 int app_connect(struct app *a, const char *port, struct error *e);
 /* Reads the VIN, matches a brand script and reads every module's identification. */
@@ -299,8 +293,9 @@ void app_adapter_fingerprint(const struct app *a, char *out, size_t n);
 int app_raw_command(struct app *a, const char *line, char *out, size_t n, struct error *e);
 /* Asks the running operation to stop at its next safe point (or clears it). */
 void app_request_cancel(struct app *a, bool cancel);
-/* True when a stop was asked for (app_request_cancel or the cancelled hook). */
-bool app_cancel_requested(const struct app *a);
+/* True when a stop was asked for (operations check it between modules,
+ * features and samples, never between the erase of a flash and its end). */
+bool app_cancelled(const struct app *a);
 /* The simulator's profiles, one a line: name, kind, description (tabs). */
 void app_list_sim_profiles(char *out, size_t n);
 

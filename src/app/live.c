@@ -81,7 +81,7 @@ int app_live(struct app *a, const uint8_t *pids, size_t n, unsigned rounds, bool
 		return error_set(e, ERR_ARG, "not connected");
 	if (n == 0)
 		return error_set(e, ERR_ARG, "no PIDs given");
-	for (r = 0; r < rounds && !app_cancel_requested(a); r++)
+	for (r = 0; r < rounds && !app_cancelled(a); r++)
 		for (i = 0; i < n; i += group)
 			if (read_group(a, &t, pids + i, n - i < group ? n - i : group, t0, fn, arg, &st,
 				       e) < 0)

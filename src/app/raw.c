@@ -136,11 +136,10 @@ void app_request_cancel(struct app *a, bool cancel)
 	atomic_store(&a->cancel, cancel);
 }
 
-/* True when a stop was asked for: by app_request_cancel, or by the
- * driver's cancelled hook. */
-bool app_cancel_requested(const struct app *a)
+/* True when the user asked the running operation to stop. */
+bool app_cancelled(const struct app *a)
 {
-	return atomic_load(&a->cancel) || app_cancelled(a);
+	return atomic_load(&a->cancel);
 }
 
 /* The simulator's vehicle and adapter profiles, one a line:

@@ -162,7 +162,7 @@ static void close_app(struct app *a)
 int cli_run(const struct cli_options *opt)
 {
 	const struct cli_command *c = find_command(opt->args[0]);
-	struct app_hooks hooks = { (void *)opt, batch_message, batch_confirm, batch_ask, NULL, NULL };
+	struct app_hooks hooks = { (void *)opt, batch_message, batch_confirm, batch_ask, NULL };
 	struct app_options aopt = { NULL, opt->pack, opt->baud != 0 };
 	struct app *a = NULL;
 	struct error e;

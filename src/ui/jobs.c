@@ -456,7 +456,7 @@ void ui_cancel_job(struct ui *u)
 		return;
 	}
 	u->run.cancel_requested = true;
-	ui_worker_cancel(u->worker);
+	app_request_cancel(u->app, true);
 	ui_say(u, APP_WARNING, "stopping %s at the next safe point...", u->run.job->title);
 }
 
@@ -478,7 +478,7 @@ void ui_interrupt(struct ui *u)
 		return;
 	}
 	u->run.cancel_requested = true;
-	ui_worker_cancel(u->worker);
+	app_request_cancel(u->app, true);
 	ui_say(u, APP_WARNING, "stopping %s at the next safe point (Ctrl-C again leaves)",
 	       u->run.job->title);
 }
@@ -512,7 +512,7 @@ void ui_request_quit(struct ui *u)
 	}
 	if (ui_worker_cancellable(u->worker)) {
 		u->run.cancel_requested = true;
-		ui_worker_cancel(u->worker);
+		app_request_cancel(u->app, true);
 		ui_say(u, APP_WARNING, "leaving when %s reaches a safe point...", u->run.job->title);
 	} else {
 		ui_say(u, APP_WARNING, "%s; leaving after that", u->run.busy_text);

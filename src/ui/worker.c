@@ -1,6 +1,5 @@
 /* worker.c: the operation thread, its event queue, the blocking
- * questions handed over to the console thread, throttled progress and the
- * cancel flag. */
+ * questions handed over to the console thread, and throttled progress. */
 #include "config.h"
 #include "ui/worker.h"
 
@@ -26,7 +25,6 @@ struct ui_worker {
 	int choice;             /* the answer to a choice question */
 	bool refuse, stopping;
 	atomic_bool cancellable;
-	atomic_bool cancel;     /* the user asked the running job to stop */
 	int64_t progress_ms;    /* when the last progress event was queued */
 };
 
@@ -228,14 +226,6 @@ static void hook_progress(void *arg, const struct app_progress *p)
 	pthread_mutex_unlock(&w->lock);
 }
 
-/* App hook: true when the user asked the running job to stop. */
-static bool hook_cancelled(void *arg)
-{
-	struct ui_worker *w = arg;
-
-	return atomic_load(&w->cancel);
-}
-
 /* Releases what start made. */
 static void worker_free(struct ui_worker *w)
 {
@@ -261,7 +251,6 @@ int ui_worker_start(struct ui_worker **out, struct error *e)
 	pthread_mutex_init(&w->lock, NULL);
 	pthread_cond_init(&w->cond, NULL);
 	atomic_init(&w->cancellable, false);
-	atomic_init(&w->cancel, false);
 	if (pipe(w->pipe) < 0 || set_flags(w->pipe[0]) < 0 || set_flags(w->pipe[1]) < 0) {
 		rc = error_set(e, ERR_IO, "worker pipe: %s", strerror(errno));
 		worker_free(w);
@@ -285,8 +274,7 @@ int ui_worker_fd(const struct ui_worker *w)
 /* Hooks for the app that report through this worker. */
 struct app_hooks ui_worker_hooks(struct ui_worker *w)
 {
-	struct app_hooks h = { w, hook_message, hook_confirm, hook_ask, hook_progress,
-			       hook_cancelled };
+	struct app_hooks h = { w, hook_message, hook_confirm, hook_ask, hook_progress };
 
 	return h;
 }
@@ -303,7 +291,6 @@ int ui_worker_submit(struct ui_worker *w, struct ui_job *job, struct error *e)
 	w->pending = job;
 	w->progress_ms = 0;
 	atomic_store(&w->cancellable, job->cancellable);
-	atomic_store(&w->cancel, false);
 	pthread_cond_broadcast(&w->cond);
 	pthread_mutex_unlock(&w->lock);
 	return 0;
@@ -337,18 +324,6 @@ bool ui_worker_cancellable(const struct ui_worker *w)
 void ui_worker_set_cancellable(struct ui_worker *w, bool cancellable)
 {
 	atomic_store(&w->cancellable, cancellable);
-}
-
-/* Asks the running job to stop at its next safe point. */
-void ui_worker_cancel(struct ui_worker *w)
-{
-	atomic_store(&w->cancel, true);
-}
-
-/* True once a stop was asked for the running job. */
-bool ui_worker_cancel_requested(const struct ui_worker *w)
-{
-	return atomic_load(&((struct ui_worker *)w)->cancel);
 }
 
 /* Queues data for the console. */

@@ -6,9 +6,8 @@
  * an event; confirm() and ask() queue a question and block until the
  * console answers it (or stops the worker, which answers No / cancel);
  * progress() keeps the latest figures and queues at most one event every
- * UI_PROGRESS_MS (and always the last one); cancelled() reads the flag
- * ui_worker_cancel() sets. A job may also post data of its own (live
- * samples). Each queued event writes one byte to a pipe, so the console's
+ * UI_PROGRESS_MS (and always the last one). A job may also post data of
+ * its own (live samples). Stopping a job is the app's: app_request_cancel. Each queued event writes one byte to a pipe, so the console's
  * poll() loop wakes up and takes events with ui_worker_next(). No terminal
  * needed. */
 #ifndef OBDCON_UI_WORKER_H
@@ -71,8 +70,7 @@ int ui_worker_start(struct ui_worker **out, struct error *e);
 int ui_worker_fd(const struct ui_worker *w);
 /* Hooks for the app that report through this worker. */
 struct app_hooks ui_worker_hooks(struct ui_worker *w);
-/* Hands a job to the thread (clearing the cancel flag); -ERR_BUSY while
- * another one runs. */
+/* Hands a job to the thread; -ERR_BUSY while another one runs. */
 int ui_worker_submit(struct ui_worker *w, struct ui_job *job, struct error *e);
 /* True from submit until the job's UI_EV_DONE has been taken. */
 bool ui_worker_busy(const struct ui_worker *w);
@@ -83,11 +81,6 @@ bool ui_worker_cancellable(const struct ui_worker *w);
 /* Called by a job on the worker thread when it passes (or leaves) a point
  * where stopping would be unsafe. */
 void ui_worker_set_cancellable(struct ui_worker *w, bool cancellable);
-/* Asks the running job to stop at its next safe point (the app reads it
- * through its cancelled hook). */
-void ui_worker_cancel(struct ui_worker *w);
-/* True once ui_worker_cancel was called for the running job. */
-bool ui_worker_cancel_requested(const struct ui_worker *w);
 /* Queues data for the console (any thread); free_data frees it when the
  * event is freed. False (data freed) when out of memory. */
 bool ui_worker_post(struct ui_worker *w, void *data, void (*free_data)(void *data));

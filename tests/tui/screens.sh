@@ -78,6 +78,8 @@ row_of() {
 check_eq "the terminal reports the mouse to the console" "101" "$(tui_mouse_modes)"
 tui_click "$(column_of F4Coding 60)" 60
 if tui_wait "Vehicle › Coding" 5; then pass "a click on F4Coding in the bar opens the coding"; else fail "bar click" "$(tui_screen)"; fi
+# the rows move until the features are read: click only once they are there
+tui_wait "[ ] Horn chirp on lock" 10
 row=$(row_of "[ ] Horn chirp on lock")
 tui_click 10 "$row"
 tui_click 10 "$row"

@@ -1,8 +1,7 @@
 /* test_ui_worker.c: the console's worker thread: messages and questions
  * from a job arrive as events through the pipe, a question blocks the job
  * until answered, one job at a time, and stopping answers No; a script's
- * choice question, throttled progress, the cancel flag the app reads, and
- * data a job posts. */
+ * choice question, throttled progress, and data a job posts. */
 #include "config.h"
 
 #include <poll.h>
@@ -16,7 +15,6 @@
 #include <cmocka.h>
 
 #include "ui/worker.h"
-#include "util/clock.h"
 
 /* What a test job does and what it saw. */
 struct probe {
@@ -238,7 +236,6 @@ struct hooked {
 	struct app_hooks hooks;
 	struct ui_worker *w;
 	int choice;
-	bool cancelled_first, cancelled_later;
 	int freed;
 };
 
@@ -343,54 +340,6 @@ static void test_progress_throttled(void **state)
 	ui_worker_free(w);
 }
 
-/* Job: reads the cancelled hook, waits for the console to cancel, reads it
- * again. */
-static int run_cancel(struct ui_job *job, struct error *e)
-{
-	struct hooked *h = job->arg;
-	int64_t deadline = clock_ms() + 5000;
-
-	(void)e;
-	h->cancelled_first = h->hooks.cancelled(h->hooks.arg);
-	h->hooks.message(h->hooks.arg, APP_INFO, "waiting");
-	while (!h->hooks.cancelled(h->hooks.arg) && clock_ms() < deadline)
-		clock_sleep_us(1000);
-	h->cancelled_later = h->hooks.cancelled(h->hooks.arg);
-	return 0;
-}
-
-/* ui_worker_cancel raises the flag the app reads through its hook; the
- * next job starts with it down. */
-static void test_cancel_flag(void **state)
-{
-	struct ui_worker *w;
-	struct ui_job job = { "live", true, run_cancel, NULL, 0, { 0 } };
-	struct hooked h = { 0 };
-	struct ui_job *left;
-	struct error e;
-
-	(void)state;
-	assert_int_equal(ui_worker_start(&w, &e), 0);
-	h.hooks = ui_worker_hooks(w);
-	job.arg = &h;
-	assert_int_equal(ui_worker_submit(w, &job, &e), 0);
-	ui_event_free(expect(w, UI_EV_MESSAGE));
-	assert_false(ui_worker_cancel_requested(w));
-	ui_worker_cancel(w);
-	assert_true(ui_worker_cancel_requested(w));
-	ui_event_free(expect(w, UI_EV_DONE));
-	assert_false(h.cancelled_first);
-	assert_true(h.cancelled_later);
-	assert_int_equal(ui_worker_submit(w, &job, &e), 0);
-	assert_false(ui_worker_cancel_requested(w));
-	ui_event_free(expect(w, UI_EV_MESSAGE));
-	ui_worker_cancel(w);
-	ui_event_free(expect(w, UI_EV_DONE));
-	assert_false(h.cancelled_first);
-	ui_worker_stop(w, &left);
-	ui_worker_free(w);
-}
-
 /* Counts frees of posted data. */
 static void count_free(void *data)
 {
@@ -428,7 +377,7 @@ int main(void)
 		cmocka_unit_test(test_messages),         cmocka_unit_test(test_confirm_yes),
 		cmocka_unit_test(test_confirm_no),       cmocka_unit_test(test_stop_while_asking),
 		cmocka_unit_test(test_confirm_off_thread), cmocka_unit_test(test_ask),
-		cmocka_unit_test(test_progress_throttled), cmocka_unit_test(test_cancel_flag),
+		cmocka_unit_test(test_progress_throttled),
 		cmocka_unit_test(test_post),
 	};
 

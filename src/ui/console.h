@@ -212,8 +212,9 @@ void ui_start_dtc_clear(struct ui *u, int module);
 /* Reads which PIDs the engine supports (for the live screen). */
 void ui_start_live_supported(struct ui *u);
 /* Reads live values of pids until stopped; samples reach the screen that
- * started it through its data callback as struct ui_samples. */
-void ui_start_live(struct ui *u, const uint8_t *pids, size_t n);
+ * started it through its data callback as struct ui_samples. False when
+ * it could not start (said why). */
+bool ui_start_live(struct ui *u, const uint8_t *pids, size_t n);
 /* Pauses the running live job between samples, or lets it go on. */
 void ui_live_pause(struct ui *u, bool paused);
 /* Flashes an image with a procedure; ui_flash_finished gets the result. */

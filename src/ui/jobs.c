@@ -157,6 +157,8 @@ bool job_start(struct ui *u, struct job_data *jd, ui_job_done_fn done, const cha
 	if (jd == NULL)
 		return false;
 	error_clear(&e);
+	if (u->app && !ui_busy(u))
+		app_request_cancel(u->app, false); /* before the worker can look at it */
 	if (u->app == NULL || ui_busy(u) || ui_worker_submit(u->worker, &jd->job, &e) < 0) {
 		ui_say(u, APP_WARNING, "%s", u->app == NULL ? "not connected"
 					    : ui_busy(u) ? "wait: another operation is running"
@@ -172,7 +174,6 @@ bool job_start(struct ui *u, struct job_data *jd, ui_job_done_fn done, const cha
 	u->run.started_ms = clock_ms();
 	u->run.log_start = u->log.total;
 	snprintf(u->run.step, sizeof u->run.step, "%s", jd->job.title);
-	app_request_cancel(u->app, false);
 	u->dirty = true;
 	return true;
 }

@@ -200,21 +200,23 @@ static void live_done(struct ui *u, struct ui_job *job)
 }
 
 /* Reads live values until stopped. */
-void ui_start_live(struct ui *u, const uint8_t *pids, size_t n)
+bool ui_start_live(struct ui *u, const uint8_t *pids, size_t n)
 {
 	struct job_data *jd;
 
 	if (!u->snap->scanned || n == 0) {
 		ui_say(u, APP_WARNING, n ? "not connected" : "choose at least one value first");
-		return;
+		return false;
 	}
 	jd = job_new(u, "live data", true, run_live);
 	if (jd == NULL)
-		return;
+		return false;
 	jd->npids = n < sizeof jd->pids ? n : sizeof jd->pids;
 	memcpy(jd->pids, pids, jd->npids);
-	if (job_start(u, jd, live_done, "wait a moment"))
-		snprintf(u->run.step, sizeof u->run.step, "live data (p pauses)");
+	if (!job_start(u, jd, live_done, "wait a moment"))
+		return false;
+	snprintf(u->run.step, sizeof u->run.step, "live data (p pauses)");
+	return true;
 }
 
 /* Pauses the running live job between samples, or lets it go on. */

@@ -41,6 +41,7 @@ tests_unit_test_ui_gauge_LDADD = $(TEST_LIBS)
 # The console driven through a private tmux server (tests/tmux.sh).
 UI_TUI_TESTS = tests/tui/connect.sh tests/tui/screens.sh tests/tui/coding.sh \
 	tests/tui/search.sh tests/tui/log.sh tests/tui/resize.sh tests/tui/look.sh \
-	tests/tui/hangup.sh
+	tests/tui/hangup.sh tests/tui/vehicles.sh tests/tui/faults.sh \
+	tests/tui/live.sh
 TESTS += $(UI_TUI_TESTS)
 EXTRA_DIST += $(UI_TUI_TESTS)

@@ -287,8 +287,7 @@ static int start(struct ui *u, struct ui_screen *s)
 	}
 	memset(&l->rate, 0, sizeof l->rate);
 	l->samples = 0;
-	ui_start_live(u, pids, n);
-	l->running = ui_busy(u) && u->run.owner == s;
+	l->running = ui_start_live(u, pids, n);
 	live_refresh(u, s);
 	return UI_HANDLED | UI_REDRAW;
 }

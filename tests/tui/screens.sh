@@ -67,6 +67,25 @@ tui_keys Escape
 sleep 0.5
 check_contains "Esc on the root screen stays" "Modules" "$(tui_screen)"
 
+# the screens for fault codes, live data, flashing and sessions, each from
+# its key, with its bar and its help, and back with Esc
+walk() {
+	key=$1 title=$2 text=$3 bar=$4
+	tui_keys "$key"
+	if tui_wait "$title" 5 && tui_wait "$text" 5; then pass "$key opens $title"; else fail "$title" "$(tui_screen)"; fi
+	check_contains "$title: its key bar" "$bar" "$(tui_screen | tail -n 1)"
+	tui_keys F1
+	if tui_wait "Keys on this screen" 5; then pass "$title: help from its bindings"; else fail "$title help" "$(tui_screen)"; fi
+	tui_keys Escape
+	tui_wait_gone "Keys on this screen" 5
+	tui_keys Escape
+	if tui_wait_gone "$title" 5; then pass "$title: Esc goes back"; else fail "$title back" "$(tui_screen)"; fi
+}
+walk F7 "Vehicle › Fault codes (all modules)" "P0301  030100" "F1Help EnterDetails F3Search F5Read F7Clear F8Log EscBack F10Quit"
+walk F9 "Vehicle › Live data" "[x] 0C  Engine speed" "F1Help EnterStart SpcMark F3Search pPause F5Supported F8Log EscBack F10Quit"
+walk F6 "Vehicle › Flash" "1. Choose the flash procedure" "F1Help EnterNext TabComplete F3Search F8Log EscBack F10Quit"
+walk S "Vehicle › Sessions" "this one" "F1Help EnterDetails F3Search tTranscript eExport iImport RRestore F8Log EscBack F10Quit"
+
 # the mouse: a click on the key bar, a click to select a row, a second
 # click on it does what Enter does
 column_of() {

@@ -169,7 +169,7 @@ static const struct ui_binding input_bindings[] = {
 
 static const struct ui_binding path_bindings[] = {
 	{ '\n', 0, "Enter", "take the typed path", "Enter", "OK", 2, ACT_OPEN },
-	{ '\t', 0, "Tab", "complete the file or directory name (twice: list what fits)", "Tab",
+	{ '\t', 0, "Tab", "complete the file or directory name and list the names that fit", "Tab",
 	  "Complete", 5, ACT_COMPLETE },
 	{ UI_KEY_ESC, 0, "Esc", "close without changing anything", "Esc", "Cancel", 90, ACT_NO },
 	{ 0, 0, NULL, NULL, NULL, NULL, 0, ACT_NONE },

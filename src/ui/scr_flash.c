@@ -42,7 +42,7 @@ struct flashw {
 static const struct ui_binding flash_bindings[] = {
 	{ '\n', 0, "Enter", "next page: choose the procedure, check and flash the image, close",
 	  "Enter", "Next", 2, ACT_OPEN },
-	{ '\t', 0, "Tab", "complete the image's file name (twice: list what fits)", "Tab",
+	{ '\t', 0, "Tab", "complete the image's file name and list the names that fit", "Tab",
 	  "Complete", 5, ACT_COMPLETE },
 	{ UI_KEY_ESC, 0, "Esc",
 	  "back a page; before the confirmation: stop (nothing written); after it the flash "

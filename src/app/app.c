@@ -31,7 +31,21 @@ void app_say(struct app *a, enum app_level level, const char *fmt, ...)
 /* Script loading errors are reported, never fatal. */
 static void report_script_error(void *arg, const struct error *e)
 {
-	app_say(arg, APP_WARNING, "script error: %s", e->text);
+	struct app *a = arg;
+
+	if (a->nscript_errors < sizeof a->script_errors / sizeof a->script_errors[0])
+		snprintf(a->script_errors[a->nscript_errors++], sizeof a->script_errors[0], "%s",
+			 e->text);
+	app_say(a, APP_WARNING, "script error: %s", e->text);
+}
+
+/* Records the script load errors in the session that just started. */
+static void record_script_errors(struct app *a)
+{
+	size_t i;
+
+	for (i = 0; i < a->nscript_errors; i++)
+		session_event(a->session, "script error while loading: %s", a->script_errors[i]);
 }
 
 /* Script log() lines go to the session's events. */
@@ -159,6 +173,7 @@ int app_connect(struct app *a, const char *port, struct error *e)
 	snprintf(a->port, sizeof a->port, "%s", port);
 	if (session_create(a->opt.sessions_dir, &a->session, e) < 0)
 		return error_wrap(e, "starting the session");
+	record_script_errors(a);
 	app_say(a, APP_INFO, "connecting to %s", port);
 	if (open_port(a, port, e) < 0) {
 		/* a bad port spec is bad usage (2); anything else: no adapter (3) */

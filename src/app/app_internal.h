@@ -44,6 +44,8 @@ struct app {
 	struct app_feature features[APP_MAX_FEATURES];
 	size_t nfeatures;
 	atomic_bool cancel;
+	char script_errors[8][512]; /* script load errors, for the session */
+	size_t nscript_errors;
 	struct app_module_dtcs dtcs[APP_MAX_MODULES];
 };
 

@@ -634,7 +634,7 @@ static void call_begin(struct sandbox *sb)
 }
 
 /* Ends the accounting of one call and turns a failure into an error. */
-static int call_end(struct sandbox *sb, int rc, struct error *e)
+static int call_finish(struct sandbox *sb, int rc, struct error *e)
 {
 	lua_State *L = sb->L;
 	const char *msg;
@@ -666,6 +666,16 @@ static int call_end(struct sandbox *sb, int rc, struct error *e)
 				 sb->where);
 	}
 	return pop_error(L, e);
+}
+
+/* Ends a call; a failure's traceback goes to whoever wants it (the session). */
+static int call_end(struct sandbox *sb, int rc, struct error *e)
+{
+	int r = call_finish(sb, rc, e);
+
+	if (r < 0 && sb->on_error)
+		sb->on_error(sb->on_error_arg, sb->traceback[0] ? sb->traceback : e->text);
+	return r;
 }
 
 /* Calls a function under the instruction budget and message handler. */

@@ -39,6 +39,9 @@ struct sandbox {
 	char origin[256];      /* what the caller runs ("file:line"), used when
 				* an error has no better position */
 	char traceback[SANDBOX_TRACEBACK_MAX]; /* traceback of the last error */
+	/* Told the traceback of every failed call (may be NULL). */
+	void (*on_error)(void *arg, const char *traceback);
+	void *on_error_arg;
 };
 
 /* Opens a sandbox with a total memory cap (bytes) and an instruction

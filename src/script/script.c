@@ -445,11 +445,33 @@ int script_feature_supported(struct script_host *h, size_t feature, const struct
 	return script_feature_supported_ident(h, feature, &ident, supported, reason, n, e);
 }
 
-/* Sets where script log() calls go. */
+/* Sends a failed call's traceback to the log, one line at a time. */
+static void log_traceback(void *arg, const char *traceback)
+{
+	struct script_host *h = arg;
+	char line[512];
+	const char *p = traceback, *nl;
+	size_t n;
+
+	h->log(h->log_arg, "error:");
+	while (*p) {
+		nl = strchr(p, '\n');
+		n = nl ? (size_t)(nl - p) : strlen(p);
+		snprintf(line, sizeof line, "  %.*s", (int)(n < sizeof line - 3 ? n : sizeof line - 3), p);
+		for (char *t = line; (t = strchr(t, '\t')) != NULL;)
+			*t = ' ';
+		h->log(h->log_arg, line);
+		p += n + (nl != NULL);
+	}
+}
+
+/* Sets where script log() calls and error tracebacks go. */
 void script_set_logger(struct script_host *h, void (*log)(void *arg, const char *line), void *arg)
 {
 	h->log = log;
 	h->log_arg = arg;
+	h->sb.on_error = log ? log_traceback : NULL;
+	h->sb.on_error_arg = h;
 }
 
 /* Sets who answers ask(). */

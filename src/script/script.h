@@ -286,7 +286,8 @@ int script_flash_prepare(struct script_host *h, size_t fi, const struct script_f
 /* Index of the flash procedure id of a brand, or -1. */
 int script_flash_find(const struct script_host *h, size_t brand, const char *id);
 
-/* Sets where script log() and print() calls go (the session's events). */
+/* Sets where script log() and print() calls go (the session's events),
+ * and the traceback of every failed script call, one line at a time. */
 void script_set_logger(struct script_host *h, void (*log)(void *arg, const char *line), void *arg);
 /* Sets who answers ask(question, choices): returns the index of the
  * chosen answer, or a negative number when the user cancels. Without an

@@ -83,6 +83,29 @@ check_contains "the report says the first write was undone" "09 DID 0601 restore
 check_eq "the simulated car holds the original value again" "$before" "$(grep '^did 09 0601' "$state")"
 rm "$XDG_CONFIG_HOME/obdcon/scripts/zz-refused.lua"
 
+# A script failing at run time: file:line on screen, the traceback in the
+# session's events; a script that does not load: recorded there too.
+cat >"$XDG_CONFIG_HOME/obdcon/scripts/zz-broken.lua" <<'LUA'
+-- Test script: a feature whose decode fails at run time.
+local b = brand { id = "zzb", name = "broken decode test", vin_wmi = { "OBDDEMO0SIM" } }
+local body = b:module { id = "09", name = "Central electrics", tx = 0x70E, rx = 0x778 }
+local function explode(rec)
+  error("decode exploded")
+end
+body:feature { id = "zz_broken", name = "Broken", kind = "custom", dids = { 0x0601 },
+  values = { [0] = "off", [1] = "on" }, decode = function(rec) local v = explode(rec); return v end,
+  encode = function(rec, v) return rec end }
+LUA
+printf 'this is not lua(\n' >"$XDG_CONFIG_HOME/obdcon/scripts/zz-syntax.lua"
+"$OBDCON" --port "$port" features >/dev/null 2>"$TEST_TMP/err"
+dir=$(session_of "$TEST_TMP/err")
+check_contains "a run-time error names the script's file and line" "zz-broken.lua:5:" "$(cat "$TEST_TMP/err")"
+check_contains "its traceback is in the session's events" "stack traceback:" "$(cat "$dir/events.log")"
+check_contains "the traceback names the calling function" "zz-broken.lua:8:" "$(grep -A6 'stack traceback:' "$dir/events.log")"
+check_contains "a script that does not load is recorded in the session" "script error while loading: " "$(cat "$dir/events.log")"
+check_contains "with its file and line" "zz-syntax.lua:1:" "$(grep 'while loading' "$dir/events.log")"
+rm "$XDG_CONFIG_HOME/obdcon/scripts/zz-broken.lua" "$XDG_CONFIG_HOME/obdcon/scripts/zz-syntax.lua"
+
 # An adapter pulled out in the middle: the backup restores the car. A dry
 # run on a copy of the car finds the byte where the write ends; the real
 # run loses the link a few bytes later, while the console reads it back.

@@ -58,6 +58,14 @@ static const struct ui_binding live_bindings[] = {
 /* The values chosen when the screen opens: the usual engine figures. */
 static const uint8_t default_pids[] = { 0x0C, 0x0D, 0x05, 0x04, 0x11, 0x42 };
 
+/* A unit as the terminal can show it: "°C" is "C" in ASCII. */
+static const char *unit_text(const struct ui *u, const char *unit)
+{
+	if (u->ascii && strncmp(unit, "\xc2\xb0", 2) == 0)
+		return unit + 2;
+	return unit;
+}
+
 /* Rebuilds the choose rows: supported PIDs when known, else all. */
 static void build_rows(struct live *l)
 {
@@ -163,7 +171,7 @@ static void live_data(struct ui *u, struct ui_screen *s, void *data)
 }
 
 /* Text of a choose row: mark, PID, name, unit. */
-static void choose_row(const struct live *l, size_t row, char *out, size_t n)
+static void choose_row(const struct ui *u, const struct live *l, size_t row, char *out, size_t n)
 {
 	const struct app_pid *p;
 
@@ -171,7 +179,7 @@ static void choose_row(const struct live *l, size_t row, char *out, size_t n)
 		return;
 	p = &l->table[l->rows[row]];
 	snprintf(out, n, " %s %02X  %-44s %s", l->chosen[p->pid] ? "[x]" : "[ ]", p->pid, p->name,
-		 p->unit[0] ? p->unit : "");
+		 unit_text(u, p->unit));
 }
 
 /* Text of a value row: name, value, unit, extremes, trend. */
@@ -186,7 +194,8 @@ static void value_row(struct ui *u, const struct live *l, size_t row, char *out,
 	ui_value_text(v->s.max, hi, sizeof hi);
 	ui_sparkline(&v->s, l->spark_w > 0 ? (size_t)l->spark_w : 0, u->g->spark, u->g->nspark,
 		     spark, sizeof spark);
-	snprintf(out, n, " %-28.28s %8s %-5.5s %7s %7s  %s", name, now, v->unit, lo, hi, spark);
+	snprintf(out, n, " %-28.28s %8s %-5.5s %7s %7s  %s", name, now, unit_text(u, v->unit), lo, hi,
+		 spark);
 }
 
 /* Text of a row of the current phase. */
@@ -199,7 +208,7 @@ static void live_row(struct ui *u, struct ui_screen *s, size_t row, char *out, s
 			value_row(u, l, row, out, n);
 		return;
 	}
-	choose_row(l, row, out, n);
+	choose_row(u, l, row, out, n);
 }
 
 /* Marked rows stand out while choosing. */

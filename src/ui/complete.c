@@ -58,6 +58,17 @@ static size_t common(const char *a, const char *b)
 	return i;
 }
 
+/* The path typed with a leading "~/" made absolute from $HOME. */
+void ui_expand_home(const char *text, char *out, size_t n)
+{
+	const char *home = getenv("HOME");
+
+	if (strncmp(text, "~/", 2) == 0 && home && home[0])
+		snprintf(out, n, "%s/%s", home, text + 2);
+	else
+		snprintf(out, n, "%s", text);
+}
+
 /* Completes the path typed in text. */
 size_t ui_complete_path(const char *text, char *out, size_t n, struct ui_lines *matches)
 {

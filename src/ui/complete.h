@@ -17,4 +17,8 @@
  * a dot. */
 size_t ui_complete_path(const char *text, char *out, size_t n, struct ui_lines *matches);
 
+/* The path typed with a leading "~/" made absolute from $HOME (copied
+ * unchanged otherwise). */
+void ui_expand_home(const char *text, char *out, size_t n);
+
 #endif

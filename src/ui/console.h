@@ -265,6 +265,18 @@ void ui_draw_header(struct ui *u, int y, int x, int w, const char *text);
 const char *ui_spinner(const struct ui *u);
 /* A centred dialog with body text; returns its rectangle (extra rows for buttons). */
 struct ui_rect ui_draw_dialog(struct ui *u, const char *title, const char *body, int extra_rows);
+/* Where a dialog that scrolls its body is. */
+struct ui_scroll {
+	int top;      /* first body line shown (clamped when drawn) */
+	int visible;  /* body lines shown */
+	int total;    /* body lines in all */
+};
+/* A centred dialog whose body scrolls when it is taller than the screen
+ * allows (a line below it says so); extra rows for buttons. */
+struct ui_rect ui_draw_dialog_scroll(struct ui *u, const char *title, const char *body,
+				     int extra_rows, struct ui_scroll *sc);
+/* Applies a movement action to a scrolling dialog; true when it moved. */
+bool ui_scroll_move(struct ui_scroll *sc, enum ui_action act);
 /* The steps of the running or last operation (connect screen, vehicle screen). */
 void ui_draw_steps(struct ui *u, struct ui_rect area, unsigned long since);
 /* A progress bar of w columns: bar, percentage, bytes, throughput, ETA. */

@@ -148,6 +148,64 @@ struct ui_rect ui_draw_dialog(struct ui *u, const char *title, const char *body,
 	return r;
 }
 
+/* A centred dialog whose body scrolls. */
+struct ui_rect ui_draw_dialog_scroll(struct ui *u, const char *title, const char *body,
+				     int extra_rows, struct ui_scroll *sc)
+{
+	static struct text_box tb;
+	int avail = LINES - 4 - 3 - extra_rows, i;
+	bool scroll;
+	struct ui_rect r;
+
+	tb = layout_box(body, COLS, 4 + BOX_MAX_LINES, 0);
+	if (tb.clipped)
+		snprintf(tb.lines[tb.nlines - 1], BOX_LINE_MAX, "... (the full text is in the log, F8)");
+	scroll = tb.nlines > avail;
+	sc->total = tb.nlines;
+	sc->visible = scroll ? avail - 1 : tb.nlines;
+	if (sc->visible < 1)
+		sc->visible = 1;
+	if (sc->top > sc->total - sc->visible)
+		sc->top = sc->total - sc->visible;
+	if (sc->top < 0)
+		sc->top = 0;
+	r.w = tb.width;
+	r.h = sc->visible + (scroll ? 1 : 0) + 3 + extra_rows;
+	r.y = 1 + (LINES - 4 - r.h) / 2;
+	r.x = (COLS - r.w) / 2;
+	if (r.y < 1)
+		r.y = 1;
+	ui_frame(u, r, title);
+	for (i = 0; i < sc->visible; i++)
+		ui_put(u, r.y + 1 + i, r.x + 2, r.w - 4, R_NORMAL, tb.lines[sc->top + i]);
+	if (scroll)
+		ui_putf(u, r.y + 1 + sc->visible, r.x + 2, r.w - 4, R_HEADER,
+			"-- lines %d-%d of %d: Up/Down, PgUp/PgDn scroll --", sc->top + 1,
+			sc->top + sc->visible, sc->total);
+	return r;
+}
+
+/* Applies a movement action to a scrolling dialog. */
+bool ui_scroll_move(struct ui_scroll *sc, enum ui_action act)
+{
+	int old = sc->top, page = sc->visible > 1 ? sc->visible - 1 : 1;
+
+	switch (act) {
+	case ACT_UP: sc->top--; break;
+	case ACT_DOWN: sc->top++; break;
+	case ACT_PAGE_UP: sc->top -= page; break;
+	case ACT_PAGE_DOWN: sc->top += page; break;
+	case ACT_HOME: sc->top = 0; break;
+	case ACT_END: sc->top = sc->total; break;
+	default: return false;
+	}
+	if (sc->top > sc->total - sc->visible)
+		sc->top = sc->total - sc->visible;
+	if (sc->top < 0)
+		sc->top = 0;
+	return sc->top != old;
+}
+
 /* The spinner frame for now. */
 const char *ui_spinner(const struct ui *u)
 {

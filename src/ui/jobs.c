@@ -520,10 +520,15 @@ void ui_request_quit(struct ui *u)
 	}
 }
 
-/* A job's message: to the log, the message line and the step text. */
+/* A job's message: to the log, the message line and the step text; a
+ * message of another step ends the progress bar of the last one. */
 static void event_message(struct ui *u, const struct ui_event *ev)
 {
 	const char *text = ev->text ? ev->text : "";
+	size_t len = strlen(u->run.progress_step);
+
+	if (u->run.has_progress && (len == 0 || strncmp(text, u->run.progress_step, len) != 0))
+		u->run.has_progress = false;
 
 	ui_say(u, ev->level, "%s", text);
 	if (ui_busy(u))
@@ -533,6 +538,7 @@ static void event_message(struct ui *u, const struct ui_event *ev)
 /* A job's question: a dialog, or No at once when leaving or stopping. */
 static void event_confirm(struct ui *u, const struct ui_event *ev)
 {
+	u->run.has_progress = false; /* the figures were of a step before the question */
 	if (u->leaving || u->run.cancel_requested) {
 		ui_worker_answer(u->worker, false);
 		return;

@@ -23,6 +23,7 @@ struct ask {
 	void (*answer)(struct ui *u, bool yes, void *arg);
 	void *arg;
 	int buttons_y, no_x, yes_x;
+	struct ui_scroll sc;
 };
 
 static const struct ui_binding ask_bindings[] = {
@@ -57,7 +58,7 @@ static void ask_draw(struct ui *u, struct ui_screen *s, struct ui_rect area)
 
 	(void)area;
 	snprintf(body, sizeof body, "%s", a->body);
-	r = ui_draw_dialog(u, a->title, body, 2);
+	r = ui_draw_dialog_scroll(u, a->title, body, 2, &a->sc);
 	a->buttons_y = r.y + r.h - 3;
 	x = r.x + r.w / 2 - 9;
 	a->no_x = x;
@@ -79,6 +80,9 @@ static int ask_action(struct ui *u, struct ui_screen *s, enum ui_action act, int
 	case ACT_NO: give_answer(u, a, false); return UI_HANDLED | UI_POP;
 	case ACT_OPEN: give_answer(u, a, a->yes_focused); return UI_HANDLED | UI_POP;
 	case ACT_SWITCH: a->yes_focused = !a->yes_focused; return UI_HANDLED | UI_REDRAW;
+	case ACT_UP: case ACT_DOWN: case ACT_PAGE_UP: case ACT_PAGE_DOWN: case ACT_HOME:
+	case ACT_END:
+		return UI_HANDLED | (ui_scroll_move(&a->sc, act) ? UI_REDRAW : 0);
 	case ACT_HELP: case ACT_QUIT: case ACT_LOG: return 0;
 	default: return UI_HANDLED; /* nothing else acts while a question is open */
 	}
@@ -490,6 +494,7 @@ bool ui_choice_answers_to(const struct ui_screen *s,
 struct tell {
 	char title[128];
 	char *body;
+	struct ui_scroll sc;
 };
 
 static const struct ui_binding tell_bindings[] = {
@@ -505,17 +510,24 @@ static void tell_draw(struct ui *u, struct ui_screen *s, struct ui_rect area)
 	struct ui_rect r;
 
 	(void)area;
-	r = ui_draw_dialog(u, t->title, t->body, 1);
+	r = ui_draw_dialog_scroll(u, t->title, t->body, 1, &t->sc);
 	ui_put(u, r.y + r.h - 2, r.x + 2, r.w - 4, R_DIM, "(press any key)");
 }
 
-/* Any key but help and F10 closes the message. */
+/* Any key but help and F10 closes the message; the movement keys scroll
+ * a long one instead. */
 static int tell_action(struct ui *u, struct ui_screen *s, enum ui_action act, int key)
 {
+	struct tell *t = s->data;
+
 	(void)u;
-	(void)s;
 	if (act == ACT_HELP || (act == ACT_QUIT && key != 'q'))
 		return 0;
+	if (t->sc.total > t->sc.visible && ui_scroll_move(&t->sc, act))
+		return UI_HANDLED | UI_REDRAW;
+	if (t->sc.total > t->sc.visible && (act == ACT_UP || act == ACT_DOWN || act == ACT_PAGE_UP ||
+					    act == ACT_PAGE_DOWN || act == ACT_HOME || act == ACT_END))
+		return UI_HANDLED; /* at an end already */
 	return UI_HANDLED | UI_POP;
 }
 

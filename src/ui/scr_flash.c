@@ -154,6 +154,8 @@ static const struct app_progress *progress(struct ui *u, struct flashw *f)
 		snprintf(f->progress_step, sizeof f->progress_step, "%s", u->run.progress_step);
 		f->progress.step = f->progress_step;
 		f->had_progress = true;
+	} else if (ui_busy(u)) {
+		f->had_progress = false; /* a step without figures: no stale bar */
 	}
 	return f->had_progress ? &f->progress : NULL;
 }
@@ -262,14 +264,17 @@ static void start(struct ui *u, struct ui_screen *s)
 {
 	struct flashw *f = s->data;
 	const struct ui_flash_proc *p = proc(u, f);
+	char path[PATH_MAX];
 
 	if (p == NULL || f->image.len == 0) {
 		ui_say(u, APP_INFO, "type the image file's path first (Tab completes)");
 		return;
 	}
+	ui_expand_home(f->image.text, path, sizeof path);
+	ui_entry_set(&f->image, path);
 	f->since = u->log.total;
 	f->had_progress = false;
-	ui_start_flash(u, p->id, f->image.text);
+	ui_start_flash(u, p->id, path);
 	if (ui_busy(u) && u->run.owner == s)
 		go(u, s, PAGE_RUN);
 }

@@ -314,9 +314,13 @@ static int export_session(struct ui *u, struct ui_screen *s)
 /* The typed archive path: imports it. */
 static void import_typed(struct ui *u, const char *text, void *arg)
 {
+	char path[PATH_MAX];
+
 	(void)arg;
-	if (text && text[0])
-		ui_start_import(u, text);
+	if (text == NULL || text[0] == 0)
+		return;
+	ui_expand_home(text, path, sizeof path);
+	ui_start_import(u, path);
 }
 
 /* i: asks for the archive's path. */

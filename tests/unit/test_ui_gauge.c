@@ -208,6 +208,11 @@ static void test_complete(void **state)
 	setenv("HOME", dir, 1);
 	assert_int_equal(ui_complete_path("~/im", out, sizeof out, NULL), 1);
 	assert_string_equal(out, "~/images/");
+	ui_expand_home("~/images/x.hex", out, sizeof out);
+	snprintf(path, sizeof path, "%s/images/x.hex", dir);
+	assert_string_equal(out, path);
+	ui_expand_home("/abs/~/x", out, sizeof out);
+	assert_string_equal(out, "/abs/~/x");
 	if (saved)
 		setenv("HOME", saved, 1);
 	free(saved);

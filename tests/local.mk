@@ -3,6 +3,7 @@
 TESTS += \
 	tests/integration/cli.sh \
 	tests/integration/scan.sh \
+	tests/integration/discover.sh \
 	tests/integration/code.sh \
 	tests/integration/uds.sh \
 	tests/integration/adapters.sh \
@@ -14,6 +15,7 @@ TESTS += \
 EXTRA_DIST += tests/tmux.sh \
 	tests/integration/cli.sh \
 	tests/integration/scan.sh \
+	tests/integration/discover.sh \
 	tests/integration/code.sh \
 	tests/integration/uds.sh \
 	tests/integration/adapters.sh \
@@ -31,3 +33,11 @@ tests_unit_test_util_LDADD = $(TEST_LIBS)
 tests_unit_test_layout_SOURCES = tests/unit/test_layout.c
 tests_unit_test_layout_CFLAGS = $(TEST_CFLAGS)
 tests_unit_test_layout_LDADD = $(TEST_LIBS)
+
+# make bench: scan of the largest simulated vehicle and live data rates,
+# through the whole console (tests/bench/bench_diag.c).
+EXTRA_PROGRAMS += tests/bench/bench_diag
+BENCHES += tests/bench/bench_diag
+tests_bench_bench_diag_SOURCES = tests/bench/bench_diag.c
+tests_bench_bench_diag_CFLAGS = $(AM_CFLAGS) $(DEP_CFLAGS)
+tests_bench_bench_diag_LDADD = libobdcon.a $(DEP_LIBS)

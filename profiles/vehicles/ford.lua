@@ -192,5 +192,36 @@ return {
       },
       dtcs = { { code = "C0040", status = 0x08 } },
     },
+    -- The next two are not declared by scripts/ford.lua, on purpose: the
+    -- console's module discovery (scan) must find them on its own. Their
+    -- identifiers (737/73F restraints, 736/73E parking aid) are in the
+    -- style of the community lists named above, not verified on a car; the
+    -- supplier identifiers (F18A) are invented.
+    {
+      id = "RCM", name = "Restraints control module",
+      tx = 0x737, rx = 0x73F,
+      sessions = { 1, 3 },
+      dids = {
+        [0xF187] = "JX7T-14B321-AC",
+        [0xF189] = "JX7T-14C028-AB",
+        [0xF18A] = "SIMSUP02",
+        [0xF18C] = "FSIM0000778444",
+        [0xF191] = "JX7T-14B056-AA",
+        [0xF197] = "RCM GEN3",
+      },
+      dtcs = { { code = "B0095", status = 0x08 } },
+    },
+    {
+      id = "PAM", name = "Parking aid module",
+      tx = 0x736, rx = 0x73E,
+      sessions = { 1, 3 },
+      dids = {
+        [0xF187] = "JX7T-15K866-AD",
+        [0xF189] = "JX7T-14D099-AA",
+        [0xF18C] = "FSIM0000778555",
+        [0xF191] = "JX7T-15K866-AA",
+        [0xF197] = "PAM 12 SENSOR",
+      },
+    },
   },
 }

@@ -160,5 +160,22 @@ return {
                    algo = { {"sub", 0x01234567}, {"swap"} } },
       dtcs = { { code = 0x0015C309, status = 0x09 } },          -- invented
     },
+    -- Not declared by scripts/truck.lua, on purpose: the console's module
+    -- discovery (scan) must find it on 29-bit identifiers on its own. The
+    -- address 10 is in the style of the J1939 preferred addresses named
+    -- above (a driveline retarder), not verified on any vehicle; the
+    -- supplier identifier (F18A) is invented.
+    {
+      id = "10", name = "Retarder",
+      tx = 0x18DA10F1, rx = 0x18DAF110, pad = 0x00,
+      dids = {
+        [0xF187] = "21345678",
+        [0xF189] = "R0301-02",
+        [0xF18A] = "SIMSUP03",
+        [0xF18C] = "TRSIM00077043",
+        [0xF191] = "21345670",
+        [0xF197] = "RET 3500",
+      },
+    },
   },
 }

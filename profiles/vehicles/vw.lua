@@ -178,5 +178,25 @@ return {
         { code = "U0121", status = 0x08, extended = { [0x01] = hex("07") } },
       },
     },
+    -- Not declared by scripts/vw.lua, on purpose: the console's module
+    -- discovery (scan) must find it on its own. Its reply identifier is not
+    -- the request identifier + 8 (715/77F, in the style of the pairs above;
+    -- from public community documentation, not verified on a car). It also
+    -- gives a supplier identifier (F18A, invented).
+    {
+      id = "15", name = "Airbag",
+      tx = 0x715, rx = 0x77F,
+      dids = {
+        [0xF187] = "5Q0959655AS",
+        [0xF189] = "0841",
+        [0xF18A] = "SIMSUP01",
+        [0xF18C] = "ASIM0000314159",
+        [0xF191] = "5Q0959655",
+        [0xF197] = "AIRBAG VW10",
+      },
+      dtcs = {
+        { code = "B0001", status = 0x08 },                   -- invented
+      },
+    },
   },
 }

@@ -27,6 +27,11 @@ struct adapter {
 	int timeout_ms;
 	bool have_target;
 	struct can_target target;  /* what ATSH/ATCRA/ATFC are set to */
+	bool have_header;
+	uint32_t header;           /* what ATSH (and ATCP) are set to */
+	bool header_ext;
+	bool have_filter;
+	struct can_filter filter;  /* what ATCF/ATCM are set to (probes) */
 	int caf;                   /* ATCAF1 (1), ATCAF0 (0), unknown (-1) */
 	int responses;             /* ATR1 (1), ATR0 (0), unknown (-1) */
 	bool fc_manual;            /* ATFC SM1 may be set */
@@ -74,6 +79,8 @@ void adapter_set_timeout(struct adapter *a, int ms)
 void adapter_forget_state(struct adapter *a)
 {
 	a->have_target = false;
+	a->have_header = false;
+	a->have_filter = false;
 	a->caf = -1;
 	a->responses = -1;
 	a->fc_manual = true;
@@ -84,6 +91,8 @@ void adapter_forget_state(struct adapter *a)
 static void assume_defaults(struct adapter *a)
 {
 	a->have_target = false;
+	a->have_header = false;
+	a->have_filter = false;
 	a->caf = 1;
 	a->responses = 1;
 	a->fc_manual = false;
@@ -289,6 +298,8 @@ static int configure(struct adapter *a, const char *protocol_cmd, struct error *
 			return error_wrap(e, "configuring the adapter");
 	a->fmt.headers = true;
 	a->have_target = false;
+	a->have_header = false;
+	a->have_filter = false;
 	return 0;
 }
 
@@ -319,6 +330,7 @@ static int find_protocol(struct adapter *a, struct error *e)
 		dpn[0] = 0;
 	d = dpn[0] == 'A' ? dpn + 1 : dpn;
 	a->slow_can = d[0] == '8' || d[0] == '9';
+	a->info.bus_ext = d[0] == '7' || d[0] == '9';
 	a->fmt.ext_ids = false;
 	return adapter_command(a, protocol_cmd(a, false), NULL, 0, e);
 }
@@ -533,20 +545,30 @@ int adapter_set_reply_timeout(struct adapter *a, int ms, struct error *e)
 	return 0;
 }
 
-/* Sets the transmit header for a target (ATSH, plus ATCP for 29-bit). */
-static int set_header(struct adapter *a, const struct can_target *t, struct error *e)
+/* Sets the transmit header (ATSH, plus ATCP for 29-bit when its top bits
+ * change); nothing is sent when the adapter has it already. */
+static int set_header(struct adapter *a, uint32_t tx, bool ext, struct error *e)
 {
 	char cmd[32];
 
-	if (t->ext) {
-		snprintf(cmd, sizeof cmd, "ATCP%02X", (unsigned)(t->tx >> 24) & 0x1F);
+	if (a->have_header && a->header == tx && a->header_ext == ext)
+		return 0;
+	if (ext && !(a->have_header && a->header_ext && a->header >> 24 == tx >> 24)) {
+		snprintf(cmd, sizeof cmd, "ATCP%02X", (unsigned)(tx >> 24) & 0x1F);
 		if (adapter_command(a, cmd, NULL, 0, e) < 0)
 			return -(int)e->kind;
-		snprintf(cmd, sizeof cmd, "ATSH%06X", (unsigned)t->tx & 0xFFFFFF);
-	} else {
-		snprintf(cmd, sizeof cmd, "ATSH%03X", (unsigned)t->tx & 0x7FF);
 	}
-	return adapter_command(a, cmd, NULL, 0, e);
+	a->have_header = false;
+	if (ext)
+		snprintf(cmd, sizeof cmd, "ATSH%06X", (unsigned)tx & 0xFFFFFF);
+	else
+		snprintf(cmd, sizeof cmd, "ATSH%03X", (unsigned)tx & 0x7FF);
+	if (adapter_command(a, cmd, NULL, 0, e) < 0)
+		return -(int)e->kind;
+	a->have_header = true;
+	a->header = tx;
+	a->header_ext = ext;
+	return 0;
 }
 
 /* True when the adapter's automatic flow control already answers the
@@ -609,12 +631,13 @@ static int select_target(struct adapter *a, const struct can_target *t, struct e
 	    a->target.ext == t->ext)
 		return 0;
 	a->have_target = false;
-	if (set_protocol(a, t->ext, e) < 0 || set_header(a, t, e) < 0)
+	if (set_protocol(a, t->ext, e) < 0 || set_header(a, t->tx, t->ext, e) < 0)
 		return error_wrap(e, "addressing %X", (unsigned)t->tx);
 	if (t->rx == 0)
 		snprintf(cmd, sizeof cmd, "ATCRA");
 	else
 		snprintf(cmd, sizeof cmd, t->ext ? "ATCRA%08X" : "ATCRA%03X", (unsigned)t->rx);
+	a->have_filter = false; /* ATCRA replaces ATCF/ATCM */
 	if (adapter_command(a, cmd, NULL, 0, e) < 0 || set_flow_control(a, t, e) < 0)
 		return error_wrap(e, "addressing %X", (unsigned)t->tx);
 	a->target = *t;
@@ -770,6 +793,92 @@ int adapter_send_stpx(struct adapter *a, const struct can_target *t, const uint8
 	if (reply->status == ELM_NO_DATA || reply->status == ELM_EMPTY)
 		return no_answer(t, e);
 	return status_error(reply, "STPX", e);
+}
+
+/* The ATCRA pattern of a filter whose mask covers whole hex digits
+ * ("7XX" for 700/700); false when it does not. */
+static bool cra_pattern(const struct can_filter *f, char *out, size_t n)
+{
+	int digits = f->ext ? 8 : 3, i;
+
+	if (n < (size_t)digits + 1)
+		return false;
+	for (i = 0; i < digits; i++) {
+		int shift = 4 * (digits - 1 - i);
+		unsigned m = (f->mask >> shift) & 0xF, v = (f->match >> shift) & 0xF;
+		unsigned full = i > 0 ? 0xF : f->ext ? 0x1 : 0x7; /* 29 and 11 bits */
+		if (m != 0 && m != full)
+			return false;
+		out[i] = m == 0 ? 'X' : "0123456789ABCDEF"[v];
+	}
+	out[digits] = 0;
+	return true;
+}
+
+/* Sets the range receive filter unless it is in force: ATCF and ATCM
+ * (ELM327 v1.0 on), or ATCRA with X digits where an adapter refuses them. */
+static int set_filter(struct adapter *a, const struct can_filter *f, struct error *e)
+{
+	char cmd[32], pattern[12];
+	uint32_t all = f->ext ? 0x1FFFFFFFu : 0x7FFu;
+	int digits = f->ext ? 8 : 3;
+
+	if (a->have_filter && a->filter.match == f->match && a->filter.mask == f->mask &&
+	    a->filter.ext == f->ext)
+		return 0;
+	a->have_target = false; /* ATCF/ATCM replace the target's ATCRA */
+	snprintf(cmd, sizeof cmd, "ATCF%0*X", digits, (unsigned)(f->match & all));
+	if (adapter_command(a, cmd, NULL, 0, e) == 0) {
+		snprintf(cmd, sizeof cmd, "ATCM%0*X", digits, (unsigned)(f->mask & all));
+		if (adapter_command(a, cmd, NULL, 0, e) < 0)
+			return -(int)e->kind;
+	} else if (e->kind == ERR_UNSUPPORTED && cra_pattern(f, pattern, sizeof pattern)) {
+		error_clear(e);
+		snprintf(cmd, sizeof cmd, "ATCRA%s", pattern);
+		if (adapter_command(a, cmd, NULL, 0, e) < 0)
+			return -(int)e->kind;
+	} else {
+		return -(int)e->kind;
+	}
+	a->filter = *f;
+	a->have_filter = true;
+	return 0;
+}
+
+/* Sends one probe and listens wait_ms for whatever the filter passes. */
+int adapter_probe(struct adapter *a, uint32_t tx, const struct can_filter *f, const uint8_t *data,
+		  size_t n, int wait_ms, struct elm_reply *reply, struct error *e)
+{
+	struct adapter_send_opt o = { wait_ms + a->timeout_ms, 0, false };
+	char cmd[2 * 8 + 48];
+	int used;
+
+	if (n == 0 || n > 7)
+		return error_set(e, ERR_ARG, "a probe is one frame (1 to 7 bytes), not %zu", n);
+	if (set_protocol(a, f->ext, e) < 0 || set_filter(a, f, e) < 0 || set_caf(a, true, e) < 0 ||
+	    adapter_set_responses(a, true, e) < 0)
+		return error_wrap(e, "probing %X", (unsigned)tx);
+	if (a->info.caps.stpx) {
+		used = snprintf(cmd, sizeof cmd, f->ext ? "STPX h:%08X,d:" : "STPX h:%03X,d:",
+				(unsigned)tx);
+		hex_encode(data, n, cmd + used);
+		snprintf(cmd + used + 2 * n, sizeof cmd - (size_t)used - 2 * n, ",t:%d", wait_ms);
+	} else {
+		if (set_header(a, tx, f->ext, e) < 0 || adapter_set_reply_timeout(a, wait_ms, e) < 0)
+			return error_wrap(e, "probing %X", (unsigned)tx);
+		hex_encode(data, n, cmd);
+	}
+	return data_exchange(a, &(struct can_target){ tx, tx, f->ext }, cmd, &o, reply, e);
+}
+
+/* Puts back the default ATST and drops the probes' filter. */
+int adapter_end_probes(struct adapter *a, struct error *e)
+{
+	a->have_target = false;
+	a->have_filter = false;
+	if (a->info.caps.stpx && a->st_ms >= 0)
+		return 0; /* STN probes name their wait in the STPX line */
+	return adapter_set_reply_timeout(a, DEFAULT_ST_MS, e); /* sent if not known */
 }
 
 /* Stops monitoring with one byte and reads to the prompt. */

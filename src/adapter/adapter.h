@@ -46,6 +46,7 @@ struct adapter_info {
 	int max_request;       /* longest request the chosen path sends */
 	int baud;              /* UART rate, 0 when not a serial line */
 	int rtt_ms;            /* measured round trip of a short AT command */
+	bool bus_ext;          /* the protocol search found 29-bit identifiers */
 	size_t junk;           /* junk bytes seen during the probe */
 };
 
@@ -56,6 +57,14 @@ struct adapter;
 struct can_target {
 	uint32_t tx;
 	uint32_t rx;
+	bool ext; /* 29-bit identifiers */
+};
+
+/* A receive filter for a range of identifiers: a frame passes when
+ * (id & mask) == (match & mask) (ATCF/ATCM). */
+struct can_filter {
+	uint32_t match;
+	uint32_t mask;
 	bool ext; /* 29-bit identifiers */
 };
 
@@ -110,6 +119,18 @@ int adapter_send_stpx(struct adapter *a, const struct can_target *t, const uint8
 int adapter_listen(struct adapter *a, const struct can_target *t, int timeout_ms,
 		   bool (*done)(void *arg, const struct elm_reply *r), void *arg,
 		   struct elm_reply *reply, struct error *e);
+/* Sends a single-frame request (1..7 bytes) to identifier tx with the
+ * receive filter f in force and listens wait_ms for replies from any
+ * identifier it passes, all printed into reply. No response-count digit:
+ * a late answer to an earlier probe must not end this wait. STN adapters
+ * name the identifier in the STPX line (one command per probe); others
+ * need ATSH and ATST first. Silence returns -ERR_TIMEOUT (detail
+ * ELM_NO_DATA). Call adapter_end_probes() after the last one. */
+int adapter_probe(struct adapter *a, uint32_t tx, const struct can_filter *f, const uint8_t *data,
+		  size_t n, int wait_ms, struct elm_reply *reply, struct error *e);
+/* Puts back what probes changed: the default ATST, and the receive filter
+ * of the next target. */
+int adapter_end_probes(struct adapter *a, struct error *e);
 /* Sets the reply timeout (ATST) in milliseconds, rounded to 4 ms units. */
 int adapter_set_reply_timeout(struct adapter *a, int ms, struct error *e);
 /* True when the adapter's automatic flow control answers the target's

@@ -1,17 +1,13 @@
-/* app.c: connection, scan and coding transactions shared by the TUI and the
- * command line. */
+/* app.c: the console instance, connection, coding features and accessors
+ * shared by the TUI and the command line (the scan is in scan.c). */
 #include "config.h"
 
-#include <ctype.h>
-#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "app/app_internal.h"
-#include "util/hex.h"
 
 /* Reports a line through the hooks (and to the session's events). */
 void app_say(struct app *a, enum app_level level, const char *fmt, ...)
@@ -205,202 +201,12 @@ int app_connect(struct app *a, const char *port, struct error *e)
 	return 0;
 }
 
-/* Makes a printable identification string from DID bytes. */
-static void ident_text(const uint8_t *data, size_t n, char *out, size_t cap)
-{
-	size_t i, k = 0;
-
-	for (i = 0; i < n && k + 1 < cap; i++) {
-		if (data[i] == 0)
-			break;
-		out[k++] = isprint(data[i]) ? (char)data[i] : '.';
-	}
-	while (k > 0 && out[k - 1] == ' ')
-		k--;
-	out[k] = 0;
-}
-
 /* The UDS target of a module. */
 struct uds_target app_module_target(const struct app_module *m)
 {
 	struct uds_target t = { .name = m->name, .can = { .tx = m->tx, .rx = m->rx, .ext = m->ext } };
 
 	return t;
-}
-
-/* Reads one identification DID as text; empty when the module lacks it. */
-static int read_ident(struct app *a, const struct app_module *m, uint16_t did, char *out,
-		      size_t cap, struct error *e)
-{
-	struct uds_target t = app_module_target(m);
-	uint8_t data[DID_MAX];
-	size_t len;
-
-	out[0] = 0;
-	if (uds_read_did(a->uds, &t, did, data, sizeof data, &len, e) < 0)
-		return -(int)e->kind;
-	ident_text(data, len, out, cap);
-	return 0;
-}
-
-/* Takes the VIN from a mode 09 PID 02 reply (49 02 01 + 17 characters). */
-static int vin_from_obd(struct app *a, const uint8_t *data, size_t len, struct error *e)
-{
-	if (len < 3 + 17)
-		return error_set(e, ERR_PROTOCOL, "VIN reply too short (%zu bytes)", len);
-	ident_text(data + len - 17, 17, a->vin, sizeof a->vin);
-	return 0;
-}
-
-/* Asks every OBD-II ECU on 29-bit identifiers (functional 18DB33F1) for
- * the VIN; the first answer counts. */
-static int read_vin_29bit(struct app *a, struct error *e)
-{
-	static struct isotp_msg replies[8];
-	uint8_t req[2] = { 0x09, 0x02 };
-	size_t n;
-
-	if (uds_request_functional(a->uds, 0x18DB33F1, true, req, sizeof req, 1000, replies, 8, &n,
-				   e) < 0)
-		return -(int)e->kind;
-	if (n == 0 || replies[0].len < 2 || replies[0].data[0] != 0x49)
-		return error_set(e, ERR_TIMEOUT, "no ECU gave its VIN on 29-bit identifiers");
-	return vin_from_obd(a, replies[0].data, replies[0].len, e);
-}
-
-/* Reads the VIN: UDS F190 from the engine, else OBD-II mode 09 PID 02 on
- * 11-bit identifiers, else on 29-bit ones. */
-static int read_vin(struct app *a, struct error *e)
-{
-	struct uds_target engine = { "engine", { 0x7E0, 0x7E8, false } };
-	struct uds_target obd = { "OBD-II", { 0x7DF, 0x7E8, false } };
-	uint8_t data[DID_MAX], req[2] = { 0x09, 0x02 };
-	size_t len;
-
-	if (uds_read_did(a->uds, &engine, UDS_DID_VIN, data, sizeof data, &len, e) == 0 &&
-	    len >= 17) {
-		ident_text(data, 17, a->vin, sizeof a->vin);
-		return 0;
-	}
-	if (uds_request(a->uds, &obd, req, sizeof req, data, sizeof data, &len, e) == 0)
-		return vin_from_obd(a, data, len, e);
-	if (e->kind != ERR_TIMEOUT)
-		return error_wrap(e, "reading the VIN");
-	if (read_vin_29bit(a, e) < 0)
-		return error_wrap(e, "reading the VIN (11-bit and 29-bit identifiers)");
-	return 0;
-}
-
-/* Fills the module list from the matched brand, or a generic engine module. */
-static void build_module_list(struct app *a)
-{
-	size_t i;
-
-	a->nmodules = 0;
-	for (i = 0; i < script_module_count(a->scripts) && a->nmodules < APP_MAX_MODULES; i++) {
-		const struct script_module *sm = script_module(a->scripts, i);
-		struct app_module *m;
-		if (a->brand < 0 || sm->brand != (size_t)a->brand)
-			continue;
-		m = &a->modules[a->nmodules++];
-		memset(m, 0, sizeof *m);
-		snprintf(m->id, sizeof m->id, "%s", sm->id);
-		snprintf(m->name, sizeof m->name, "%s", sm->name);
-		m->tx = sm->tx;
-		m->rx = sm->rx;
-		m->ext = sm->ext;
-		m->script_module = i;
-	}
-	if (a->nmodules == 0) {
-		struct app_module *m = &a->modules[a->nmodules++];
-		memset(m, 0, sizeof *m);
-		snprintf(m->id, sizeof m->id, "engine");
-		snprintf(m->name, sizeof m->name, "Engine (OBD-II)");
-		m->tx = 0x7E0;
-		m->rx = 0x7E8;
-		m->script_module = SIZE_MAX;
-	}
-}
-
-/* True when the adapter is gone (pulled out, link closed). */
-static bool link_lost(const struct error *e)
-{
-	return e->kind == ERR_EOF || e->kind == ERR_IO;
-}
-
-/* Reads one module's identification; a silent module is marked absent,
- * a lost link stops everything (returned in fatal). */
-static int identify_module(struct app *a, struct app_module *m, struct error *fatal)
-{
-	static const uint16_t optional[] = { UDS_DID_SW_VERSION, UDS_DID_HW_VERSION,
-					     UDS_DID_SERIAL, UDS_DID_SYSTEM_NAME };
-	char *fields[] = { m->sw, m->hw, m->serial, m->system };
-	struct session_module sm;
-	struct error e;
-	size_t i;
-
-	app_say(a, APP_PROGRESS, "identifying %s %s", m->id, m->name);
-	error_clear(&e);
-	if (read_ident(a, m, UDS_DID_PART_NUMBER, m->part, sizeof m->part, &e) < 0) {
-		if (link_lost(&e))
-			return *fatal = e, -(int)e.kind;
-		m->present = e.kind == ERR_NEGATIVE;
-		snprintf(m->error, sizeof m->error, "%s", e.text);
-		if (!m->present) {
-			app_say(a, APP_WARNING, "%s %s: %s", m->id, m->name,
-				e.detail == ELM_NO_DATA ? "no answer" : e.text);
-			return 0;
-		}
-	}
-	m->present = true;
-	for (i = 0; i < sizeof optional / sizeof optional[0]; i++) {
-		error_clear(&e);
-		if (read_ident(a, m, optional[i], fields[i], APP_IDENT_MAX, &e) == 0 ||
-		    e.kind == ERR_NEGATIVE)
-			continue;
-		if (link_lost(&e))
-			return *fatal = e, -(int)e.kind;
-		snprintf(fields[i], APP_IDENT_MAX, "?");
-		app_say(a, APP_WARNING, "%s: DID %04X: %s", m->id, optional[i], e.text);
-	}
-	sm = (struct session_module){ m->id, m->name, m->tx, m->rx, m->part, m->sw, m->hw };
-	session_add_module(a->session, &sm);
-	app_say(a, APP_INFO, "module %s %s: part %s, software %s, hardware %s", m->id, m->name,
-	    m->part[0] ? m->part : "-", m->sw[0] ? m->sw : "-", m->hw[0] ? m->hw : "-");
-	return 0;
-}
-
-/* Reads module i's identification again (after a flash). */
-int identify_again(struct app *a, size_t i, struct error *e)
-{
-	if (i >= a->nmodules)
-		return error_set(e, ERR_ARG, "no module %zu", i);
-	return identify_module(a, &a->modules[i], e);
-}
-
-/* Reads the VIN, matches a brand script and identifies every module. */
-int app_scan(struct app *a, struct error *e)
-{
-	size_t i;
-
-	session_set_operation(a->session, "scan");
-	if (read_vin(a, e) < 0)
-		return -(int)e->kind;
-	if (session_set_vin(a->session, a->vin, e) < 0)
-		app_say(a, APP_WARNING, "session: %s", e->text);
-	if (script_match_vehicle(a->scripts, a->vin, NULL, &a->brand, e) < 0) {
-		app_say(a, APP_WARNING, "brand scripts: %s", e->text);
-		a->brand = script_match_vin(a->scripts, a->vin);
-	}
-	app_say(a, APP_INFO, "VIN %s, brand script %s", a->vin, app_brand_name(a));
-	if (a->brand >= 0)
-		session_set_info(a->session, "brand", script_brand(a->scripts, (size_t)a->brand)->id);
-	build_module_list(a);
-	for (i = 0; i < a->nmodules; i++)
-		if (identify_module(a, &a->modules[i], e) < 0)
-			return error_wrap(e, "scan stopped at %s", a->modules[i].id);
-	session_write_manifest(a->session, false, NULL);
-	return 0;
 }
 
 /* Index of the app module built from a script module, or -1. */
@@ -626,6 +432,20 @@ const char *app_adapter_name(const struct app *a)
 const char *app_session_path(const struct app *a)
 {
 	return a->session ? session_path(a->session) : "";
+}
+
+/* Requests, probes and round trips since connecting. */
+void app_get_counts(const struct app *a, struct app_counts *out)
+{
+	struct isotp_stats st;
+
+	memset(out, 0, sizeof *out);
+	if (a->tp == NULL)
+		return;
+	isotp_get_stats(a->tp, &st);
+	out->requests = st.requests;
+	out->probes = st.probes;
+	out->round_trips = st.round_trips;
 }
 
 /* Number of modules. */

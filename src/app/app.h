@@ -42,6 +42,9 @@ struct app_hooks {
 	int (*ask)(void *arg, const char *question, const char *const *choices, size_t n);
 	/* Progress of a long step (may be NULL). */
 	void (*progress)(void *arg, const struct app_progress *p);
+	/* Asked at each safe stopping point whether to stop (may be NULL); a
+	 * driver on another thread uses app_request_cancel() instead. */
+	bool (*cancelled)(void *arg);
 };
 
 /* Settings for a console instance. */
@@ -49,6 +52,8 @@ struct app_options {
 	const char *sessions_dir; /* NULL: $XDG_DATA_HOME/obdcon/sessions */
 	bool pack_on_close;       /* pack the session into a .tar.gz on close */
 	bool fixed_baud;          /* keep the UART rate (--baud): no ATBRD/STBR */
+	bool declared_only;       /* scan only the modules the brand script
+				   * declares: no discovery of the others */
 };
 
 /* A module of the connected vehicle and what it told us about itself. */
@@ -63,8 +68,11 @@ struct app_module {
 	char hw[APP_IDENT_MAX];     /* F191 */
 	char serial[APP_IDENT_MAX]; /* F18C */
 	char system[APP_IDENT_MAX]; /* F197 */
+	char supplier[APP_IDENT_MAX]; /* F18A */
 	char error[160];            /* why it is not present */
-	size_t script_module;       /* index in the script host */
+	size_t script_module;       /* index in the script host (SIZE_MAX: none) */
+	bool discovered;            /* found by probing; the brand script does
+				     * not declare it */
 };
 
 /* A coding feature with its state on the connected vehicle. */
@@ -168,7 +176,11 @@ int app_new(const struct app_options *opt, const struct app_hooks *hooks, struct
 	    struct error *e);
 /* Opens the port (device, tcp:, sim:), starts a session, initialises the adapter. */
 int app_connect(struct app *a, const char *port, struct error *e);
-/* Reads the VIN, matches a brand script and reads every module's identification. */
+/* Reads the VIN, matches a brand script and reads the identification of
+ * every module it declares; then, unless opt.declared_only, discovers the
+ * modules that answer on the diagnostic identifiers besides them (11-bit
+ * 700-7F7, or 29-bit 18DAxxF1 on a 29-bit bus) and identifies those too.
+ * Stops between modules when asked to (-ERR_CANCELLED). */
 int app_scan(struct app *a, struct error *e);
 /* Reads every coding feature's current value and support state. */
 int app_read_features(struct app *a, struct error *e);
@@ -272,6 +284,16 @@ int app_live_supported(struct app *a, uint8_t *pids, size_t max, size_t *n, stru
 /* Words for DTC status bit 0..7 ("confirmed"), or its ISO 14229-1 name
  * ("confirmedDTC") when iso_name. */
 const char *app_dtc_status_bit(unsigned bit, bool iso_name);
+
+/* What the console asked of the adapter since connecting. */
+struct app_counts {
+	unsigned requests;    /* diagnostic requests (discovery probes included) */
+	unsigned probes;      /* discovery probes */
+	unsigned round_trips; /* adapter commands that waited for a prompt */
+};
+
+/* Counters since connecting (zero before). */
+void app_get_counts(const struct app *a, struct app_counts *out);
 
 /* Closes the adapter and the session (packing it when configured); frees. */
 int app_close(struct app *a, char *archive, size_t n, struct error *e);

@@ -95,6 +95,16 @@ void app_say(struct app *a, enum app_level level, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 /* Reads module i's identification again (after a flash). */
 int identify_again(struct app *a, size_t i, struct error *e);
+/* Reads a module's identification DIDs (ident.c); marks it absent when
+ * it is silent; fails only when the link is lost (error in fatal). */
+int app_identify_module(struct app *a, struct app_module *m, struct error *fatal);
+/* True when the adapter is gone (pulled out, link closed). */
+bool app_link_lost(const struct error *e);
+/* Makes a printable identification string from DID bytes. */
+void app_ident_text(const uint8_t *data, size_t n, char *out, size_t cap);
+/* Finds the modules the brand script does not declare by probing the
+ * diagnostic identifiers, adds and identifies them (discover.c). */
+int app_discover(struct app *a, struct error *e);
 /* The UDS target of a module. */
 struct uds_target app_module_target(const struct app_module *m);
 

@@ -139,7 +139,7 @@ void app_request_cancel(struct app *a, bool cancel)
 /* True when the user asked the running operation to stop. */
 bool app_cancelled(const struct app *a)
 {
-	return atomic_load(&a->cancel);
+	return atomic_load(&a->cancel) || (a->hooks.cancelled && a->hooks.cancelled(a->hooks.arg));
 }
 
 /* The simulator's vehicle and adapter profiles, one a line:

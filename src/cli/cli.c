@@ -88,7 +88,8 @@ int cli_usage_error(const char *fmt, ...)
 enum cli_connect {
 	CONNECT_NONE,  /* no adapter (ports, sessions...) */
 	CONNECT_RAW,   /* adapter only (uds) */
-	CONNECT_SCAN,  /* adapter, VIN and module identification */
+	CONNECT_SCAN,  /* adapter, VIN and identification of the declared modules */
+	CONNECT_ALL,   /* the same, and discovery of the modules not declared */
 };
 
 /* A batch command: its name, what it needs, its checks and body. */
@@ -102,10 +103,10 @@ struct cli_command {
 };
 
 static const struct cli_command commands[] = {
-	{ "scan", CONNECT_SCAN, NULL, cli_scan, NULL, 0 },
+	{ "scan", CONNECT_ALL, NULL, cli_scan, NULL, 0 },
 	{ "features", CONNECT_SCAN, NULL, cli_features, NULL, 0 },
 	{ "code", CONNECT_SCAN, cli_check_code, cli_code, NULL, -1 },
-	{ "dtc", CONNECT_SCAN, cli_check_dtc, cli_dtc, NULL, 0 },
+	{ "dtc", CONNECT_ALL, cli_check_dtc, cli_dtc, NULL, 0 },
 	{ "live", CONNECT_SCAN, cli_check_live, cli_live, NULL, -1 },
 	{ "uds", CONNECT_RAW, cli_check_uds, cli_uds, NULL, -1 },
 	{ "restore", CONNECT_SCAN, cli_check_restore, cli_restore, NULL, 1 },
@@ -162,8 +163,8 @@ static void close_app(struct app *a)
 int cli_run(const struct cli_options *opt)
 {
 	const struct cli_command *c = find_command(opt->args[0]);
-	struct app_hooks hooks = { (void *)opt, batch_message, batch_confirm, batch_ask, NULL };
-	struct app_options aopt = { NULL, opt->pack, opt->baud != 0 };
+	struct app_hooks hooks = { .arg = (void *)opt, .message = batch_message, .confirm = batch_confirm, .ask = batch_ask };
+	struct app_options aopt = { NULL, opt->pack, opt->baud != 0, c && c->connect != CONNECT_ALL };
 	struct app *a = NULL;
 	struct error e;
 	int rc;

@@ -11,6 +11,23 @@
 #include "util/hex.h"
 #include "util/json.h"
 
+/* Prints one module of the scan as a line of text. */
+static void print_module_text(const struct app_module *m)
+{
+	printf("%-4s %-24s %03X/%03X  ", m->id, m->name, m->tx, m->rx);
+	if (!m->present)
+		printf("no answer");
+	else if (m->part[0] == 0 && m->sw[0] == 0 && m->error[0])
+		printf("%s", m->error);
+	else
+		printf("part %s  sw %s  hw %s", m->part, m->sw, m->hw);
+	if (m->present && m->serial[0])
+		printf("  serial %s", m->serial);
+	if (m->present && m->supplier[0])
+		printf("  supplier %s", m->supplier);
+	printf("%s\n", m->discovered ? "  (discovered)" : "");
+}
+
 /* Prints the scan result. */
 static void print_scan(const struct app *a, bool json)
 {
@@ -20,15 +37,8 @@ static void print_scan(const struct app *a, bool json)
 
 	if (!json) {
 		printf("VIN %s (%s)\n", app_vin(a), app_brand_name(a));
-		for (i = 0; i < app_module_count(a); i++) {
-			const struct app_module *m = app_module(a, i);
-			if (!m->present) {
-				printf("%-4s %-24s %03X/%03X  no answer\n", m->id, m->name, m->tx, m->rx);
-				continue;
-			}
-			printf("%-4s %-24s %03X/%03X  part %s  sw %s  hw %s\n", m->id, m->name, m->tx,
-			       m->rx, m->part, m->sw, m->hw);
-		}
+		for (i = 0; i < app_module_count(a); i++)
+			print_module_text(app_module(a, i));
 		return;
 	}
 	json_init(&j, &out, true);
@@ -50,6 +60,10 @@ static void print_scan(const struct app *a, bool json)
 		json_kv_str(&j, "hw", m->hw);
 		json_kv_str(&j, "serial", m->serial);
 		json_kv_str(&j, "system", m->system);
+		json_kv_str(&j, "supplier", m->supplier);
+		json_kv_bool(&j, "ext", m->ext);
+		json_kv_bool(&j, "discovered", m->discovered);
+		json_kv_str(&j, "error", m->error);
 		json_obj_end(&j);
 	}
 	json_arr_end(&j);

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "diag/obd.h"
 #include "util/clock.h"
 
 #define NRC_RESPONSE_PENDING 0x78
@@ -34,11 +35,27 @@ struct uds {
 	struct isotp_msg msg;
 };
 
-/* Length of the positive reply a request gets when the standard makes it
- * one frame (so the adapter may stop at the first frame), else 0. */
-static size_t single_frame_reply(const uint8_t *req, size_t n)
+/* Length of the positive reply to a mode 01 request (SAE J1979: the
+ * service byte, then each PID with its data), 0 when a PID's length is
+ * not known. */
+static size_t obd_current_reply(const uint8_t *req, size_t n)
+{
+	size_t len = 1, i, k;
+
+	for (i = 1; i < n; i++) {
+		if ((k = obd_pid_len(req[i])) == 0)
+			return 0;
+		len += 1 + k;
+	}
+	return n > 1 ? len : 0;
+}
+
+/* Length of the positive reply a request gets when the standard fixes it
+ * (so the adapter may stop at its last frame), else 0. */
+static size_t known_reply_len(const uint8_t *req, size_t n)
 {
 	switch (req[0]) {
+	case 0x01: return obd_current_reply(req, n);
 	case 0x10: return 6;
 	case 0x11: return 3;
 	case 0x14: return 1;
@@ -68,7 +85,7 @@ static bool reads_only(uint8_t sid)
 static int tp_request(void *ctx, const struct can_target *t, const uint8_t *req, size_t n,
 		      int timeout_ms, struct isotp_msg *reply, struct error *e)
 {
-	struct isotp_req_opt o = { timeout_ms, n ? single_frame_reply(req, n) : 0,
+	struct isotp_req_opt o = { timeout_ms, n ? known_reply_len(req, n) : 0,
 				   n && reads_only(req[0]) };
 
 	return isotp_request_opt(ctx, t, req, n, &o, reply, e);

@@ -234,13 +234,26 @@ static void dequeue(struct isotp *tp, struct isotp_msg *out)
 	memmove(&tp->queue[0], &tp->queue[1], tp->nqueued * sizeof tp->queue[0]);
 }
 
-/* The response-count digit for a reply of len bytes: 1 for a reply known
- * to fit one frame, else 0 (wait for the adapter's timer). Adapters differ
- * in whether the digit counts frames or whole messages of a multi-frame
- * reply; for a single frame both readings agree. */
+/* The response-count digit after a data line (formatting on) for a reply
+ * of len bytes: the number of its frames (the ELM327 data sheet counts
+ * lines of data, one per frame), or 0 when the length is unknown or the
+ * count does not fit one digit. An adapter that counted whole messages
+ * instead would wait for more than come and end at its timer, as without
+ * the digit: slower, never short. */
 static int frames_for(size_t len)
 {
-	return len > 0 && len <= 7 ? 1 : 0;
+	size_t frames = len <= 7 ? 1 : 1 + (len - 6 + 6) / 7;
+
+	return len > 0 && frames <= 15 ? (int)frames : 0;
+}
+
+/* The response count for a raw frame (formatting off: no flow control
+ * from the adapter, so a segmented reply stops after its first frame) or
+ * for STPX r: (whose count may be of messages or of frames): 1 when the
+ * reply is known to fit one frame or is known at all (raw), else 0. */
+static int first_frame_for(size_t len, bool raw)
+{
+	return len > 0 && (raw || len <= 7) ? 1 : 0;
 }
 
 /* Sends one raw frame and counts it. */
@@ -315,7 +328,7 @@ static int send_single_raw(struct isotp *tp, const struct can_target *t, const u
 	memcpy(frame + 1, req, n);
 	if (adapter_set_responses(tp->adapter, true, e) < 0)
 		return -(int)e->kind;
-	return send_frame(tp, t, frame, opt->expect_len ? 1 : 0, opt->timeout_ms, e);
+	return send_frame(tp, t, frame, first_frame_for(opt->expect_len, true), opt->timeout_ms, e);
 }
 
 /* Sends a single-frame request with the adapter's formatting. */
@@ -449,7 +462,8 @@ static int send_segmented(struct isotp *tp, const struct can_target *t, const ui
 		if (send_block_quietly(tp, t, frames, next, end - 1, stmin_us, e) < 0 ||
 		    listen_normally(tp, e) < 0)
 			return error_wrap(e, "sending %zu bytes", n);
-		if (send_frame(tp, t, frames[end - 1], last_block ? frames_for(opt->expect_len) : 1,
+		if (send_frame(tp, t, frames[end - 1],
+			       last_block ? first_frame_for(opt->expect_len, true) : 1,
 			       last_block ? opt->timeout_ms : FC_TIMEOUT_MS, e) < 0)
 			return error_wrap(e, "sending %zu bytes", n);
 		next = end;
@@ -464,7 +478,7 @@ static int send_long(struct isotp *tp, const struct can_target *t, const uint8_t
 		     const struct isotp_req_opt *opt, struct error *e)
 {
 	const struct adapter_info *info = adapter_info(tp->adapter);
-	struct adapter_send_opt o = { opt->timeout_ms, frames_for(opt->expect_len), false };
+	struct adapter_send_opt o = { opt->timeout_ms, first_frame_for(opt->expect_len, false), false };
 
 	if ((int)n > info->max_request)
 		return error_set(e, ERR_UNSUPPORTED,
@@ -474,8 +488,10 @@ static int send_long(struct isotp *tp, const struct can_target *t, const uint8_t
 	if (info->send_path == PATH_STPX && !needs_manual_fc(tp, t) &&
 	    (int)n <= info->caps.stpx_max) {
 		tp->stats.round_trips++;
+		tp->stats.long_stpx++;
 		return adapter_send_stpx(tp->adapter, t, req, n, &o, &tp->reply, e);
 	}
+	tp->stats.long_frames++;
 	return send_segmented(tp, t, req, n, opt, e);
 }
 
@@ -522,6 +538,7 @@ int isotp_request_opt(struct isotp *tp, const struct can_target *t, const uint8_
 			return -(int)e->kind;
 		first = *e;
 		tp->stats.retries++;
+		o.expect_len = 0; /* without the count: a 0x78 may have taken a frame of it */
 		if (adapter_recover(tp->adapter, e) < 0 || exchange(tp, t, req, n, &o, e) < 0)
 			return error_wrap(e, "after recovering from '%s'", first.text);
 	}
@@ -628,6 +645,51 @@ int isotp_request_functional(struct isotp *tp, const struct can_target *t, const
 		if (out[i].len == 0)
 			memmove(&out[i], &out[i + 1], (--*count - i) * sizeof *out), i--;
 	return *count ? 0 : error_set(e, ERR_TIMEOUT, "no answer to the functional request");
+}
+
+/* True when a frame is a complete single-frame message passing f. */
+static bool probe_answer(const struct elm_frame *fr, const struct can_filter *f)
+{
+	size_t l = fr->len ? fr->data[0] & 0x0F : 0;
+
+	return fr->id != ELM_ID_NONE && (fr->id & f->mask) == (f->match & f->mask) &&
+	       fr->len >= 2 && fr->data[0] >> 4 == 0 && l >= 1 && l + 1 <= fr->len;
+}
+
+/* Sends a probe and collects the single-frame answers of any identifier. */
+int isotp_probe(struct isotp *tp, uint32_t tx, const struct can_filter *f, const uint8_t *req,
+		size_t n, int wait_ms, struct isotp_msg *out, size_t max, size_t *count,
+		struct error *e)
+{
+	size_t i;
+
+	*count = 0;
+	tp->stats.requests++;
+	tp->stats.probes++;
+	tp->stats.round_trips++;
+	tp->stats.frames_sent++;
+	if (adapter_probe(tp->adapter, tx, f, req, n, wait_ms, &tp->reply, e) < 0) {
+		if (e->kind != ERR_TIMEOUT || e->detail != ELM_NO_DATA)
+			return -(int)e->kind;
+		error_clear(e);
+		return 0;
+	}
+	for (i = 0; i < tp->reply.nframes && *count < max; i++) {
+		const struct elm_frame *fr = &tp->reply.frames[i];
+		if (!probe_answer(fr, f))
+			continue;
+		out[*count].id = fr->id;
+		out[*count].len = fr->data[0] & 0x0F;
+		memcpy(out[*count].data, fr->data + 1, out[*count].len);
+		(*count)++;
+	}
+	return 0;
+}
+
+/* Ends a run of probes. */
+int isotp_end_probes(struct isotp *tp, struct error *e)
+{
+	return adapter_end_probes(tp->adapter, e);
 }
 
 /* Sends without waiting for any reply. */

@@ -60,6 +60,9 @@ struct isotp_stats {
 	unsigned frames_sent;
 	unsigned listens;       /* replies waited for past the prompt */
 	unsigned retries;       /* requests sent again after a disturbance */
+	unsigned probes;        /* discovery probes (also counted in requests) */
+	unsigned long_stpx;     /* requests over 7 bytes sent with STPX */
+	unsigned long_frames;   /* requests over 7 bytes sent as host-built frames */
 };
 
 /* Transport over an adapter (not owned). */
@@ -93,6 +96,15 @@ int isotp_receive(struct isotp *tp, const struct can_target *t, int timeout_ms,
 int isotp_request_functional(struct isotp *tp, const struct can_target *t, const uint8_t *req,
 			     size_t n, int timeout_ms, struct isotp_msg *out, size_t max,
 			     size_t *count, struct error *e);
+/* Sends a single-frame request to identifier tx and returns, in out (at
+ * most max), every single-frame message received within wait_ms from
+ * the identifiers filter f passes, each with its identifier; frames of
+ * other kinds are dropped. Silence is not an error: *count is 0. */
+int isotp_probe(struct isotp *tp, uint32_t tx, const struct can_filter *f, const uint8_t *req,
+		size_t n, int wait_ms, struct isotp_msg *out, size_t max, size_t *count,
+		struct error *e);
+/* Ends a run of probes (the adapter's timer and filter back to normal). */
+int isotp_end_probes(struct isotp *tp, struct error *e);
 /* Sends without waiting for any reply (suppressed positive responses such
  * as 3E 80); requests of up to 7 bytes. */
 int isotp_send_only(struct isotp *tp, const struct can_target *t, const uint8_t *req, size_t n,

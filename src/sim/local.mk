@@ -47,7 +47,8 @@ tests_integration_sim_main_LDADD = libobdcon.a $(DEP_LIBS)
 TESTS += tests/integration/sim_cli.sh
 EXTRA_DIST += tests/integration/sim_cli.sh
 
-# make bench: the link model's figures for a scan on each adapter profile.
+# make bench: the link model's figures for a scan and a 64 KiB download on each
+# adapter profile.
 EXTRA_PROGRAMS += tests/bench/bench_sim
 BENCHES += tests/bench/bench_sim
 tests_bench_bench_sim_SOURCES = tests/bench/bench_sim.c

@@ -14,6 +14,13 @@
  * the adapter waits (ATST, shortened by adaptive timing) or stops at the
  * response count; "NO DATA" when nothing came within ATST.
  *
+ * The response count digit after a data line counts frames: every frame
+ * the filter passes, each frame of a segmented reply included (ELM327DS:
+ * the digit tells "how many lines of data to receive", e.g. "09 02 5" for
+ * a VIN in five lines; adapter firmware that imitates the ELM327 counts
+ * frames the same way). A reassembled STCSEGR message is one line and
+ * counts once; so does a whole message for STPX r:.
+ *
  * Adaptive timing (a model; Elm does not publish the algorithm): the
  * latency of a request is the time from its last frame leaving to the
  * first reply arriving. With ATAT1/2, the wait after a reply is
@@ -513,7 +520,7 @@ void sim_req_frame(struct sim *s, const struct sim_frame *f)
 		return;
 	}
 	measure(s);
-	if (take_frame(s, f))
+	if (take_frame(s, f) || (r->count_frames && s->core->mode == SIM_REQUEST))
 		r->got++;
 	if (c->mode != SIM_REQUEST)
 		return;
@@ -652,6 +659,7 @@ void sim_req_start(struct sim *s, const uint8_t *msg, size_t n, const struct sim
 	f.id = px->id_set ? px->id : request_id(s, f.ext);
 	r->phase = SIM_PH_SEND;
 	r->count = px->count;
+	r->count_frames = px->count_frames && !(s->at.segr && s->adapter.sti);
 	r->got = 0;
 	r->frames = 0;
 	r->any = r->measured = false;
@@ -687,6 +695,7 @@ bool sim_request(struct sim *s, const char *cmd, struct buf *out)
 	memset(&px, 0, sizeof px);
 	if (!parse_request(s, cmd, data, &n, &px.count))
 		return false;
+	px.count_frames = true;
 	sim_req_start(s, data, n, &px);
 	return true;
 }

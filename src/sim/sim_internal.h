@@ -512,7 +512,9 @@ enum sim_phase {
 /* The data request in progress. */
 struct sim_adapter_req {
 	enum sim_phase phase;
-	unsigned count, got;     /* response count (0 = none), complete responses */
+	unsigned count, got;     /* response count (0 = none), responses so far */
+	bool count_frames;       /* the count is of frames (a data line), not of
+				  * whole messages (STPX r:) */
 	size_t frames;           /* frames taken (SIM_QUEUE_MAX at most) */
 	bool any;                /* something was printed */
 	bool measured;           /* the latency of this request was recorded */
@@ -531,12 +533,13 @@ struct sim_adapter_req {
 	uint64_t last_cf;        /* when its last CF left, 0 = none yet */
 };
 
-/* The parameters of an STPX command. */
+/* The parameters of an STPX command (or of a data line). */
 struct sim_stpx {
 	uint32_t id;
 	bool id_set;
 	uint64_t timeout_us;     /* 0 = the current timeout */
 	unsigned count;
+	bool count_frames;       /* count counts frames, not messages */
 	size_t len;              /* l: payload bytes to read after DATA> */
 };
 

@@ -274,7 +274,8 @@ int ui_worker_fd(const struct ui_worker *w)
 /* Hooks for the app that report through this worker. */
 struct app_hooks ui_worker_hooks(struct ui_worker *w)
 {
-	struct app_hooks h = { w, hook_message, hook_confirm, hook_ask, hook_progress };
+	struct app_hooks h = { .arg = w, .message = hook_message, .confirm = hook_confirm,
+			       .ask = hook_ask, .progress = hook_progress };
 
 	return h;
 }

@@ -75,7 +75,7 @@ check_eq "vw: scan --json exits 0" 0 "$rc"
 check_eq "vw: scan names the brand script" "$vw_brand" "$(printf '%s' "$json" | jq -r .brand)"
 check_eq "vw: every module identified (id, part, software)" \
 	"01 04E906027JT 5432,02 0CW300050N 4012,09 5Q0937084AL 0702,17 5G1920640B 0316,19 5Q0907530M 1251" \
-	"$(printf '%s' "$json" | jq -r '[.modules[] | select(.present) | "\(.id) \(.part) \(.sw)"] | join(",")')"
+	"$(printf '%s' "$json" | jq -r '[.modules[] | select(.present and (.discovered | not)) | "\(.id) \(.part) \(.sw)"] | join(",")')"
 
 json=$("$OBDCON" --port sim:vw features --json 2>"$TEST_TMP/err"); rc=$?
 check_eq "vw: features --json exits 0" 0 "$rc"
@@ -172,7 +172,7 @@ check_eq "ford: scan --json exits 0" 0 "$rc"
 check_eq "ford: scan names the brand script" "$ford_brand" "$(printf '%s' "$json" | jq -r .brand)"
 check_eq "ford: every module identified (id, part, software)" \
 	"PCM JX6A-12A650-BD JX6A-14C204-AC,TCM JX6P-7J104-AB JX6P-14C337-AD,BCM JX7T-15604-ACD JX7T-14C184-AB,IPC JX7T-10849-EAG JX7T-14C026-AF,GWM JX7T-14F642-AD JX7T-14H136-AB,ABS JX7C-2C405-AB JX7C-14C036-AC" \
-	"$(printf '%s' "$json" | jq -r '[.modules[] | select(.present) | "\(.id) \(.part) \(.sw)"] | join(",")')"
+	"$(printf '%s' "$json" | jq -r '[.modules[] | select(.present and (.discovered | not)) | "\(.id) \(.part) \(.sw)"] | join(",")')"
 
 json=$("$OBDCON" --port sim:ford features --json 2>"$TEST_TMP/err"); rc=$?
 check_eq "ford: features --json exits 0" 0 "$rc"
@@ -260,7 +260,7 @@ else
 	fail "truck: scan of sim:truck itself" "exit $rc" "$(cat "$TEST_TMP/err")"
 fi
 check_eq "truck: every module found over 29-bit identifiers at 250 kbit/s" "00 03 0B 17 21" \
-	"$(printf '%s' "$json" | jq -r '[.modules[] | select(.present) | .id] | join(" ")')"
+	"$(printf '%s' "$json" | jq -r '[.modules[] | select(.present and (.discovered | not)) | .id] | join(" ")')"
 
 # The rest of the truck's script is tested on a copy of its profile that
 # differs in two ways only: the bus runs at 500 kbit/s (protocol 7, 29-bit),
@@ -277,7 +277,7 @@ check_eq "truck: scan --json exits 0" 0 "$rc"
 check_eq "truck: scan names the brand script" "$truck_brand" "$(printf '%s' "$json" | jq -r .brand)"
 check_eq "truck: every module identified on 29-bit identifiers (id, tx, part, software)" \
 	"00 18DA00F1 21695304 P3412-07,03 18DA03F1 22327063 T0210-02,0B 18DA0BF1 21441082 B0117-01,17 18DA17F1 21975001 I0408-03,21 18DA21F1 22088001 C0522-01" \
-	"$(printf '%s' "$json" | jq -r '[.modules[] | select(.present) | "\(.id) \(.tx) \(.part) \(.sw)"] | join(",")' |
+	"$(printf '%s' "$json" | jq -r '[.modules[] | select(.present and (.discovered | not)) | "\(.id) \(.tx) \(.part) \(.sw)"] | join(",")' |
 		awk -F, '{ for (i = 1; i <= NF; i++) { split($i, f, " "); $i = sprintf("%s %X %s %s", f[1], f[2], f[3], f[4]) } print }' OFS=,)"
 
 json=$("$OBDCON" --port sim:truck500 features --json 2>"$TEST_TMP/err"); rc=$?

@@ -428,17 +428,19 @@ static void test_line_input(void **state)
 	sim_free(s);
 }
 
-/* The response count digit stops after that many responses (a segmented
- * reply counts once with CAF1). */
+/* The response count digit stops after that many frames (lines, as the
+ * ELM327 data sheet counts them): three for a segmented reply in three
+ * frames; one stops after its first frame. */
 static void test_response_count(void **state)
 {
 	struct sim *s = body_sim(true);
 
 	(void)state;
-	assert_string_equal(feed(s, "22F1901\r"), "778 10 14 62 F1 90 4F 42 44 \r"
+	assert_string_equal(feed(s, "22F1903\r"), "778 10 14 62 F1 90 4F 42 44 \r"
 						  "778 21 44 45 4D 4F 30 53 49 \r"
 						  "778 22 4D 30 30 30 30 30 31 \r\r>");
 	assert_string_equal(feed(s, "3E00 1\r"), "778 02 7E 00 \r\r>");
+	assert_string_equal(feed(s, "22F1901\r"), "778 10 14 62 F1 90 4F 42 44 \r\r>");
 	sim_free(s);
 }
 

@@ -250,7 +250,8 @@ static void test_stopped(void **state)
 
 /* The tester's flow control (ATFC SD) sets block size and STmin; the ECU
  * honours both in modelled time. 27-byte reply: FF + 3 CFs at 500000 baud
- * with headers (29-character lines). */
+ * with headers (29-character lines); the count digit 4 ends the wait at
+ * the fourth frame. */
 static void test_isotp_bs_stmin(void **state)
 {
 	static const char *const cmds[] = { "ATH1",	 "ATSH70E",	 "ATCRA778", "ATFCSH70E",
@@ -264,17 +265,17 @@ static void test_isotp_bs_stmin(void **state)
 	(void)state;
 	setup_cmds(s, cmds);
 	/* no limits: the UART is the bottleneck */
-	assert_int_equal(timed(s, "2206001\r"), 2976);
+	assert_int_equal(timed(s, "2206004\r"), 2976);
 	assert_string_equal(buf_str(&output), reply);
 	/* block size 2, STmin 10 ms: CF2 10 ms after CF1, a new FC, CF3 10 ms
 	 * after CF2 (STmin also spans the flow control) */
 	assert_string_equal(feed(s, "ATFCSD30020A\r"), "OK\r\r>");
-	assert_int_equal(timed(s, "2206001\r"), 22148);
+	assert_int_equal(timed(s, "2206004\r"), 22148);
 	assert_string_equal(buf_str(&output), reply);
 	/* STmin F5 = 500 us: CF2 at 1800 us, CF3 at 2528 us, after the UART
 	 * drained: CF3's line from 2528 to 3108, the prompt at 3148 */
 	assert_string_equal(feed(s, "ATFCSD3000F5\r"), "OK\r\r>");
-	assert_int_equal(timed(s, "2206001\r"), 3148);
+	assert_int_equal(timed(s, "2206004\r"), 3148);
 	sim_free(s);
 }
 

@@ -72,16 +72,20 @@ static enum ui_role module_role(struct ui *u, struct ui_screen *s, size_t row)
 static int draw_ident(struct ui *u, const struct app_module *md, struct ui_rect a)
 {
 	static const char *const labels[] = { "Part number", "Software", "Hardware",
-					       "Serial number", "System name" };
-	const char *values[] = { md->part, md->sw, md->hw, md->serial, md->system };
+					       "Serial number", "System name", "Supplier" };
+	const char *values[] = { md->part, md->sw, md->hw, md->serial, md->system, md->supplier };
 	int y = a.y, i;
 
 	ui_draw_header(u, y++, a.x, a.w, "Identification");
 	ui_putf(u, y++, a.x, a.w, R_NORMAL, "  %-14s %0*X -> %0*X%s", "CAN IDs", md->ext ? 8 : 3,
 		(unsigned)md->tx, md->ext ? 8 : 3, (unsigned)md->rx, md->ext ? " (29-bit)" : "");
-	for (i = 0; i < 5; i++)
-		ui_putf(u, y++, a.x, a.w, values[i][0] ? R_NORMAL : R_DIM, "  %-14s %s", labels[i],
-			values[i][0] ? values[i] : "-");
+	for (i = 0; i < 6; i++)
+		if (values[i][0] || i < 5)
+			ui_putf(u, y++, a.x, a.w, values[i][0] ? R_NORMAL : R_DIM, "  %-14s %s",
+				labels[i], values[i][0] ? values[i] : "-");
+	if (md->discovered)
+		ui_putf(u, y++, a.x, a.w, R_DIM, "  %-14s %s", "Found",
+			"by probing: the brand script does not declare it");
 	if (!md->present)
 		ui_putf(u, y++, a.x, a.w, R_ERROR, "  %-14s %s", "State", md->error[0] ? md->error
 										  : "no answer");

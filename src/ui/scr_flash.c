@@ -195,7 +195,7 @@ static void draw_run(struct ui *u, struct flashw *f, struct ui_rect a)
 static void draw_done(struct ui *u, struct flashw *f, struct ui_rect a)
 {
 	const struct ui_flash_outcome *o = &f->out;
-	bool interrupted = o->rc < 0 && strstr(o->err.text, "INTERRUPTED") != NULL;
+	bool interrupted = o->rc < 0 && strstr(o->err.text, "after the point of no return");
 	int y = a.y;
 
 	ui_putf(u, y++, a.x, a.w, o->rc == 0 ? R_GOOD : R_ERROR, "4. %s",

@@ -11,6 +11,7 @@ TESTS += \
 	tests/integration/sessions.sh \
 	tests/integration/layers.sh \
 	tests/integration/manpage.sh \
+	tests/integration/faults.sh \
 	tests/tui/toggle.sh
 EXTRA_DIST += tests/tmux.sh \
 	tests/integration/cli.sh \
@@ -23,6 +24,7 @@ EXTRA_DIST += tests/tmux.sh \
 	tests/integration/sessions.sh \
 	tests/integration/layers.sh \
 	tests/integration/manpage.sh \
+	tests/integration/faults.sh \
 	tests/tui/toggle.sh
 
 check_PROGRAMS += tests/unit/test_util tests/unit/test_layout
@@ -33,6 +35,12 @@ tests_unit_test_util_LDADD = $(TEST_LIBS)
 tests_unit_test_layout_SOURCES = tests/unit/test_layout.c
 tests_unit_test_layout_CFLAGS = $(TEST_CFLAGS)
 tests_unit_test_layout_LDADD = $(TEST_LIBS)
+
+check_PROGRAMS += tests/unit/test_limits
+TESTS += tests/unit/test_limits
+tests_unit_test_limits_SOURCES = tests/unit/test_limits.c
+tests_unit_test_limits_CFLAGS = $(TEST_CFLAGS)
+tests_unit_test_limits_LDADD = $(TEST_LIBS)
 
 # make bench: scan of the largest simulated vehicle and live data rates,
 # through the whole console (tests/bench/bench_diag.c).

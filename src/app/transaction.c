@@ -160,15 +160,51 @@ static int prepare_once(struct app *a, struct app_plan *p, size_t module, struct
 	return 0;
 }
 
+/* True for a write whose exchange was disturbed (BUFFER FULL, CAN ERROR,
+ * an adapter reset, a garbled or lost answer): the module may or may not
+ * have taken it, and it did not refuse it. */
+static bool write_disturbed(const struct error *e)
+{
+	return e->kind == ERR_ADAPTER || e->kind == ERR_PROTOCOL || e->kind == ERR_TIMEOUT;
+}
+
+/* Writes a value; after a disturbed exchange, reads the DID to learn
+ * whether the write landed and writes once more if it did not. */
+static int write_once_more(struct app *a, const struct app_plan_entry *pe, const uint8_t *value,
+			   struct error *e)
+{
+	struct uds_target t = app_module_target(&a->modules[pe->module]);
+	uint8_t now[DID_MAX];
+	struct error first;
+	size_t len;
+	int rc = uds_write_did(a->uds, &t, pe->did, value, pe->len, e);
+
+	if (rc == 0 || !write_disturbed(e))
+		return rc;
+	first = *e;
+	app_say(a, APP_WARNING, "%s; reading %s DID %04X to see whether the write landed", e->text,
+		a->modules[pe->module].id, pe->did);
+	if (app_plan_read_did(a, pe, now, &len, e) < 0) {
+		*e = first;
+		return -(int)e->kind;
+	}
+	if (len == pe->len && memcmp(now, value, len) == 0)
+		return 0;
+	app_say(a, APP_INFO, "%s DID %04X was not written: writing it again",
+		a->modules[pe->module].id, pe->did);
+	if (uds_write_did(a->uds, &t, pe->did, value, pe->len, e) < 0)
+		return error_wrap(e, "again after '%s'", first.text);
+	return 0;
+}
+
 /* Writes a value and reads it back; 0 only when the read-back matches. */
 static int write_verified(struct app *a, const struct app_plan_entry *pe, const uint8_t *value,
 			  struct error *e)
 {
-	struct uds_target t = app_module_target(&a->modules[pe->module]);
 	uint8_t back[DID_MAX];
 	size_t len;
 
-	if (uds_write_did(a->uds, &t, pe->did, value, pe->len, e) < 0)
+	if (write_once_more(a, pe, value, e) < 0)
 		return -(int)e->kind;
 	if (app_plan_read_did(a, pe, back, &len, e) < 0)
 		return error_wrap(e, "reading back");

@@ -104,30 +104,38 @@ static void print_dtcs(struct app *a, int module, bool as_json)
 	buf_free(&out);
 }
 
-/* Number of selected modules whose codes could not be read. */
-static size_t unread_modules(struct app *a, int module)
+/* Number of selected modules whose codes could not be read; *first is the
+ * first of them. */
+static size_t unread_modules(struct app *a, int module, size_t *first)
 {
 	size_t i, n = 0;
 
 	for (i = 0; i < app_module_count(a); i++)
 		if ((module < 0 || (size_t)module == i) && app_module(a, i)->present &&
-		    !app_module_dtcs(a, i)->read)
-			n++;
+		    !app_module_dtcs(a, i)->read && n++ == 0)
+			*first = i;
 	return n;
 }
 
-/* dtc: reads (and with --clear --yes clears) fault codes; exit 1 when a
- * module's codes could not be read (what was read is still printed). */
+/* dtc: reads (and with --clear --yes clears) fault codes; exit 1 with an
+ * error naming the first module whose codes could not be read (what was
+ * read is still printed). */
 int cli_dtc(struct app *a, const struct cli_options *opt, struct error *e)
 {
 	int mi = selected_module(a, opt, e);
+	size_t n, first = 0;
 
 	if (mi == -2)
 		return -1;
 	if (opt->clear ? app_clear_dtcs(a, mi, e) < 0 : app_read_dtcs(a, mi, e) < 0)
 		return -1;
 	print_dtcs(a, mi, opt->json);
-	return unread_modules(a, mi) ? 1 : 0;
+	n = unread_modules(a, mi, &first);
+	if (n == 0)
+		return 0;
+	error_set(e, ERR_IO, "the fault codes of %zu module%s could not be read (%s: %s)", n,
+		  n == 1 ? "" : "s", app_module(a, first)->id, app_module_dtcs(a, first)->error);
+	return -1;
 }
 
 /* Parses the PID arguments (hex, "0C" or "0x0C"). */

@@ -11,6 +11,7 @@
 
 /* One generic code and its text. */
 struct dtc_text {
+	/* cppcheck-suppress unusedStructMember ; read in cmp_code() through bsearch */
 	uint16_t code;
 	const char *text;
 };

@@ -191,13 +191,17 @@ void isotp_get_stats(const struct isotp *tp, struct isotp_stats *out)
 	*out = tp->stats;
 }
 
-/* Queues a completed message from the reassembly. */
+/* Queues a completed message from the reassembly. A full queue drops
+ * its oldest message: the newest is the one a caller is waiting for (the
+ * final answer after a run of response-pending replies in one exchange). */
 static void enqueue(struct isotp *tp, uint32_t id)
 {
 	struct isotp_msg *m;
 
-	if (tp->nqueued == QUEUE_MAX)
-		return;
+	if (tp->nqueued == QUEUE_MAX) {
+		tp->nqueued--;
+		memmove(&tp->queue[0], &tp->queue[1], tp->nqueued * sizeof tp->queue[0]);
+	}
 	m = &tp->queue[tp->nqueued++];
 	m->id = id;
 	m->len = tp->rx.len;

@@ -153,7 +153,7 @@ static int open_pty(const char *path, int baud, const char *spec, struct link **
 	int fd = open(path, O_RDWR | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
 
 	if (fd < 0)
-		return error_set(e, errno == ENOENT ? ERR_OPEN : ERR_OPEN, "cannot open %s: %s",
+		return error_set(e, ERR_OPEN, "cannot open %s: %s",
 				 path, strerror(errno));
 	if (lock_exclusive(fd, path, e) < 0 || termios_configure(fd, baud, e) < 0) {
 		close(fd);
@@ -374,7 +374,7 @@ static ssize_t send_or_write(struct link *l, const uint8_t *p, size_t n)
 	return write(l->fd, p, n);
 }
 
-/* Writes all bytes within the timeout. */
+/* Writes all bytes within the timeout; the tap sees what was written. */
 int link_write(struct link *l, const void *data, size_t n, int timeout_ms, struct error *e)
 {
 	const uint8_t *p = data;
@@ -383,11 +383,11 @@ int link_write(struct link *l, const void *data, size_t n, int timeout_ms, struc
 
 	if (l->fd < 0)
 		return error_set(e, ERR_EOF, "%s: link closed", l->name);
-	if (l->tap && n)
-		l->tap(l->tap_arg, LINK_TX, p, n);
 	while (n > 0) {
 		ssize_t w = send_or_write(l, p, n);
 		if (w > 0) {
+			if (l->tap)
+				l->tap(l->tap_arg, LINK_TX, p, (size_t)w);
 			p += w;
 			n -= (size_t)w;
 			l->tx += (uint64_t)w;
@@ -437,13 +437,15 @@ long link_read(struct link *l, void *buf, size_t cap, int timeout_ms, struct err
 	}
 }
 
-/* Discards bytes already waiting (they still reach the tap). */
+/* Discards bytes already waiting (they still reach the tap), at most
+ * LINK_DRAIN_MAX: an adapter that never stops talking cannot hold the
+ * caller here; what it says next fails the caller's command instead. */
 long link_drain(struct link *l)
 {
 	uint8_t junk[256];
 	long total = 0, r;
 
-	while ((r = link_read(l, junk, sizeof junk, 0, NULL)) > 0)
+	while (total < LINK_DRAIN_MAX && (r = link_read(l, junk, sizeof junk, 0, NULL)) > 0)
 		total += r;
 	return total;
 }

@@ -10,6 +10,8 @@
 
 #include "util/error.h"
 
+#define LINK_DRAIN_MAX 65536 /* bytes one link_drain() discards at most */
+
 struct link;
 
 /* Direction of bytes, as seen from the console. */
@@ -33,7 +35,7 @@ int link_write(struct link *l, const void *data, size_t n, int timeout_ms, struc
 /* Reads what is available, waiting up to timeout_ms: bytes read (> 0),
  * 0 on timeout, or -ERR_EOF / -ERR_IO. */
 long link_read(struct link *l, void *buf, size_t cap, int timeout_ms, struct error *e);
-/* Discards bytes already waiting, returns how many. */
+/* Discards bytes already waiting (at most LINK_DRAIN_MAX), returns how many. */
 long link_drain(struct link *l);
 /* Descriptor to poll for readability (for the console's main loop). */
 int link_poll_fd(const struct link *l);

@@ -54,6 +54,7 @@ static void *grow(lua_State *L, void *array, size_t count, size_t size)
 	p = realloc(array, (count + 1) * size);
 	if (p == NULL)
 		decl_error(L, "out of memory");
+	/* cppcheck-suppress nullPointerArithmeticRedundantCheck ; decl_error() never returns */
 	memset((char *)p + count * size, 0, size);
 	return p;
 }

@@ -179,7 +179,6 @@ static int decode_builtin(const struct script_feature *f, const struct script_re
 
 /* A call of a custom feature's decode or encode. */
 struct custom_call {
-	struct script_host *h;
 	const struct script_feature *f;
 	const struct script_record *recs;
 	size_t n;
@@ -257,7 +256,8 @@ int script_feature_decode(struct script_host *h, size_t feature, const struct sc
 {
 	const struct script_feature *f = feature_or_fail(h, feature, e);
 	const struct script_record *rec;
-	struct custom_call c = { h, f, recs, n, out, NULL, { NULL } };
+	/* cppcheck-suppress ctuuninitvar ; only the pointer is kept: *out is cleared below */
+	struct custom_call c = { f, recs, n, out, NULL, { NULL } };
 	int rc;
 
 	if (f == NULL)
@@ -497,7 +497,7 @@ static int encode_custom(struct script_host *h, const struct script_feature *f,
 			 struct script_record *recs, size_t n, const struct script_value *v,
 			 struct error *e)
 {
-	struct custom_call c = { h, f, recs, n, NULL, v, { NULL } };
+	struct custom_call c = { f, recs, n, NULL, v, { NULL } };
 	size_t i;
 	int rc = 0;
 

@@ -303,6 +303,7 @@ static void push_object(lua_State *L, const luaL_Reg *methods)
 {
 	lua_newtable(L);
 	lua_newtable(L);
+	lua_newtable(L);
 	luaL_setfuncs(L, methods, 0);
 	lua_setfield(L, -2, "__index");
 	lua_pushliteral(L, "obdcon flash object");

@@ -252,12 +252,14 @@ static const char *skip_class(const char *p, const char *end)
 }
 
 /* Number of backtracking elements of a pattern (quantifiers, %b, back
- * references): each can multiply the matching time by the subject length. */
-static int pattern_degree(const char *p, size_t n)
+ * references): each can multiply the matching time by the subject length.
+ * Optional items (x?) are counted apart in *optional: each can double it. */
+static int pattern_degree(const char *p, size_t n, int *optional)
 {
 	const char *end = p + n;
 	int q = 0;
 
+	*optional = 0;
 	while (p < end) {
 		if (p[0] == '%' && p + 1 < end && (p[1] == 'b' || isdigit((unsigned char)p[1]))) {
 			q++;
@@ -274,7 +276,10 @@ static int pattern_degree(const char *p, size_t n)
 		}
 		p = skip_class(p, end);
 		if (p < end && (*p == '*' || *p == '+' || *p == '-' || *p == '?')) {
-			q += *p != '?';
+			if (*p == '?')
+				(*optional)++;
+			else
+				q++;
 			p++;
 		}
 	}
@@ -282,24 +287,27 @@ static int pattern_degree(const char *p, size_t n)
 }
 
 /* Refuses a pattern call whose worst-case matching time, estimated as
- * (subject length + 1) ^ (degree + 1 unless anchored), is too long. */
+ * (subject length + 1) ^ (degree + 1 unless anchored) * 2 ^ optional items,
+ * is too long. */
 static void check_pattern(lua_State *L, const char *what, bool anchor_counts)
 {
 	size_t ls, lp;
 	const char *p = (luaL_checklstring(L, 1, &ls), luaL_checklstring(L, 2, &lp));
-	int degree = pattern_degree(p, lp);
+	int optional, degree = pattern_degree(p, lp, &optional);
 	double cost = 1;
 	int i, factors = degree + (anchor_counts && lp > 0 && p[0] == '^' ? 0 : 1);
 
-	if (degree == 0)
+	if (degree == 0 && optional == 0)
 		return;
 	for (i = 0; i < factors && cost <= PATTERN_COST_MAX; i++)
 		cost *= (double)ls + 1;
+	for (i = 0; i < optional && cost <= PATTERN_COST_MAX; i++)
+		cost *= 2;
 	if (cost > PATTERN_COST_MAX)
 		luaL_error(L, "string.%s: pattern too complex for a subject of %d bytes (%d "
-			      "repetition items could backtrack for hours); use a simpler "
-			      "pattern or a shorter string",
-			   what, (int)ls, degree);
+			      "repetition or optional items could backtrack for hours); use a "
+			      "simpler pattern or a shorter string",
+			   what, (int)ls, degree + optional);
 }
 
 /* string.find guard (plain searches pass). */

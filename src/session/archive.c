@@ -470,6 +470,7 @@ static int pack_to_fd(int fd, enum session_format fmt, struct pack_job *job, str
 	if (rc == 0) {
 		job->t = &t;
 		rc = pack_write(fd, fmt, job, e);
+		job->t = NULL;
 		session_tree_free(&t);
 	}
 	if (rc == 0 && fsync(fd) < 0)

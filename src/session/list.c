@@ -306,7 +306,7 @@ int session_list(const char *base, struct session_info **out, size_t *n, struct 
 const char *session_info_what(const struct session_info *s, char *out, size_t n)
 {
 	size_t i, used = 0;
-	int w = 0;
+	int w;
 
 	out[0] = 0;
 	for (i = 0; i < s->noperations && used < n; i++) {

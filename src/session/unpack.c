@@ -52,9 +52,10 @@ struct unpack {
 /* Fills the defaults into a copy of the caller's limits. */
 static void unpack_limits(struct session_limits *out, const struct session_limits *in)
 {
-	static const struct session_limits none;
-
-	*out = in ? *in : none;
+	if (in)
+		*out = *in;
+	else
+		memset(out, 0, sizeof *out);
 	if (out->entry_max == 0)
 		out->entry_max = UNPACK_ENTRY_MAX;
 	if (out->total_max == 0)

@@ -323,7 +323,7 @@ size_t sim_svc_read_dtc(struct sim_req *r)
 }
 
 /* Clears one DTC, or all when d is NULL; the state file is saved. */
-static void clear(const struct sim *s, struct sim_ecu *ecu, struct sim_dtc *d)
+static void clear(const struct sim *s, struct sim_ecu *ecu, const struct sim_dtc *d)
 {
 	size_t i;
 

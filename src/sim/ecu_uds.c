@@ -510,7 +510,7 @@ static bool silenced(const struct sim *s, const struct sim_ecu *ecu)
 {
 	const struct sim_faults *f = &s->faults;
 
-	if (f->silent_after <= 0)
+	if (f->silent_after < 0)
 		return false;
 	if (f->silent_ecu[0] && strcmp(f->silent_ecu, ecu->id) != 0)
 		return false;

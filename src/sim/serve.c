@@ -28,7 +28,6 @@
 /* A link being served. */
 struct serve {
 	struct sim *s;
-	struct link *l;
 	bool throttle;
 	int64_t real0;      /* real time when modelled time was model0 */
 	uint64_t model0;
@@ -86,8 +85,8 @@ static void take_input(struct serve *sv, const uint8_t *in, size_t n)
 
 /* One turn under the lock: input (if any) or the passing of time; tells
  * whether to stop and how long to wait next. */
-static bool turn(struct serve *sv, const uint8_t *in, size_t n, volatile sig_atomic_t *stop,
-		 int *wait_ms, bool *closed)
+static bool turn(struct serve *sv, const uint8_t *in, size_t n,
+		 const volatile sig_atomic_t *stop, int *wait_ms, bool *closed)
 {
 	bool quit;
 
@@ -107,7 +106,7 @@ static bool turn(struct serve *sv, const uint8_t *in, size_t n, volatile sig_ato
  * 0 on EOF, stop or an eof@ fault. */
 int sim_serve(struct sim *s, struct link *l, volatile sig_atomic_t *stop, struct error *e)
 {
-	struct serve sv = { .s = s, .l = l };
+	struct serve sv = { .s = s };
 	uint8_t in[SERVE_READ_MAX];
 	long r = 0;
 	int wait_ms = 0;

@@ -193,6 +193,7 @@ static int start_core(struct sim *s, const struct sim_spec *sp, struct error *e)
 	s->core->throttle = sp->throttle;
 	s->latency_us = (uint64_t)sp->latency_ms * 1000;
 	s->core->rng = s->faults.seed * 0x9E3779B97F4A7C15ull + 0x632BE59BD9B4E019ull;
+	/* cppcheck-suppress knownConditionTrueFalse ; the product wraps modulo 2^64 */
 	if (s->core->rng == 0)
 		s->core->rng = 1;
 	s->at.baud = s->adapter.baud;

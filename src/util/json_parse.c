@@ -494,7 +494,7 @@ static int jp_unique_keys(struct jp *j, const struct json_value *obj, size_t at)
 
 /* Appends a member (taking key and value) to an object value. */
 static int jp_push_member(struct jp *j, struct json_value *obj, size_t *cap,
-			  struct json_member *m)
+			  const struct json_member *m)
 {
 	if (obj->len == *cap) {
 		size_t n = *cap ? 2 * *cap : 4;
@@ -581,9 +581,10 @@ static int jp_value(struct jp *j, int depth, struct json_value **out)
 /* Fills defaults into a copy of the caller's limits. */
 static void jp_limits(struct json_limits *out, const struct json_limits *in)
 {
-	static const struct json_limits none;
-
-	*out = in ? *in : none;
+	if (in)
+		*out = *in;
+	else
+		memset(out, 0, sizeof *out);
 	if (out->max_size == 0)
 		out->max_size = JSON_DEFAULT_SIZE;
 	if (out->max_string == 0)

@@ -2,7 +2,7 @@
 ## make check runs every saved input of tests/fuzz/corpus/NAME through its
 ## harness (any compiler); with ./configure --enable-fuzzing (CC=clang),
 ## make fuzz runs libFuzzer on each for FUZZ_SECONDS seconds.
-FUZZ_HARNESSES = elm_parse isotp sdata sim_at image replay json uds import
+FUZZ_HARNESSES = elm_parse isotp sdata sim_at image replay json uds import script obd
 FUZZ_SECONDS = 60
 
 check_PROGRAMS += tests/fuzz/corpus_elm_parse \
@@ -13,7 +13,9 @@ check_PROGRAMS += tests/fuzz/corpus_elm_parse \
 	tests/fuzz/corpus_replay \
 	tests/fuzz/corpus_json \
 	tests/fuzz/corpus_uds \
-	tests/fuzz/corpus_import
+	tests/fuzz/corpus_import \
+	tests/fuzz/corpus_script \
+	tests/fuzz/corpus_obd
 tests_fuzz_corpus_elm_parse_SOURCES = tests/fuzz/fuzz_elm_parse.c tests/fuzz/run_corpus.c
 tests_fuzz_corpus_elm_parse_LDADD = $(TEST_LIBS)
 tests_fuzz_corpus_isotp_SOURCES = tests/fuzz/fuzz_isotp.c tests/fuzz/run_corpus.c
@@ -32,6 +34,10 @@ tests_fuzz_corpus_uds_SOURCES = tests/fuzz/fuzz_uds.c tests/fuzz/run_corpus.c
 tests_fuzz_corpus_uds_LDADD = $(TEST_LIBS)
 tests_fuzz_corpus_import_SOURCES = tests/fuzz/fuzz_import.c tests/fuzz/run_corpus.c
 tests_fuzz_corpus_import_LDADD = $(TEST_LIBS)
+tests_fuzz_corpus_script_SOURCES = tests/fuzz/fuzz_script.c tests/fuzz/run_corpus.c
+tests_fuzz_corpus_script_LDADD = $(TEST_LIBS)
+tests_fuzz_corpus_obd_SOURCES = tests/fuzz/fuzz_obd.c tests/fuzz/run_corpus.c
+tests_fuzz_corpus_obd_LDADD = $(TEST_LIBS)
 TESTS += tests/fuzz/corpus.sh
 EXTRA_DIST += tests/fuzz/corpus.sh tests/fuzz/corpus
 
@@ -44,7 +50,9 @@ EXTRA_PROGRAMS += tests/fuzz/fuzz_elm_parse \
 	tests/fuzz/fuzz_replay \
 	tests/fuzz/fuzz_json \
 	tests/fuzz/fuzz_uds \
-	tests/fuzz/fuzz_import
+	tests/fuzz/fuzz_import \
+	tests/fuzz/fuzz_script \
+	tests/fuzz/fuzz_obd
 tests_fuzz_fuzz_elm_parse_SOURCES = tests/fuzz/fuzz_elm_parse.c
 tests_fuzz_fuzz_elm_parse_LDADD = $(TEST_LIBS)
 tests_fuzz_fuzz_elm_parse_LDFLAGS = -fsanitize=fuzzer
@@ -72,6 +80,12 @@ tests_fuzz_fuzz_uds_LDFLAGS = -fsanitize=fuzzer
 tests_fuzz_fuzz_import_SOURCES = tests/fuzz/fuzz_import.c
 tests_fuzz_fuzz_import_LDADD = $(TEST_LIBS)
 tests_fuzz_fuzz_import_LDFLAGS = -fsanitize=fuzzer
+tests_fuzz_fuzz_script_SOURCES = tests/fuzz/fuzz_script.c
+tests_fuzz_fuzz_script_LDADD = $(TEST_LIBS)
+tests_fuzz_fuzz_script_LDFLAGS = -fsanitize=fuzzer
+tests_fuzz_fuzz_obd_SOURCES = tests/fuzz/fuzz_obd.c
+tests_fuzz_fuzz_obd_LDADD = $(TEST_LIBS)
+tests_fuzz_fuzz_obd_LDFLAGS = -fsanitize=fuzzer
 
 # Runs each harness on a copy of its corpus; new inputs stay in fuzz-corpus/,
 # crashes are saved as fuzz-crash-* and fail the run.

@@ -569,6 +569,138 @@ static int setup(void **state)
 	return 0;
 }
 
+/* What the flash steps of the test were asked to do. */
+static char steps[512];
+
+/* Appends one step to the list. */
+static void step(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Appends one step to the list. */
+static void step(const char *fmt, ...)
+{
+	size_t len = strlen(steps);
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(steps + len, sizeof steps - len, fmt, ap);
+	va_end(ap);
+}
+
+/* Flash step stubs: each records itself and succeeds. */
+static int st_session(void *ctx, uint8_t s, struct error *e)
+{
+	step("session %02X;", s);
+	return 0;
+}
+
+/* Unlocking computes the key of a seed with the script's function. */
+static int st_unlock(void *ctx, uint8_t level, script_key_fn key, void *key_arg, struct error *e)
+{
+	static const uint8_t seed[] = { 1, 2, 3 };
+	uint8_t k[8];
+	size_t n;
+
+	if (key(key_arg, seed, sizeof seed, k, sizeof k, &n, e) < 0)
+		return -(int)e->kind;
+	step("unlock %02X key %zu %02X%02X%02X;", level, n, k[0], k[1], k[2]);
+	return 0;
+}
+
+/* Records an erase. */
+static int st_erase(void *ctx, uint16_t routine, uint32_t addr, uint32_t size, struct error *e)
+{
+	step("erase %04X %X+%u;", routine, addr, size);
+	return 0;
+}
+
+/* Records a download. */
+static int st_download(void *ctx, uint32_t addr, uint32_t size, uint8_t format, struct error *e)
+{
+	step("download %X+%u;", addr, size);
+	return 0;
+}
+
+/* Records a routine; answers one status byte. */
+static int st_routine(void *ctx, uint16_t id, const uint8_t *record, size_t n, uint8_t *status,
+		      size_t cap, size_t *slen, struct error *e)
+{
+	step("routine %04X %zu;", id, n);
+	status[0] = 0x5A;
+	*slen = 1;
+	return 0;
+}
+
+/* Records a reset. */
+static int st_reset(void *ctx, uint8_t type, struct error *e)
+{
+	step("reset %u;", type);
+	return 0;
+}
+
+/* Records a wait. */
+static int st_wait(void *ctx, int ms, struct error *e)
+{
+	step("wait %d;", ms);
+	return 0;
+}
+
+/* The image of prepare(img): 256 bytes 0, 1, 2, ... */
+static size_t im_size(void *ctx)
+{
+	return 256;
+}
+
+/* Reads image bytes. */
+static int im_read(void *ctx, uint32_t off, uint8_t *out, size_t n, struct error *e)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		out[i] = (uint8_t)(off + i);
+	return 0;
+}
+
+/* Answers a checksum correction. */
+static int im_checksum(void *ctx, struct script_checksum *c, struct error *e)
+{
+	step("%s %u+%u at %u;", c->kind, c->from, c->length, c->at);
+	c->old_value = 1;
+	c->new_value = 2;
+	return 0;
+}
+
+/* A procedure's prepare(img) and run(job) reach every step through the
+ * ops, in order, and can do so again. */
+static void test_flash_steps(void **state)
+{
+	static const struct script_flash_ops ops = { st_session, st_unlock, st_erase, st_download,
+						     st_routine, st_reset, st_wait };
+	static const struct script_flash_image_ops img = { im_size, im_read, im_checksum };
+	struct script_host *h;
+	struct error e;
+	int round;
+
+	(void)state;
+	assert_int_equal(script_host_new(&h, &e), 0);
+	script_set_logger(h, keep_log, NULL);
+	if (script_load_file(h, SCRIPTS "/good/flash.lua", &e) != 0)
+		fail_msg("%s", e.text);
+	for (round = 0; round < 2; round++) {
+		steps[0] = 0;
+		if (script_flash_prepare(h, 0, &img, NULL, &e) != 0)
+			fail_msg("prepare: %s", e.text);
+		assert_string_equal(steps, "crc32 0+252 at 252;");
+		assert_string_equal(last_log, "prepare 256 00 01 1 2");
+		steps[0] = 0;
+		if (script_flash_run(h, 0, &ops, NULL, &e) != 0)
+			fail_msg("run: %s", e.text);
+		assert_string_equal(steps, "session 02;unlock 01 key 3 030201;erase FF00 1000+256;"
+					   "download 1000+256;routine 0202 2;reset 1;wait 10;");
+		assert_string_equal(last_log, "run 5A");
+	}
+	script_host_free(h);
+}
+
 /* Frees the host. */
 static int teardown(void **state)
 {
@@ -603,6 +735,7 @@ int main(void)
 		cmocka_unit_test(test_ask),
 		cmocka_unit_test(test_match),
 		cmocka_unit_test(test_demo),
+		cmocka_unit_test(test_flash_steps),
 	};
 	size_t nfixed = sizeof fixed / sizeof fixed[0];
 	struct CMUnitTest tests[sizeof fixed / sizeof fixed[0] + MAX_FILES];

@@ -107,3 +107,48 @@ cluster:feature {
 }
 
 log("demo brand script loaded: " .. (engine and "3 modules" or "?"))
+
+-- Flash procedure of the engine (module 01). Every value below comes from
+-- the simulator's demo profile (profiles/vehicles/demo.lua, flash = {...}),
+-- which is INVENTED; nothing here has been verified on a real car:
+--   * 64 KiB of flash at address 0, erased in sectors of 4 KiB by routine
+--     FF00 (31 01 FF00 with address and size), checked by routine 0202,
+--     which answers status 00 when the CRC-32 (IEEE, as zlib) of the memory
+--     before its last 4 bytes equals those 4 bytes, big-endian;
+--   * programming in session 02 after security access level 11 (seed and
+--     key of 4 bytes: swap, xor C0FFEE00, ror 7), refused while the engine
+--     runs; read-out allowed in session 02 after the same unlock;
+--   * the image names its part number at offset 0x100 (11 characters) and
+--     its software version at 0x10C (4 characters, what F189 shows after
+--     the flash);
+--   * the module keeps its erased sectors writable across a reset, so an
+--     interrupted download resumes from its last confirmed block.
+local function demo_engine_key(seed)
+  return obd.key.run(seed, { { "swap" }, { "xor", 0xC0FFEE00 }, { "ror", 7 } })
+end
+
+demo:flash {
+  id = "engine_sw", name = "Engine software (demo vehicle)", module = "01",
+  region = { address = 0x00000000, size = 0x10000 },
+  accepts = { part = { "06K906070AB" }, hw = { "06K907425B" } },
+  ident = {
+    { at = 0x100, length = 11, module = "part" },
+    { at = 0x10C, length = 4, module = "sw" },
+  },
+  volts = 12.0, engine_off = true,
+  readout = { session = 0x02, level = 0x11, key = demo_engine_key },
+  restart = "block",
+  -- The module's check routine wants the CRC-32 of everything before the
+  -- last 4 bytes in those 4 bytes, big-endian.
+  prepare = function(img)
+    img:crc32 { from = 0, length = img:size() - 4, at = img:size() - 4 }
+  end,
+  run = function(job)
+    job:session(0x02)
+    job:unlock(0x11, demo_engine_key)
+    job:erase { routine = 0xFF00 }
+    job:download {}
+    job:routine { id = 0x0202, expect = 0x00 }
+    job:reset(0x01)
+  end,
+}

@@ -255,3 +255,46 @@ gwm:feature {
   did = 0xDE00, byte = 8, bit = 6,
   supported = needs_revision("AB"),
 }
+
+-- Flash procedure of the PCM. Every value below comes from the
+-- simulator's INVENTED profile (profiles/vehicles/ford.lua, flash =
+-- {...}); NOTHING here has been verified on a real car, and a real Ford
+-- module is programmed differently:
+--   * 256 KiB of flash at address 0x80000, erased in sectors of 16 KiB by
+--     routine FF00, checked by routine FF01 (the profile's choice of the
+--     ISO 14229-1 "check programming dependencies" id): status 00 when the
+--     16-bit sum of the bytes before the last 2 equals those 2 bytes,
+--     big-endian;
+--   * programming in session 02 after security access level 1 (the PCM's
+--     3-byte seed and key, as for coding), refused while the engine runs;
+--     read-out allowed in session 02 or 03 after the same unlock;
+--   * the image names its software part number at offset 0x100 (14
+--     characters, what F189 shows after the flash) and the module's part
+--     number at 0x110 (14 characters);
+--   * the module keeps its erased sectors writable across a reset, so an
+--     interrupted download resumes from its last confirmed block.
+ford:flash {
+  id = "pcm_sw", name = "PCM software (simulated ford)", module = "PCM",
+  region = { address = 0x00080000, size = 0x40000 },
+  accepts = { part = { "JX6A-12A650-BD" }, hw = { "JX6A-12B684-AA" } },
+  ident = {
+    { at = 0x110, length = 14, module = "part" },
+    { at = 0x100, length = 14, module = "sw" },
+  },
+  volts = 12.0, engine_off = true,
+  readout = { session = 0x02, level = 0x01 },  -- with the PCM's own key
+  restart = "block",
+  prepare = function(img)
+    img:sum16 { from = 0, length = img:size() - 2, at = img:size() - 2 }
+  end,
+  run = function(job)
+    job:session(0x02)
+    job:unlock(0x01, function(seed)
+      return sim_key(seed, { { "xor", 0x00A5C3E1 }, { "rol", 9 }, { "add", 0x00135799 } })
+    end)
+    job:erase { routine = 0xFF00 }
+    job:download {}
+    job:routine { id = 0xFF01, expect = 0x00 }
+    job:reset(0x01)
+  end,
+}

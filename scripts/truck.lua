@@ -278,3 +278,47 @@ body:feature {
   did = PARAMS, byte = 6, bit = 0,
   supported = needs_software("C0600-00"),
 }
+
+-- Flash procedure of the engine (module 00). Every value below comes from
+-- the simulator's INVENTED profile (profiles/vehicles/truck.lua, flash =
+-- {...}); NOTHING here has been verified on a real vehicle:
+--   * 256 KiB of flash at address 0, erased in sectors of 32 KiB by routine
+--     FF00, checked by routine 0202: status 00 when the CRC-32 (IEEE, as
+--     zlib) of the memory before its last 4 bytes equals those 4 bytes,
+--     big-endian;
+--   * programming in session 02 after security access level 5 (4-byte
+--     seed: rol 1, xor DEADBEEF, swap, add 100), refused while the engine
+--     runs (the simulated engine idles: stop it, `sim:truck,engine=off`)
+--     and below 22 V; read-out in session 02 after the same unlock;
+--   * a 24 V vehicle: the flash needs 24 V at the socket;
+--   * the image names its software version at offset 0x80 (8 characters,
+--     what F189 shows after the flash) and the module's part number at
+--     0x8D (8 characters);
+--   * an interrupted flash starts again from the erase.
+local function engine_key_5(seed)
+  return sim_key(seed, { { "rol", 1 }, { "xor", 0xDEADBEEF }, { "swap" }, { "add", 0x100 } })
+end
+
+truck:flash {
+  id = "engine_sw", name = "Engine software (simulated truck)", module = "00",
+  region = { address = 0x00000000, size = 0x40000 },
+  accepts = { part = { "21695304" }, hw = { "21695311" } },
+  ident = {
+    { at = 0x8D, length = 8, module = "part" },
+    { at = 0x80, length = 8, module = "sw" },
+  },
+  volts = 24.0, engine_off = true,
+  readout = { session = 0x02, level = 0x05, key = engine_key_5 },
+  restart = "erase",
+  prepare = function(img)
+    img:crc32 { from = 0, length = img:size() - 4, at = img:size() - 4 }
+  end,
+  run = function(job)
+    job:session(0x02)
+    job:unlock(0x05, engine_key_5)
+    job:erase { routine = 0xFF00 }
+    job:download {}
+    job:routine { id = 0x0202, expect = 0x00 }
+    job:reset(0x01)
+  end,
+}

@@ -275,3 +275,49 @@ gateway:feature {
   did = CODING, byte = 12, bit = 5,
   supported = needs_software("1300"),
 }
+
+-- Flash procedure of the engine (module 01). Every value below comes from
+-- the simulator's INVENTED profile (profiles/vehicles/vw.lua, flash =
+-- {...}); NOTHING here has been verified on a real car, and a real VW
+-- engine module is programmed differently:
+--   * 1 MiB of flash at address 0, erased in sectors of 64 KiB by routine
+--     FF00 (31 01 FF00 with address and size), checked by routine 0202:
+--     status 00 when the CRC-32 (IEEE, as zlib) of the memory before its
+--     last 4 bytes equals those 4 bytes, big-endian;
+--   * the programming session 02 only from the extended session 03, then
+--     security access level 11 (4-byte seed: add 0B16F00D, swap, ror 5,
+--     not); programming refused while the engine runs (the simulated engine
+--     idles: stop it, `sim:vw,engine=off`) and below 11 V;
+--   * the module allows no read-out of its software: no backup is possible;
+--   * the image names its part number at offset 0x400 (11 characters) and
+--     its software version at 0x40C (4 characters, what F189 shows after
+--     the flash);
+--   * an interrupted flash starts again from the erase.
+local function engine_key_11(seed)
+  return sim_key(seed, { { "add", 0x0B16F00D }, { "swap" }, { "ror", 5 }, { "not" } })
+end
+
+vw:flash {
+  id = "engine_sw", name = "Engine software (simulated vw)", module = "01",
+  region = { address = 0x00000000, size = 0x100000 },
+  accepts = { part = { "04E906027JT" }, hw = { "04E907309B" } },
+  ident = {
+    { at = 0x400, length = 11, module = "part" },
+    { at = 0x40C, length = 4, module = "sw" },
+  },
+  volts = 12.0, engine_off = true,
+  readout = false,
+  restart = "erase",
+  prepare = function(img)
+    img:crc32 { from = 0, length = img:size() - 4, at = img:size() - 4 }
+  end,
+  run = function(job)
+    job:session(0x03)
+    job:session(0x02)
+    job:unlock(0x11, engine_key_11)
+    job:erase { routine = 0xFF00, address = 0x00000000, size = 0x100000 }
+    job:download { address = 0x00000000, size = 0x100000 }
+    job:routine { id = 0x0202, expect = 0x00 }
+    job:reset(0x01)
+  end,
+}

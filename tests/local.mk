@@ -11,9 +11,11 @@ TESTS += \
 	tests/integration/sessions.sh \
 	tests/integration/layers.sh \
 	tests/integration/manpage.sh \
+	tests/integration/flash.sh \
 	tests/integration/faults.sh \
 	tests/tui/toggle.sh
 EXTRA_DIST += tests/tmux.sh \
+	tests/integration/flash.sh \
 	tests/integration/cli.sh \
 	tests/integration/scan.sh \
 	tests/integration/discover.sh \
@@ -26,6 +28,10 @@ EXTRA_DIST += tests/tmux.sh \
 	tests/integration/manpage.sh \
 	tests/integration/faults.sh \
 	tests/tui/toggle.sh
+
+# A maker of flash images for flash.sh, independent of obdcon's code.
+check_PROGRAMS += tests/integration/mkimage
+tests_integration_mkimage_SOURCES = tests/integration/mkimage.c
 
 check_PROGRAMS += tests/unit/test_util tests/unit/test_layout
 TESTS += tests/unit/test_util tests/unit/test_layout

@@ -15,8 +15,9 @@
 -- rest, 12.6 V), as for coding and flashing. The console's own tests rely
 -- on this file: the DIDs and the 0x0600/0x0601 layouts below, 0x0601
 -- writable in the default session without security, the central
--- electrics and the cluster knowing the default session only, and no
--- module answering ECUReset (0x11), also not to a functional request.
+-- electrics and the cluster knowing the default session only and not
+-- answering ECUReset (0x11), also not to a functional request (the engine
+-- does: a flash ends with a reset).
 --
 -- Vehicle fields:
 --   id, name    profile name (as in "sim:demo") and description
@@ -93,7 +94,13 @@
 --               access = { session = 2, security = ... } (programming),
 --               readout = false | true | { session =, security = } (0x23,
 --               0x35), image = { fill = 0xFF, noise = SEED, at = OFFSET,
---               data = bytes, sign = true (checksum in the last bytes) }
+--               data = bytes, sign = true (checksum in the last bytes) },
+--               image_dids = { [DID] = OFFSET } (identification the
+--               application holds in its memory: while it runs, the DID
+--               answers the bytes there, as long as its value in dids),
+--               boot = "text" (DID F180 of the boot loader, which runs
+--               after a reset or power-up while an erase has not been
+--               followed by a passing check routine; see ecu_flash.c)
 return {
   id = "demo",
   name = "Demo hatchback (invented, VW-style)",
@@ -104,7 +111,7 @@ return {
     {
       id = "01", name = "Engine electronics",
       tx = 0x7E0, rx = 0x7E8, obd = true,
-      services = { 0x10, 0x14, 0x19, 0x22, 0x23, 0x27, 0x28, 0x2E, 0x31,
+      services = { 0x10, 0x11, 0x14, 0x19, 0x22, 0x23, 0x27, 0x28, 0x2E, 0x31,
                    0x34, 0x35, 0x36, 0x37, 0x3E, 0x85 },
       live = { running = false, rpm = 0, speed = 0, coolant = 24, odometer = 48213 },
       dids = {
@@ -129,9 +136,13 @@ return {
       flash = {
         addr = 0x00000000, size = 0x10000, sector = 0x1000, max_block = 0x0402,
         checksum = "crc32", erase_ms = 1000, check_ms = 200,
-        access = { session = 2, security = 0x11 },
+        access = { session = 2, security = 0x11, engine_off = true },
         readout = { session = { 2, 3 }, security = { 0x01, 0x11 } },
-        image = { noise = 1, at = 0x100, data = "DEMO-ENGINE-SW-2130" },
+        -- The application names its part number (0x100) and software
+        -- version (0x10C, also DID F189) in its memory.
+        image = { noise = 1, at = 0x100, data = "06K906070AB 2130 DEMO-ENGINE" },
+        image_dids = { [0xF189] = 0x10C },
+        boot = "DEMO-BL 0102",
       },
     },
     {

@@ -45,7 +45,7 @@
 --   throttle, fuel, odometer }), pids, live_dids ([DID] = { quantity,
 --   bytes, factor, offset }), flash ({ addr, size, sector, max_block,
 --   checksum, erase_routine, check_routine, erase_ms, check_ms, access,
---   readout, image = { fill, noise, at, data, sign } }).
+--   readout, image = { fill, noise, at, data, sign }, image_dids, boot }).
 local writes = { [0x2E] = 3 }   -- 0x2E only in the extended session
 
 return {
@@ -85,9 +85,13 @@ return {
         addr = 0x00080000, size = 0x40000, sector = 0x4000, max_block = 0x0802,
         checksum = "sum16", erase_routine = 0xFF00, check_routine = 0xFF01,
         erase_ms = 3000, check_ms = 400,
-        access = { session = 2, security = 0x01 },
+        access = { session = 2, security = 0x01, engine_off = true },
         readout = { session = { 2, 3 }, security = 0x01 },
-        image = { fill = 0xFF, at = 0x100, data = "JX6A-14C204-AC" },
+        -- software part number at 0x100 (DID F189), the module's part
+        -- number at 0x110
+        image = { fill = 0xFF, at = 0x100, data = "JX6A-14C204-AC\255\255JX6A-12A650-BD" },
+        image_dids = { [0xF189] = 0x100 },
+        boot = "JX6A-14C366-AA",
       },
     },
     {

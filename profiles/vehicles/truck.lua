@@ -42,7 +42,7 @@
 --   throttle, fuel, odometer }), pids, live_dids ([DID] = { quantity,
 --   bytes, factor, offset }), flash ({ addr, size, sector, max_block,
 --   checksum, erase_routine, check_routine, erase_ms, check_ms, access,
---   readout, image = { fill, noise, at, data, sign } }).
+--   readout, image = { fill, noise, at, data, sign }, image_dids, boot }).
 return {
   id = "truck",
   name = "Heavy truck (invented, 29-bit UDS, engine idling)",
@@ -86,9 +86,12 @@ return {
         addr = 0x00000000, size = 0x40000, sector = 0x8000, max_block = 0x0402,
         checksum = "crc32", erase_routine = 0xFF00, check_routine = 0x0202,
         erase_ms = 6000, check_ms = 1000,
-        access = { session = 2, security = 0x05 },
+        access = { session = 2, security = 0x05, engine_off = true },
         readout = { session = 2, security = 0x05 },
-        image = { noise = 0x7007, at = 0x80, data = "P3412-07 EMS" },
+        -- software version at 0x80 (DID F189), part number at 0x8D
+        image = { noise = 0x7007, at = 0x80, data = "P3412-07 EMS 21695304" },
+        image_dids = { [0xF189] = 0x80 },
+        boot = "BL-D13 0304",
       },
     },
     {

@@ -44,7 +44,7 @@
 --   live_dids ([DID] = { quantity, bytes, factor, offset }), flash ({ addr,
 --   size, sector, max_block, checksum, erase_routine, check_routine,
 --   erase_ms, check_ms, access, readout, image = { fill, noise, at, data,
---   sign } }).
+--   sign }, image_dids, boot }).
 return {
   id = "vw",
   name = "Compact hatchback (invented, VW-group style, engine idling)",
@@ -87,9 +87,12 @@ return {
         addr = 0x00000000, size = 0x100000, sector = 0x10000, max_block = 0x0FFF,
         checksum = "crc32", erase_routine = 0xFF00, check_routine = 0x0202,
         erase_ms = 8000, check_ms = 2000,
-        access = { session = 2, security = 0x11 },
+        access = { session = 2, security = 0x11, engine_off = true },
         readout = false,
+        -- part number at 0x400, software version at 0x40C (DID F189)
         image = { noise = 0x5A5A, at = 0x400, data = "04E906027JT 5432" },
+        image_dids = { [0xF189] = 0x40C },
+        boot = "BL 04E906027 0021",
       },
     },
     {

@@ -581,18 +581,39 @@ bool adapter_auto_flow_control(const struct can_target *t)
 	       t->tx == (0x18DA00F1u | (t->rx & 0xFF) << 8);
 }
 
-/* Sets flow control for IDs the automatic flow control does not cover;
- * an adapter that refuses ATFC SH is left as it is (the ISO-TP layer then
- * receives long replies with its own flow control). */
+/* The separation time (an STmin byte) the target must leave between the
+ * consecutive frames of a reply so that the adapter's UART keeps up: each
+ * frame becomes a line of ID, 16 hex digits and CR, and a UART slower than
+ * the bus overflows the adapter's buffer (BUFFER FULL) in a long reply.
+ * 0 when the UART is faster than the bus or its rate is unknown. */
+static uint8_t reply_stmin(const struct adapter *a, const struct can_target *t)
+{
+	unsigned chars = (t->ext ? 8u : 3u) + 16u + 1u, line_us, frame_us;
+
+	if (a->info.baud <= 0)
+		return 0;
+	line_us = chars * 10u * 1000000u / (unsigned)a->info.baud;
+	line_us += line_us / 10; /* a margin for the adapter's own work */
+	frame_us = (t->ext ? 131u : 111u) * (a->slow_can ? 4u : 2u);
+	if (line_us <= frame_us)
+		return 0;
+	if (line_us <= 900)
+		return (uint8_t)(0xF0 + (line_us + 99) / 100);
+	return (uint8_t)((line_us + 999) / 1000 > 127 ? 127 : (line_us + 999) / 1000);
+}
+
+/* Sets flow control for IDs the automatic flow control does not cover,
+ * and for every physical target whose replies must be paced for a slow
+ * UART; an adapter that refuses ATFC SH is left as it is (the ISO-TP
+ * layer then receives long replies with its own flow control). */
 static int set_flow_control(struct adapter *a, const struct can_target *t, struct error *e)
 {
-	static const char *const tail[] = { "ATFCSD300000", "ATFCSM1", NULL };
+	uint8_t stmin = t->rx ? reply_stmin(a, t) : 0;
 	char cmd[32];
-	size_t i;
 
 	if (!a->info.caps.fc_header)
 		return 0;
-	if (t->rx == 0 || adapter_auto_flow_control(t)) {
+	if (t->rx == 0 || (adapter_auto_flow_control(t) && stmin == 0)) {
 		if (a->fc_manual && adapter_command(a, "ATFCSM0", NULL, 0, e) < 0)
 			return -(int)e->kind;
 		a->fc_manual = false;
@@ -601,9 +622,9 @@ static int set_flow_control(struct adapter *a, const struct can_target *t, struc
 	snprintf(cmd, sizeof cmd, t->ext ? "ATFCSH%08X" : "ATFCSH%03X", (unsigned)t->tx);
 	if (adapter_command(a, cmd, NULL, 0, e) < 0)
 		return -(int)e->kind;
-	for (i = 0; tail[i]; i++)
-		if (adapter_command(a, tail[i], NULL, 0, e) < 0)
-			return -(int)e->kind;
+	snprintf(cmd, sizeof cmd, "ATFCSD3000%02X", stmin);
+	if (adapter_command(a, cmd, NULL, 0, e) < 0 || adapter_command(a, "ATFCSM1", NULL, 0, e) < 0)
+		return -(int)e->kind;
 	a->fc_manual = true;
 	return 0;
 }

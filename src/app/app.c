@@ -319,6 +319,12 @@ static void read_feature(struct app *a, struct app_feature *f, struct did_cache 
 		snprintf(f->reason, sizeof f->reason, "module %s does not answer", m->id);
 		return;
 	}
+	if (m->boot) {
+		f->supported = false;
+		snprintf(f->reason, sizeof f->reason, "module %s is in its boot loader: its software "
+			 "is missing, flash it before coding", m->id);
+		return;
+	}
 	error_clear(&e);
 	if (script_feature_supported_ident(a->scripts, f->script_feature, &ident, &f->supported,
 					   f->reason, sizeof f->reason, &e) < 0)

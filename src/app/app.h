@@ -69,6 +69,9 @@ struct app_module {
 	char serial[APP_IDENT_MAX]; /* F18C */
 	char system[APP_IDENT_MAX]; /* F197 */
 	char supplier[APP_IDENT_MAX]; /* F18A */
+	bool boot;                  /* runs its boot loader: no application
+				     * software (F189 refused, F180 answered) */
+	char boot_sw[APP_IDENT_MAX]; /* F180, when in the boot loader */
 	char error[160];            /* why it is not present */
 	size_t script_module;       /* index in the script host (SIZE_MAX: none) */
 	bool discovered;            /* found by probing; the brand script does
@@ -209,14 +212,21 @@ struct app_flash_proc {
 	bool readout;
 };
 
-/* Outcome of a flash. */
+/* Outcome of a flash (also filled, as far as it got, when it fails). */
 struct app_flash_result {
 	char summary[256];
 	char corrections[512]; /* checksums the procedure corrected */
+	char checklist[1024];  /* the preconditions as checked, one a line */
 	char after[512];       /* identification and fault codes afterwards */
+	char image_sw[APP_IDENT_MAX]; /* software the image carries ("" unknown) */
+	char module_sw[APP_IDENT_MAX]; /* software the module shows afterwards */
+	bool written;          /* the point of no return was passed */
+	bool verified;         /* afterwards the module runs the image's software */
+	size_t dtcs;           /* fault codes afterwards */
 	double seconds;        /* the steps, from the first to the last */
 	uint64_t bytes;
 	double rate;           /* bytes per second over the whole run */
+	double download_rate;  /* bytes per second of the download alone */
 };
 
 /* The flash procedures for the connected vehicle; returns how many. */

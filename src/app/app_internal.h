@@ -14,6 +14,7 @@
 #include <stdatomic.h>
 
 #define DID_MAX 4095
+#define DID_BOOT_SOFTWARE 0xF180 /* bootSoftwareIdentification, ISO 14229-1 C.1 */
 #define APP_FEATURE_DIDS_MAX 8
 
 struct app_replay;

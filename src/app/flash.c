@@ -28,6 +28,7 @@
 #define VOLT_PAUSES 5          /* readings of 2 s a sag may last */
 #define ERASE_TIMEOUT_MS 120000
 #define REBOOT_WAIT_MS 10000
+#define BLOCK_RETRIES 3        /* a block sent again after a transient failure */
 
 /* One flash in progress: what is programmed, with what, and its record. */
 struct flash_ctx {
@@ -44,14 +45,39 @@ struct flash_ctx {
 	char step_names[FLASH_STEPS_MAX][JOURNAL_NAME_MAX + 1];
 	size_t nsteps, step;        /* steps known, step running */
 	bool resume;                /* continuing an interrupted flash */
+	bool erased;                /* this run erased (a download starts over) */
+	const struct journal *old;  /* the interrupted flash's journal */
 	size_t restart_step;        /* steps before it are skipped on resume */
 	int64_t started_us;
 	char corrections[512];      /* checksums corrected, in words */
+	char image_sw[APP_IDENT_MAX]; /* the software the image carries ("" unknown) */
+	struct app_flash_result *res;
 };
 
 /* Names a step and, on a real run, records it as started. */
 static int step_begin(struct flash_ctx *c, struct error *e, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+
+/* Records a step's name for the journal: words joined by '-', made
+ * unique with a count ("session-02", "wait-100ms", "wait-100ms-2"). */
+static void add_step_name(struct flash_ctx *c, const char *name)
+{
+	char *out = c->step_names[c->nsteps], base[JOURNAL_NAME_MAX - 3];
+	size_t i, k, n = 1;
+
+	snprintf(base, sizeof base, "%s", name);
+	for (i = 0; base[i]; i++)
+		if (base[i] == ' ')
+			base[i] = '-';
+	snprintf(out, sizeof c->step_names[0], "%s", base);
+	for (k = 0; k < c->nsteps; k++)
+		if (strcmp(c->steps[k], out) == 0) {
+			snprintf(out, sizeof c->step_names[0], "%s-%zu", base, ++n);
+			k = (size_t)-1; /* check the new name against all again */
+		}
+	c->steps[c->nsteps] = out;
+	c->nsteps++;
+}
 
 /* Names a step and, on a real run, records it as started. */
 static int step_begin(struct flash_ctx *c, struct error *e, const char *fmt, ...)
@@ -66,11 +92,14 @@ static int step_begin(struct flash_ctx *c, struct error *e, const char *fmt, ...
 		if (c->nsteps == FLASH_STEPS_MAX)
 			return error_set(e, ERR_ARG, "the procedure has more than %d steps",
 					 FLASH_STEPS_MAX);
-		snprintf(c->step_names[c->nsteps], sizeof c->step_names[0], "%s", name);
-		c->steps[c->nsteps] = c->step_names[c->nsteps];
-		c->nsteps++;
+		add_step_name(c, name);
 		return 0;
 	}
+	if (c->step >= c->nsteps)
+		return error_set(e, ERR_SCRIPT, "the procedure takes other steps than when it was "
+				 "planned (step %zu: %s)", c->step + 1, name);
+	if (!c->j.no_return && app_cancelled(c->a)) /* never once the module is erased */
+		return error_set(e, ERR_CANCELLED, "cancelled before the erase");
 	app_say(c->a, APP_PROGRESS, "flash: %s", name);
 	session_event(c->a->session, "flash step %zu: %s", c->step + 1, name);
 	return journal_step(&c->j, c->steps[c->step], JOURNAL_STARTED, e);
@@ -162,6 +191,7 @@ static int op_erase(void *ctx, uint16_t routine, uint32_t addr, uint32_t size, s
 		return 0;
 	if (journal_no_return(&c->j, e) < 0)
 		return -(int)e->kind;
+	c->erased = true;
 	app_say(c->a, APP_WARNING,
 		"point of no return: erasing %s; from now on the module needs a complete new image",
 		c->a->modules[c->module].id);
@@ -219,6 +249,40 @@ static size_t block_size(struct flash_ctx *c, const struct uds_transfer *x)
 	return chunk;
 }
 
+/* True for a failure worth trying again: a garbled or missing reply, an
+ * adapter status (CAN ERROR, BUFFER FULL), not a lost link or a refusal. */
+static bool transient(const struct error *e)
+{
+	return e->kind == ERR_TIMEOUT || e->kind == ERR_PROTOCOL || e->kind == ERR_ADAPTER;
+}
+
+/* Brings the adapter back to its settings after a garbled reply or a reset
+ * of its own, before a block goes again. */
+static void recover(struct flash_ctx *c)
+{
+	struct error re;
+
+	error_clear(&re);
+	if (adapter_recover(c->a->adapter, &re) < 0)
+		app_say(c->a, APP_WARNING, "%s", re.text);
+}
+
+/* Sends one block, again with the same counter after a transient failure
+ * (a module that took it acknowledges the repeat without writing). */
+static int send_block(struct flash_ctx *c, struct uds_transfer *x, const uint8_t *data, size_t n,
+		      struct error *e)
+{
+	int tries = 0, rc;
+
+	while ((rc = uds_transfer_data(c->a->uds, &c->t, x, data, n, NULL, e)) < 0 &&
+	       transient(e) && ++tries <= BLOCK_RETRIES) {
+		app_say(c->a, APP_WARNING, "%s: sending the block again (%d of %d)", e->text, tries,
+			BLOCK_RETRIES);
+		recover(c);
+	}
+	return rc;
+}
+
 /* Sends the blocks of the region from block first on, journaling each. */
 static int send_blocks(struct flash_ctx *c, struct uds_transfer *x, uint32_t addr, uint32_t size,
 		       size_t chunk, struct error *e)
@@ -229,8 +293,7 @@ static int send_blocks(struct flash_ctx *c, struct uds_transfer *x, uint32_t add
 		size_t off = (size_t)(b * chunk), n = size - off < chunk ? size - off : chunk;
 		if (b % VOLT_CHECK_EVERY == 0 && b > 0 && watch_voltage(c, e) < 0)
 			return -(int)e->kind;
-		if (uds_transfer_data(c->a->uds, &c->t, x, c->data + (addr - c->proc->address) + off,
-				      n, NULL, e) < 0)
+		if (send_block(c, x, c->data + (addr - c->proc->address) + off, n, e) < 0)
 			return error_wrap(e, "block %llu of %llu", (unsigned long long)b + 1,
 					  (unsigned long long)blocks);
 		if (journal_block_confirmed(&c->j, b, e) < 0)
@@ -241,21 +304,36 @@ static int send_blocks(struct flash_ctx *c, struct uds_transfer *x, uint32_t add
 	return 0;
 }
 
-/* On a resume from the last block: the request covers what is left; the
- * blocks already confirmed are kept. Otherwise the download starts over. */
-static bool resume_point(struct flash_ctx *c, struct uds_mem *m, size_t *chunk)
-{
-	uint64_t at;
+/* Where a download takes up. */
+enum dl_start { DL_START, DL_RESUME, DL_COMPLETE };
 
-	if (!(c->resume && c->proc->restart_block && c->j.dl.active && c->j.dl.confirmed > 0)) {
+/* On a resume from the last block (restart = "block", no erase in this
+ * run): the request covers what is left from the last restart point, the
+ * blocks confirmed before it are kept; when every block was confirmed
+ * nothing is left to send. Otherwise the download starts over. */
+static enum dl_start resume_point(struct flash_ctx *c, struct uds_mem *m, size_t *chunk,
+				  struct error *e, int *rc)
+{
+	uint64_t at, from;
+
+	*rc = 0;
+	if (!(c->resume && c->proc->restart_block && !c->erased && c->j.dl.active &&
+	      c->j.dl.start == m->addr && c->j.dl.length == m->size &&
+	      (from = journal_resume_block(&c->j)) > 0)) {
 		c->j.dl.confirmed = 0;
-		return false;
+		return DL_START;
 	}
-	at = journal_block_addr(&c->j, c->j.dl.confirmed);
+	if (from >= c->j.dl.blocks)
+		return DL_COMPLETE;
+	if (journal_rewind(&c->j, from, e) < 0) {
+		*rc = -(int)e->kind;
+		return DL_START;
+	}
+	at = journal_block_addr(&c->j, from);
 	*chunk = c->j.dl.block_size;
 	m->size = (uint32_t)(m->addr + m->size - at);
 	m->addr = (uint32_t)at;
-	return true;
+	return DL_RESUME;
 }
 
 /* Step: request download, the blocks, transfer exit. */
@@ -265,6 +343,7 @@ static int op_download(void *ctx, uint32_t addr, uint32_t size, uint8_t format, 
 	struct uds_mem m = { addr, size, 4, 4 };
 	struct uds_transfer x;
 	size_t chunk = 0;
+	int rc;
 
 	if (step_begin(c, e, "download") < 0)
 		return -(int)e->kind;
@@ -272,18 +351,33 @@ static int op_download(void *ctx, uint32_t addr, uint32_t size, uint8_t format, 
 		return 0;
 	if (addr < c->proc->address || (uint64_t)addr + size > (uint64_t)c->proc->address + c->proc->size)
 		return error_set(e, ERR_SCRIPT, "download range outside the procedure's region");
-	if (resume_point(c, &m, &chunk))
-		app_say(c->a, APP_INFO, "resuming the download at block %llu",
-			(unsigned long long)c->j.dl.confirmed + 1);
+	switch (resume_point(c, &m, &chunk, e, &rc)) {
+	case DL_COMPLETE:
+		app_say(c->a, APP_INFO, "the module confirmed every block before the interruption: "
+			"nothing left to send");
+		return step_done(c, e);
+	case DL_RESUME:
+		app_say(c->a, APP_INFO, "resuming the download at block %llu of %llu",
+			(unsigned long long)c->j.dl.confirmed + 1, (unsigned long long)c->j.dl.blocks);
+		break;
+	default:
+		break;
+	}
+	if (rc < 0)
+		return rc;
 	if (uds_request_download(c->a->uds, &c->t, format, &m, &x, e) < 0)
 		return error_wrap(e, "requesting the download");
 	if (c->j.dl.confirmed == 0) {
 		chunk = block_size(c, &x);
 		if (chunk == 0)
 			return error_set(e, ERR_PROTOCOL, "the module accepts no data per block");
-		if (journal_download_begin(&c->j, addr, size, (uint32_t)chunk, 1, e) < 0 ||
-		    journal_rewind(&c->j, 0, e) < 0)
+		c->j.dl.active = false; /* from the start: a new download record */
+		if (journal_download_begin(&c->j, addr, size, (uint32_t)chunk, 1, e) < 0)
 			return -(int)e->kind;
+	} else if (block_size(c, &x) < chunk) {
+		return error_set(e, ERR_UNSUPPORTED, "the download was begun in blocks of %zu bytes, "
+				 "but this adapter and module take at most %zu: resume with the "
+				 "adapter used before", chunk, block_size(c, &x));
 	}
 	app_say(c->a, APP_INFO, "download of %u bytes in blocks of %zu (module allows %zu)", size,
 		chunk, x.max_block);
@@ -291,12 +385,24 @@ static int op_download(void *ctx, uint32_t addr, uint32_t size, uint8_t format, 
 	if (send_blocks(c, &x, addr, size, chunk, e) < 0 ||
 	    uds_transfer_exit(c->a->uds, &c->t, NULL, 0, NULL, 0, NULL, e) < 0)
 		return -(int)e->kind;
+	if (clock_us() > c->started_us)
+		c->res->download_rate = m.size / ((double)(clock_us() - c->started_us) / 1e6);
 	return step_done(c, e);
 }
 
-/* Step: a routine (checksum or dependency check); returns its status. */
-static int op_routine(void *ctx, uint16_t id, const uint8_t *record, size_t n, uint8_t *status,
-		      size_t cap, size_t *slen, struct error *e)
+/* The status a routine is taken to answer when it is not run (a dry run,
+ * a step already done): what the procedure expects, else 00. */
+static void assumed_status(int expect, uint8_t *status, size_t cap, size_t *slen)
+{
+	if (cap)
+		status[0] = (uint8_t)(expect >= 0 ? expect : 0);
+	*slen = cap ? 1 : 0;
+}
+
+/* Step: a routine (checksum or dependency check); returns its status. A
+ * status other than the one expected fails the step. */
+static int op_routine(void *ctx, uint16_t id, const uint8_t *record, size_t n, int expect,
+		      uint8_t *status, size_t cap, size_t *slen, struct error *e)
 {
 	struct flash_ctx *c = ctx;
 	struct uds_opts o = { ERASE_TIMEOUT_MS, 0, false };
@@ -305,14 +411,16 @@ static int op_routine(void *ctx, uint16_t id, const uint8_t *record, size_t n, u
 	if (step_begin(c, e, "routine %04X", id) < 0)
 		return -(int)e->kind;
 	if (c->dry) {
-		if (cap)
-			status[0] = 0;
-		*slen = cap ? 1 : 0;
+		assumed_status(expect, status, cap, slen);
 		return 0;
 	}
 	if (uds_routine(c->a->uds, &c->t, 0x01, id, record, n, &o, status, cap, slen, e) < 0)
 		return error_wrap(e, "routine %04X", id);
 	app_say(c->a, APP_INFO, "routine %04X answered status %02X", id, *slen ? status[0] : 0);
+	if (expect >= 0 && (*slen == 0 || status[0] != expect))
+		return error_set(e, ERR_VERIFY, "routine %04X answered status %02X where the procedure "
+				 "expects %02X: the module does not accept what was written", id,
+				 *slen ? status[0] : 0, expect);
 	return step_done(c, e);
 }
 
@@ -348,7 +456,7 @@ static int op_wait(void *ctx, int ms, struct error *e)
 	struct flash_ctx *c = ctx;
 	int64_t end = clock_ms() + ms;
 
-	if (step_begin(c, e, "wait %u ms", (unsigned)ms) < 0)
+	if (step_begin(c, e, "wait %ums", (unsigned)ms) < 0)
 		return -(int)e->kind;
 	while (!c->dry && clock_ms() < end) {
 		clock_sleep_us((end - clock_ms() > 1000 ? 1000 : end - clock_ms()) * 1000);
@@ -401,19 +509,17 @@ static int rop_download(void *ctx, uint32_t addr, uint32_t size, uint8_t format,
 }
 
 /* Resumable routine step. */
-static int rop_routine(void *ctx, uint16_t id, const uint8_t *record, size_t n, uint8_t *status,
-		       size_t cap, size_t *slen, struct error *e)
+static int rop_routine(void *ctx, uint16_t id, const uint8_t *record, size_t n, int expect,
+		       uint8_t *status, size_t cap, size_t *slen, struct error *e)
 {
 	bool skipped;
 
 	skip_or(ctx, &skipped, e);
 	if (skipped) {
-		*slen = cap ? 1 : 0;
-		if (cap)
-			status[0] = 0;
+		assumed_status(expect, status, cap, slen);
 		return 0;
 	}
-	return op_routine(ctx, id, record, n, status, cap, slen, e);
+	return op_routine(ctx, id, record, n, expect, status, cap, slen, e);
 }
 
 static const struct script_flash_ops flash_ops = {
@@ -524,44 +630,99 @@ static int check_module(struct flash_ctx *c, struct error *e)
 	const struct script_flash *p = c->proc;
 
 	if (!m->present)
-		return error_set(e, ERR_REFUSED, "module %s does not answer", m->id);
+		return error_set(e, ERR_REFUSED, "module %s does not answer: nothing was written", m->id);
 	if (!listed(p->accept_part, p->npart, m->part))
-		return error_set(e, ERR_REFUSED, "module %s is part %s; %s is for %s%s", m->id, m->part,
+		return error_set(e, ERR_REFUSED, "module %s is part %s, but %s is for part %s%s: "
+				 "nothing was written", m->id, m->part[0] ? m->part : "(unknown)",
 				 p->id, p->accept_part[0], p->npart > 1 ? " and others" : "");
 	if (!listed(p->accept_hw, p->nhw, m->hw))
-		return error_set(e, ERR_REFUSED, "module %s has hardware %s; %s is for %s%s", m->id,
-				 m->hw, p->id, p->accept_hw[0], p->nhw > 1 ? " and others" : "");
+		return error_set(e, ERR_REFUSED, "module %s has hardware %s, but %s is for hardware "
+				 "%s%s: nothing was written", m->id, m->hw[0] ? m->hw : "(unknown)",
+				 p->id, p->accept_hw[0], p->nhw > 1 ? " and others" : "");
+	if (m->boot) /* no software to check: the boot loader only takes a new one */
+		return 0;
 	if (!listed(p->accept_sw, p->nsw, m->sw))
-		return error_set(e, ERR_REFUSED, "module %s runs software %s; %s starts from %s%s",
-				 m->id, m->sw, p->id, p->accept_sw[0], p->nsw > 1 ? " and others" : "");
+		return error_set(e, ERR_REFUSED, "module %s runs software %s, but %s only replaces "
+				 "%s%s: nothing was written", m->id, m->sw, p->id, p->accept_sw[0],
+				 p->nsw > 1 ? " and others" : "");
 	return 0;
 }
 
-/* The module's identification value the image must name. */
-static const char *ident_value(const struct flash_ctx *c)
+/* Writes the module's identification into the checklist. */
+static void list_module(struct flash_ctx *c, struct buf *b)
 {
 	const struct app_module *m = &c->a->modules[c->module];
-	const char *f = c->proc->ident_field;
 
-	return strcmp(f, "hw") == 0 ? m->hw : strcmp(f, "sw") == 0 ? m->sw : m->part;
+	if (m->boot)
+		buf_printf(b, "[x] module %s %s: part %s, hardware %s; IN ITS BOOT LOADER (boot "
+			      "software %s): its application is missing, a flash restores it\n",
+			   m->id, m->name, m->part, m->hw, m->boot_sw);
+	else
+		buf_printf(b, "[x] module %s %s: part %s, hardware %s, software %s\n", m->id, m->name,
+			   m->part, m->hw, m->sw);
 }
 
-/* Refuses an image that names another module than the one connected. */
-static int check_ident(struct flash_ctx *c, struct error *e)
+/* The module's identification value an ident field names. */
+static const char *ident_value(const struct app_module *m, const char *field)
 {
-	char named[65];
-	size_t n = c->proc->ident_len;
+	return strcmp(field, "hw") == 0 ? m->hw : strcmp(field, "sw") == 0 ? m->sw : m->part;
+}
 
-	if (n == 0)
-		return 0;
-	memcpy(named, c->data + c->proc->ident_at, n);
-	named[n] = 0;
-	while (n > 0 && (named[n - 1] == ' ' || named[n - 1] == 0))
-		named[--n] = 0;
-	if (strcmp(named, ident_value(c)) != 0)
-		return error_set(e, ERR_REFUSED,
-				 "the image is for %s %s, but the module is %s %s: nothing was written",
-				 c->proc->ident_field, named, c->proc->ident_field, ident_value(c));
+/* Words for an ident field. */
+static const char *ident_words(const char *field)
+{
+	return strcmp(field, "hw") == 0 ? "hardware" : strcmp(field, "sw") == 0 ? "software"
+										 : "part";
+}
+
+/* The text an image holds at an ident place (trailing spaces, NUL and
+ * erased bytes dropped; other unprintable bytes as '?'). */
+static void ident_text_at(const struct flash_ctx *c, const struct script_flash_ident *id,
+			  char *out)
+{
+	size_t n = id->len, i;
+
+	for (i = 0; i < n; i++) {
+		uint8_t b = c->data[id->at + i];
+		out[i] = b >= 0x20 && b < 0x7F ? (char)b : b == 0 || b == 0xFF ? 0 : '?';
+	}
+	out[n] = 0;
+	while (n > 0 && (out[n - 1] == ' ' || out[n - 1] == 0))
+		out[--n] = 0;
+	for (i = 0; i < n; i++)
+		if (out[i] == 0)
+			out[i] = '?';
+}
+
+/* Refuses an image that names another module than the one connected, and
+ * notes the software it carries (compared after the flash). */
+static int check_ident(struct flash_ctx *c, struct buf *b, struct error *e)
+{
+	const struct app_module *m = &c->a->modules[c->module];
+	char named[65];
+	size_t i;
+
+	for (i = 0; i < c->proc->nident; i++) {
+		const struct script_flash_ident *id = &c->proc->ident[i];
+		ident_text_at(c, id, named);
+		if (strcmp(id->field, "sw") == 0) {
+			snprintf(c->image_sw, sizeof c->image_sw, "%s", named);
+			if (m->boot)
+				buf_printf(b, "[x] the image carries software %s (the module has none: "
+					      "it is in its boot loader)\n", named);
+			else
+				buf_printf(b, "[x] the image carries software %s (the module runs %s)\n",
+					   named, m->sw);
+			continue;
+		}
+		if (strcmp(named, ident_value(m, id->field)) != 0)
+			return error_set(e, ERR_REFUSED, "the image is for %s %s, but module %s is %s "
+					 "%s: nothing was written", ident_words(id->field),
+					 named[0] ? named : "(none named)", m->id,
+					 ident_words(id->field), ident_value(m, id->field));
+		buf_printf(b, "[x] the image is for %s %s, as the module\n", ident_words(id->field),
+			   named);
+	}
 	return 0;
 }
 
@@ -577,16 +738,21 @@ static int load_image(struct flash_ctx *c, const char *path, struct error *e)
 	image_init(&img);
 	if (image_read(&img, path, &o, e) < 0) {
 		image_free(&img);
-		return -ERR_FORMAT;
+		e->kind = e->kind == ERR_NOMEM ? ERR_NOMEM : ERR_REFUSED;
+		return error_wrap(e, "the image is unusable, nothing was written");
 	}
 	span = image_span(&img);
 	if (span.addr != c->proc->address || span.len != c->proc->size ||
 	    !image_covers(&img, c->proc->address, c->proc->size))
-		rc = error_set(e, ERR_FORMAT,
-			       "%s covers 0x%X..0x%llX (%llu bytes); %s needs exactly 0x%X..0x%llX",
-			       path, span.addr, (unsigned long long)(span.addr + span.len),
-			       (unsigned long long)span.len, c->proc->id, c->proc->address,
-			       (unsigned long long)c->proc->address + c->proc->size);
+		rc = error_set(e, ERR_REFUSED,
+			       "%s (%s) covers 0x%X..0x%llX (%llu bytes%s), but %s needs exactly "
+			       "0x%X..0x%llX (%u bytes): truncated or for another memory; nothing "
+			       "was written",
+			       path, image_format_name(img.format), span.addr,
+			       (unsigned long long)(span.addr + span.len), (unsigned long long)span.len,
+			       image_gap_count(&img) ? ", with gaps" : "", c->proc->id,
+			       c->proc->address, (unsigned long long)c->proc->address + c->proc->size,
+			       c->proc->size);
 	if (rc == 0 && (c->data = malloc(c->proc->size)) == NULL)
 		rc = error_set(e, ERR_NOMEM, "out of memory");
 	if (rc == 0 && image_flatten(&img, c->proc->address, c->proc->size, c->data, e) < 0)
@@ -595,22 +761,56 @@ static int load_image(struct flash_ctx *c, const char *path, struct error *e)
 	return rc;
 }
 
-/* Engine speed from OBD-II (PID 0C) of the engine module; -1 when unknown. */
-static double engine_rpm(struct flash_ctx *c)
+/* Engine speed from OBD-II (PID 0C) asked of one target; -1 when unknown. */
+static double rpm_of(struct flash_ctx *c, const struct uds_target *t)
 {
 	static struct obd_pids_reply r;
 	const uint8_t pid = 0x0C;
-	struct uds_target engine = { "engine", { 0x7E0, 0x7E8, false } };
 	struct obd_value v[OBD_VALUES_MAX];
 	size_t n;
 	struct error e;
 
-	if (obd_read_current(c->a->uds, &c->t, &pid, 1, &r, &e) < 0 &&
-	    obd_read_current(c->a->uds, &engine, &pid, 1, &r, &e) < 0)
-		return -1;
-	if (r.count == 0 || obd_pid_decode(0x0C, r.items[0].data, r.items[0].len, v, &n, &e) < 0 || n == 0)
+	if (obd_read_current(c->a->uds, t, &pid, 1, &r, &e) < 0 || r.count == 0 ||
+	    obd_pid_decode(0x0C, r.items[0].data, r.items[0].len, v, &n, &e) < 0 || n == 0)
 		return -1;
 	return v[0].value;
+}
+
+/* Engine speed: from the module itself, else from the engine module at
+ * its OBD-II address (7E0, or 18DA00F1 on 29-bit identifiers); -1 when
+ * no module tells it. */
+static double engine_rpm(struct flash_ctx *c)
+{
+	struct uds_target engine = { "engine", { 0x7E0, 0x7E8, false } };
+	double rpm = rpm_of(c, &c->t);
+
+	if (c->t.can.ext)
+		engine.can = (struct can_target){ 0x18DA00F1, 0x18DAF100, true };
+	if (rpm < 0 && (engine.can.tx != c->t.can.tx || engine.can.ext != c->t.can.ext))
+		rpm = rpm_of(c, &engine);
+	return rpm;
+}
+
+/* Checks that the engine stands still, into the checklist. A module in
+ * its boot loader answers no OBD-II: when it is the engine's own (no
+ * other module tells a speed) the engine cannot run. */
+static int check_engine(struct flash_ctx *c, struct buf *b, struct error *e)
+{
+	const struct app_module *m = &c->a->modules[c->module];
+	double rpm = engine_rpm(c);
+
+	if (rpm > 0)
+		return error_set(e, ERR_REFUSED, "the engine is running (%.0f rpm): switch it off, "
+				 "ignition on, and start again; nothing was written", rpm);
+	if (rpm < 0 && !m->boot)
+		return error_set(e, ERR_REFUSED, "cannot confirm that the engine stands still (no "
+				 "module answers OBD-II PID 0C); nothing was written");
+	if (rpm < 0)
+		buf_printf(b, "[x] engine cannot run: no module tells an engine speed while module "
+			      "%s is in its boot loader\n", m->id);
+	else
+		buf_printf(b, "[x] engine stands still (0 rpm)\n");
+	return 0;
 }
 
 /* Expected download rate of the adapter's path, in bytes per second. */
@@ -630,25 +830,18 @@ static double expected_rate(const struct adapter_info *i)
 static int preconditions(struct flash_ctx *c, struct buf *b, struct error *e)
 {
 	const struct adapter_info *info = adapter_info(c->a->adapter);
-	double volts = 0, rpm, rate = expected_rate(info);
+	double volts = 0, rate = expected_rate(info);
 
 	if (adapter_voltage(c->a->adapter, &volts, e) < 0)
-		return error_wrap(e, "reading the battery voltage");
-	buf_printf(b, "[x] battery %.1f V (needs %.1f V)\n", volts, c->proc->min_volts);
+		return error_wrap(e, "reading the battery voltage (nothing was written)");
 	if (volts < c->proc->min_volts)
-		return error_set(e, ERR_REFUSED, "battery at %.1f V, below the %.1f V this needs: "
-				 "charge it or connect a charger; nothing was written", volts,
+		return error_set(e, ERR_REFUSED, "battery at %.1f V, below the %.1f V this flash "
+				 "needs: charge it or connect a charger; nothing was written", volts,
 				 c->proc->min_volts);
-	if (c->proc->engine_off) {
-		rpm = engine_rpm(c);
-		if (rpm > 0)
-			return error_set(e, ERR_REFUSED, "the engine is running (%.0f rpm): switch it "
-					 "off, ignition on; nothing was written", rpm);
-		if (rpm < 0)
-			return error_set(e, ERR_REFUSED, "cannot confirm that the engine stands still; "
-					 "nothing was written");
-		buf_printf(b, "[x] engine stands still (0 rpm)\n");
-	}
+	buf_printf(b, "[x] battery %.1f V (needs %.1f V; watched during the download)\n", volts,
+		   c->proc->min_volts);
+	if (c->proc->engine_off && check_engine(c, b, e) < 0)
+		return -(int)e->kind;
 	if (rate <= 0)
 		return error_set(e, ERR_UNSUPPORTED, "this adapter cannot send blocks (path %s): "
 				 "nothing was written", info->path);
@@ -663,12 +856,16 @@ static int preconditions(struct flash_ctx *c, struct buf *b, struct error *e)
 
 /* --- Read-out backup --- */
 
-/* Key callback for a read-out: the module's own key function. */
+/* Key callback for a read-out: the procedure's readout.key, else the
+ * module's own key function. */
 static int module_key(void *arg, uint8_t level, const uint8_t *seed, size_t n, uint8_t *key,
 		      size_t *klen, struct error *e)
 {
 	struct flash_ctx *c = arg;
 
+	if (c->proc->readout_key_ref >= 0)
+		return script_flash_readout_key(c->a->scripts, c->fi, level, seed, n, key, UDS_KEY_MAX,
+						klen, e);
 	return script_module_key(c->a->scripts, c->a->modules[c->module].script_module, level, seed,
 				 n, key, UDS_KEY_MAX, klen, e);
 }
@@ -688,7 +885,13 @@ static int upload(struct flash_ctx *c, uint8_t *buf, struct error *e)
 	if (uds_request_upload(c->a->uds, &c->t, 0x00, &m, &x, e) < 0)
 		return error_wrap(e, "requesting the upload");
 	while (got < c->proc->size) {
-		if (uds_transfer_upload(c->a->uds, &c->t, &x, buf + got, c->proc->size - got, &n, e) < 0)
+		int tries = 0, rc;
+		while ((rc = uds_transfer_upload(c->a->uds, &c->t, &x, buf + got, c->proc->size - got,
+						 &n, e)) < 0 && transient(e) && ++tries <= BLOCK_RETRIES) {
+			app_say(c->a, APP_WARNING, "%s: asking for the block again", e->text);
+			recover(c);
+		}
+		if (rc < 0)
 			return error_wrap(e, "uploading at 0x%zX", got);
 		if (n == 0)
 			return error_set(e, ERR_PROTOCOL, "empty upload block at 0x%zX", got);
@@ -722,6 +925,11 @@ static int backup_readout(struct flash_ctx *c, struct buf *checklist, struct err
 
 	if (!c->proc->readout) {
 		buf_printf(checklist, "[ ] no read-out backup: the module does not allow it\n");
+		return 0;
+	}
+	if (c->a->modules[c->module].boot) {
+		buf_printf(checklist, "[ ] no read-out backup: the module is in its boot loader, its "
+				      "software is already gone\n");
 		return 0;
 	}
 	snprintf(path, sizeof path, "%s/backups/flash-%s.bin", session_path(c->a->session),
@@ -761,6 +969,40 @@ static size_t find_step(const struct flash_ctx *c, const char *prefix)
 	return c->nsteps;
 }
 
+/* True when a resume continues the download where it stopped: the
+ * procedure allows it and the download had not ended (a download that
+ * ended and was then not accepted starts again from the erase). */
+static bool block_restart(const struct script_flash *p, const struct journal *old)
+{
+	size_t i;
+
+	if (!p->restart_block)
+		return false;
+	for (i = 0; i < old->nsteps; i++)
+		if (strcmp(old->steps[i].name, "download") == 0)
+			return old->steps[i].state != JOURNAL_DONE;
+	return false;
+}
+
+/* Where a resumed flash takes up again, in words. */
+static const char *resume_words(const struct flash_ctx *c)
+{
+	static char text[160];
+	uint64_t from = journal_resume_block(c->old);
+
+	if (block_restart(c->proc, c->old) && c->old->dl.active && from >= c->old->dl.blocks)
+		snprintf(text, sizeof text, "The module confirmed every block: the steps after the "
+			 "download follow.");
+	else if (block_restart(c->proc, c->old) && c->old->dl.active && from > 0)
+		snprintf(text, sizeof text, "The download continues at block %llu of %llu (%llu "
+			 "confirmed).", (unsigned long long)from + 1,
+			 (unsigned long long)c->old->dl.blocks,
+			 (unsigned long long)c->old->dl.confirmed);
+	else
+		snprintf(text, sizeof text, "It starts again from the erase.");
+	return text;
+}
+
 /* Asks to go ahead: the checklist, the steps and the point of no return. */
 static int confirm_flash(struct flash_ctx *c, struct buf *checklist, struct error *e)
 {
@@ -768,13 +1010,21 @@ static int confirm_flash(struct flash_ctx *c, struct buf *checklist, struct erro
 	size_t i;
 	bool yes;
 
-	buf_printf(&body, "Flash %s (%s) into module %s %s:\n%s\nSteps:", c->proc->name, c->proc->id,
+	buf_printf(&body, "%s %s (%s) into module %s %s:\n%s\nSteps:",
+		   c->resume ? "Resume flashing" : "Flash", c->proc->name, c->proc->id,
 		   c->a->modules[c->module].id, c->a->modules[c->module].name, buf_str(checklist));
 	for (i = 0; i < c->nsteps; i++)
 		buf_printf(&body, " %s%s", c->steps[i], i + 1 < c->nsteps ? "," : "\n");
-	buf_printf(&body, "Point of no return: the erase. After it the module cannot run its old "
-			  "software until the new image is written and checked; if the flash is "
-			  "interrupted, obdcon flash --resume finishes it.\n");
+	if (c->old && c->old->no_return)
+		buf_printf(&body, "The interrupted flash passed its point of no return (the erase): "
+				  "the module needs this image. %s\n", resume_words(c));
+	else if (c->old)
+		buf_printf(&body, "The interrupted flash stopped before the erase. Point of no "
+				  "return: the erase.\n");
+	else
+		buf_printf(&body, "Point of no return: the erase. After it the module cannot run its "
+				  "old software until the new image is written and checked; if the "
+				  "flash is interrupted, obdcon flash --resume finishes it.\n");
 	app_say(c->a, APP_INFO, "flash plan:\n%s", buf_str(&body));
 	yes = c->a->hooks.confirm && c->a->hooks.confirm(c->a->hooks.arg, "Flash the module?",
 							   buf_str(&body));
@@ -782,12 +1032,19 @@ static int confirm_flash(struct flash_ctx *c, struct buf *checklist, struct erro
 	return yes ? 0 : error_set(e, ERR_REFUSED, "not confirmed: nothing was written");
 }
 
+/* The name of the session (its directory's last part). */
+static const char *session_name(const struct flash_ctx *c)
+{
+	const char *base = strrchr(session_path(c->a->session), '/');
+
+	return base ? base + 1 : session_path(c->a->session);
+}
+
 /* Creates the journal of a new flash in the session. */
 static int start_journal(struct flash_ctx *c, const char *image_path, struct error *e)
 {
 	char path[PATH_MAX], abs[PATH_MAX];
-	const char *base = strrchr(session_path(c->a->session), '/');
-	struct journal_info info = { base ? base + 1 : session_path(c->a->session),
+	struct journal_info info = { session_name(c),
 				     c->a->modules[c->module].id, c->t.can.tx, c->t.can.rx,
 				     c->proc->id, realpath(image_path, abs) ? abs : image_path,
 				     c->sha, c->proc->size, c->steps, c->nsteps };
@@ -796,28 +1053,71 @@ static int start_journal(struct flash_ctx *c, const char *image_path, struct err
 	return journal_create(&c->j, path, &info, e);
 }
 
-/* Reads the module's identification and fault codes again after the flash. */
-static void verify_after(struct flash_ctx *c, struct app_flash_result *res)
+/* Lists a module's fault codes after the flash into out ("P0301, P0420"). */
+static void dtc_list(const struct app_module_dtcs *d, char *out, size_t n)
+{
+	size_t i, used = 0;
+
+	out[0] = 0;
+	for (i = 0; i < d->n && used + 16 < n; i++)
+		used += (size_t)snprintf(out + used, n - used, "%s%s", i ? ", " : "", d->dtcs[i].code);
+	if (i < d->n)
+		snprintf(out + used, n - used, ", ...");
+}
+
+/* Reads the module's identification and fault codes again after the
+ * flash and compares them with the image: the module must have left its
+ * boot loader and show the software the image carries. */
+static int verify_after(struct flash_ctx *c, struct error *e)
 {
 	struct app_module *m = &c->a->modules[c->module];
-	char part[APP_IDENT_MAX], sw[APP_IDENT_MAX];
-	struct error e;
+	struct app_flash_result *res = c->res;
+	char part[APP_IDENT_MAX], codes[160];
+	const struct app_module_dtcs *d;
+	struct error de;
 
 	snprintf(part, sizeof part, "%s", m->part);
-	snprintf(sw, sizeof sw, "%s", m->sw);
-	error_clear(&e);
-	if (identify_again(c->a, c->module, &e) < 0) {
-		snprintf(res->after, sizeof res->after, "identification after the flash failed: %s",
-			 e.text);
-		return;
-	}
-	error_clear(&e);
-	app_read_dtcs(c->a, (int)c->module, &e);
+	if (identify_again(c->a, c->module, e) < 0)
+		return error_wrap(e, "identifying module %s after the flash", m->id);
+	if (!m->present)
+		return error_set(e, ERR_VERIFY, "module %s does not answer after the flash (%s)", m->id,
+				 m->error);
+	if (m->boot)
+		return error_set(e, ERR_VERIFY, "module %s is still in its boot loader after the flash "
+				 "(boot software %s): it did not take the image", m->id, m->boot_sw);
+	snprintf(res->module_sw, sizeof res->module_sw, "%s", m->sw);
+	if (c->image_sw[0] && strcmp(c->image_sw, m->sw) != 0)
+		return error_set(e, ERR_VERIFY, "module %s shows software %s after the flash, but the "
+				 "image carries %s", m->id, m->sw, c->image_sw);
+	res->verified = c->image_sw[0] != 0;
+	error_clear(&de);
+	if (app_read_dtcs(c->a, (int)c->module, &de) < 0)
+		app_say(c->a, APP_WARNING, "reading the fault codes after the flash: %s", de.text);
+	d = &c->a->dtcs[c->module];
+	res->dtcs = d->n;
+	dtc_list(d, codes, sizeof codes);
 	snprintf(res->after, sizeof res->after,
-		 "after the flash: part %s, software %s%s; %zu fault code%s", m->part, m->sw,
-		 strcmp(part, m->part) ? " (part number changed!)" : "", c->a->dtcs[c->module].n,
-		 c->a->dtcs[c->module].n == 1 ? "" : "s");
+		 "after the flash: module %s part %s, software %s%s%s; %s%zu fault code%s%s%s", m->id,
+		 m->part, m->sw, res->verified ? " (the image's)" : "",
+		 strcmp(part, m->part) ? " (part number changed!)" : "",
+		 d->read ? "" : "fault codes not read: ", d->n, d->n == 1 ? "" : "s",
+		 d->n ? ": " : "", codes);
 	session_event(c->a->session, "flash: %s", res->after);
+	return 0;
+}
+
+/* Records the outcome in the session: events and manifest. */
+static void record_result(struct flash_ctx *c, const char *result)
+{
+	session_event(c->a->session, "flash %s of module %s: %s", c->proc->id,
+		      c->a->modules[c->module].id, result);
+	session_set_info(c->a->session, "flash.procedure", c->proc->id);
+	if (c->sha[0])
+		session_set_info(c->a->session, "flash.image_sha256", c->sha);
+	session_set_info(c->a->session, "flash.result", result);
+	if (c->res->module_sw[0])
+		session_set_info(c->a->session, "flash.software", c->res->module_sw);
+	session_write_manifest(c->a->session, false, NULL);
 }
 
 /* Runs the steps for real and records the outcome. */
@@ -828,25 +1128,28 @@ static int run_steps(struct flash_ctx *c, struct app_flash_result *res, struct e
 	struct error je;
 
 	c->step = 0;
-	if (script_flash_run(c->a->scripts, c->fi, &flash_ops, c, e) < 0) {
+	if (script_flash_run(c->a->scripts, c->fi, &flash_ops, c, e) < 0 || verify_after(c, e) < 0) {
 		snprintf(reason, sizeof reason, "%s", e->text);
 		journal_finish(&c->j, false, reason, &je);
+		res->written = c->j.no_return;
 		if (c->j.no_return)
-			error_wrap(e, "FLASH INTERRUPTED after the point of no return; the module needs "
-				      "its software: run obdcon flash --resume %s",
-				   session_path(c->a->session));
+			error_wrap(e, "FLASH NOT FINISHED after the point of no return: module %s needs "
+				      "its software; run obdcon --port PORT flash --resume %s",
+				   c->a->modules[c->module].id, session_name(c));
 		else
 			error_wrap(e, "flash stopped before the erase (the module is unchanged)");
+		record_result(c, e->text);
 		return -(int)e->kind;
 	}
+	res->written = true;
 	res->seconds = (double)(clock_us() - t0) / 1e6;
 	res->bytes = c->proc->size;
-	res->rate = c->j.dl.active && res->seconds > 0 ? c->proc->size / res->seconds : 0;
+	res->rate = res->seconds > 0 ? c->proc->size / res->seconds : 0;
 	journal_finish(&c->j, true, NULL, &je);
-	verify_after(c, res);
-	snprintf(res->summary, sizeof res->summary, "flashed %u bytes into %s in %.1f s",
-		 c->proc->size, c->a->modules[c->module].id, res->seconds);
-	session_event(c->a->session, "flash: %s", res->summary);
+	snprintf(res->summary, sizeof res->summary, "flashed %u bytes into module %s in %.1f s%s",
+		 c->proc->size, c->a->modules[c->module].id, res->seconds,
+		 res->verified ? "; the module runs the image's software" : "");
+	record_result(c, res->summary);
 	return 0;
 }
 
@@ -857,6 +1160,18 @@ static void flash_free(struct flash_ctx *c)
 {
 	free(c->data);
 	free(c);
+}
+
+/* Copies what the result shows of a flash and frees its context. */
+static void flash_done(struct flash_ctx *c, struct buf *checklist)
+{
+	struct app_flash_result *res = c->res;
+
+	snprintf(res->corrections, sizeof res->corrections, "%s", c->corrections);
+	snprintf(res->checklist, sizeof res->checklist, "%s", buf_str(checklist));
+	snprintf(res->image_sw, sizeof res->image_sw, "%s", c->image_sw);
+	buf_free(checklist);
+	flash_free(c);
 }
 
 /* Sets up a flash of procedure id: procedure, module, target. */
@@ -894,7 +1209,9 @@ static int flash_setup(struct app *a, const char *id, struct flash_ctx **out, st
 static int flash_prepare(struct flash_ctx *c, const char *image_path, struct buf *checklist,
 			 struct error *e)
 {
-	if (check_module(c, e) < 0 || load_image(c, image_path, e) < 0 || check_ident(c, e) < 0)
+	list_module(c, checklist);
+	if (check_module(c, e) < 0 || load_image(c, image_path, e) < 0 ||
+	    check_ident(c, checklist, e) < 0)
 		return -(int)e->kind;
 	if (c->proc->has_prepare &&
 	    script_flash_prepare(c->a->scripts, c->fi, &image_ops, c, e) < 0)
@@ -920,6 +1237,7 @@ int app_flash(struct app *a, const char *procedure, const char *image_path,
 	memset(res, 0, sizeof *res);
 	if (flash_setup(a, procedure, &c, e) < 0)
 		return -(int)e->kind;
+	c->res = res;
 	session_set_operation(a->session, "flash");
 	session_event(a->session, "flash %s with %s", procedure, image_path);
 	rc = flash_prepare(c, image_path, &checklist, e);
@@ -928,10 +1246,10 @@ int app_flash(struct app *a, const char *procedure, const char *image_path,
 	if (rc == 0) {
 		c->restart_step = c->nsteps;
 		rc = run_steps(c, res, e);
+	} else {
+		record_result(c, e->text);
 	}
-	snprintf(res->corrections, sizeof res->corrections, "%s", c->corrections);
-	buf_free(&checklist);
-	flash_free(c);
+	flash_done(c, &checklist);
 	return rc < 0 ? -(int)e->kind : 0;
 }
 
@@ -976,7 +1294,7 @@ static int adopt_journal(struct flash_ctx *c, const struct journal *old, struct 
 					 "written (step %zu)", old->procedure, i + 1);
 	c->j = *old;
 	snprintf(c->j.path, sizeof c->j.path, "%s/journal", session_path(c->a->session));
-	c->restart_step = find_step(c, c->proc->restart_block ? "download" : "erase");
+	c->restart_step = find_step(c, block_restart(c->proc, old) ? "download" : "erase");
 	return journal_step(&c->j, c->steps[0], c->j.steps[0].state, e);
 }
 
@@ -992,7 +1310,9 @@ int app_flash_resume(struct app *a, const char *session, struct app_flash_result
 	memset(res, 0, sizeof *res);
 	if (load_old_journal(a, session, &old, e) < 0 || flash_setup(a, old.procedure, &c, e) < 0)
 		return -(int)e->kind;
+	c->res = res;
 	c->resume = true;
+	c->old = &old;
 	session_set_operation(a->session, "flash");
 	session_event(a->session, "flash --resume of %s from %s (%llu of %llu blocks confirmed)",
 		      old.procedure, session, (unsigned long long)old.dl.confirmed,
@@ -1005,8 +1325,9 @@ int app_flash_resume(struct app *a, const char *session, struct app_flash_result
 		rc = adopt_journal(c, &old, e);
 	if (rc == 0)
 		rc = run_steps(c, res, e);
-	buf_free(&checklist);
-	flash_free(c);
+	else
+		record_result(c, e->text);
+	flash_done(c, &checklist);
 	return rc < 0 ? -(int)e->kind : 0;
 }
 
@@ -1021,6 +1342,9 @@ int app_readout(struct app *a, const char *procedure, const char *out, struct er
 	if (!c->proc->readout)
 		rc = error_set(e, ERR_UNSUPPORTED, "module %s does not allow its software to be read "
 			       "out (procedure %s)", c->proc->module, procedure);
+	else if (a->modules[c->module].boot)
+		rc = error_set(e, ERR_UNSUPPORTED, "module %s is in its boot loader: it has no "
+			       "software to read out", c->proc->module);
 	else
 		rc = check_module(c, e) < 0 ? -(int)e->kind : readout_to(c, out, e);
 	if (rc == 0)

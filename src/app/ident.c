@@ -197,6 +197,30 @@ static int read_first_group(struct app *a, struct app_module *m, struct ident_fi
 	return rc == 0 ? read_singles(a, m, f, fatal) : 0;
 }
 
+/* A module that refuses its software version (F189) but names its boot
+ * software (F180, ISO 14229-1 C.1) runs its boot loader: its application
+ * is missing, typically after an interrupted flash. */
+static int detect_boot(struct app *a, struct app_module *m, struct error *fatal)
+{
+	struct error e;
+
+	m->boot = false;
+	m->boot_sw[0] = 0;
+	if (m->sw[0] != 0)
+		return 0;
+	error_clear(&e);
+	if (read_ident(a, m, DID_BOOT_SOFTWARE, m->boot_sw, sizeof m->boot_sw, &e) < 0) {
+		if (app_link_lost(&e))
+			return *fatal = e, -(int)e.kind;
+		return 0;
+	}
+	m->boot = true;
+	app_say(a, APP_WARNING, "module %s %s is in its boot loader (boot software %s): its "
+		"application software is missing; flash it (obdcon flash, or flash --resume)",
+		m->id, m->name, m->boot_sw);
+	return 0;
+}
+
 /* Reads one module's identification; a silent module is marked absent,
  * a lost link stops everything (returned in fatal). */
 int app_identify_module(struct app *a, struct app_module *m, struct error *fatal)
@@ -222,6 +246,8 @@ int app_identify_module(struct app *a, struct app_module *m, struct error *fatal
 	if (rc < 0 && app_link_lost(&e))
 		return *fatal = e, rc;
 	if (rc <= 0 && read_singles(a, m, second, fatal) < 0)
+		return -(int)fatal->kind;
+	if (detect_boot(a, m, fatal) < 0)
 		return -(int)fatal->kind;
 	sm = (struct session_module){ m->id, m->name, m->tx, m->rx, m->part, m->sw, m->hw };
 	session_add_module(a->session, &sm);

@@ -9,6 +9,13 @@ tests_unit_test_discover_SOURCES = tests/unit/test_discover.c
 tests_unit_test_discover_CFLAGS = $(TEST_CFLAGS)
 tests_unit_test_discover_LDADD = $(TEST_LIBS)
 
+# make bench: a whole 1 MiB flash over the STN2120 and the ELM327 in real time.
+EXTRA_PROGRAMS += tests/bench/bench_flash
+BENCHES += tests/bench/bench_flash
+tests_bench_bench_flash_SOURCES = tests/bench/bench_flash.c
+tests_bench_bench_flash_CFLAGS = $(TEST_CFLAGS)
+tests_bench_bench_flash_LDADD = $(TEST_LIBS)
+
 # the console: unfinished flashes of this vehicle, PID table and DTC status words
 libobdcon_a_SOURCES += src/app/flash_pending.c src/app/console_info.c
 check_PROGRAMS += tests/unit/test_flash_pending

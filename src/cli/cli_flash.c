@@ -48,35 +48,68 @@ static int print_list(struct app *a, bool json)
 	return 0;
 }
 
-/* Prints a flash result as text or JSON. */
-static void print_result(const struct app_flash_result *r, bool json)
+/* Adds the lines of text as a JSON array of strings under key. */
+static void json_lines(struct json *j, const char *key, const char *text, const char *sep)
+{
+	const char *p = text, *end;
+
+	json_key(j, key);
+	json_arr_begin(j);
+	while (*p) {
+		end = strstr(p, sep);
+		if (end == NULL)
+			end = p + strlen(p);
+		if (end > p)
+			json_strn(j, p, (size_t)(end - p));
+		p = *end ? end + strlen(sep) : end;
+	}
+	json_arr_end(j);
+}
+
+/* Prints a flash result (or how far a failed flash got) as JSON. */
+static void print_json(const struct app_flash_result *r, const struct error *e)
 {
 	struct buf out = { 0 };
 	struct json j;
 
-	if (!json) {
-		printf("%s\n", r->summary);
-		if (r->corrections[0])
-			printf("checksums corrected: %s\n", r->corrections);
-		if (r->after[0])
-			printf("%s\n", r->after);
-		if (r->rate > 0)
-			printf("%.0f bytes/s\n", r->rate);
-		return;
-	}
 	json_init(&j, &out, true);
 	json_obj_begin(&j);
+	json_kv_bool(&j, "ok", e == NULL);
+	if (e)
+		json_kv_str(&j, "error", e->text);
+	json_kv_bool(&j, "written", r->written);
 	json_kv_str(&j, "summary", r->summary);
-	json_kv_str(&j, "corrections", r->corrections);
+	json_lines(&j, "checklist", r->checklist, "\n");
+	json_lines(&j, "corrections", r->corrections, "; ");
+	json_kv_str(&j, "image_software", r->image_sw);
+	json_kv_str(&j, "module_software", r->module_sw);
+	json_kv_bool(&j, "verified", r->verified);
 	json_kv_str(&j, "after", r->after);
+	json_kv_int(&j, "dtcs", (long long)r->dtcs);
 	json_key(&j, "seconds");
 	json_num(&j, r->seconds);
 	json_kv_int(&j, "bytes", (long long)r->bytes);
 	json_key(&j, "rate");
 	json_num(&j, r->rate);
+	json_key(&j, "download_rate");
+	json_num(&j, r->download_rate);
 	json_obj_end(&j);
 	fputs(buf_str(&out), stdout);
 	buf_free(&out);
+}
+
+/* Prints a flash result as text: the checklist, what was corrected, the
+ * outcome and the identification afterwards. */
+static void print_result(const struct app_flash_result *r)
+{
+	fputs(r->checklist, stdout);
+	if (r->corrections[0])
+		printf("checksums corrected: %s\n", r->corrections);
+	printf("%s\n", r->summary);
+	if (r->after[0])
+		printf("%s\n", r->after);
+	if (r->download_rate > 0)
+		printf("download at %.0f bytes/s\n", r->download_rate);
 }
 
 /* Checks flash arguments before connecting. */
@@ -97,9 +130,15 @@ int cli_flash(struct app *a, const struct cli_options *opt, struct error *e)
 	if (opt->list)
 		return print_list(a, opt->json);
 	if (opt->resume ? app_flash_resume(a, opt->resume, &r, e) < 0
-			: app_flash(a, opt->args[1], opt->args[2], &r, e) < 0)
+			: app_flash(a, opt->args[1], opt->args[2], &r, e) < 0) {
+		if (opt->json)
+			print_json(&r, e);
 		return -1;
-	print_result(&r, opt->json);
+	}
+	if (opt->json)
+		print_json(&r, NULL);
+	else
+		print_result(&r);
 	return 0;
 }
 

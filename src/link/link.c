@@ -17,6 +17,7 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/ioctl.h>
+#include <sys/select.h>
 #include <sys/socket.h>
 #include <termios.h>
 #include <unistd.h>
@@ -437,6 +438,29 @@ long link_read(struct link *l, void *buf, size_t cap, int timeout_ms, struct err
 	}
 }
 
+/* Reads what is available, waiting up to timeout_us microseconds (for the
+ * simulator's real-time pacing, finer than poll's milliseconds). */
+long link_read_us(struct link *l, void *buf, size_t cap, int64_t timeout_us, struct error *e)
+{
+	struct timespec ts;
+	fd_set set;
+	long r = link_read(l, buf, cap, 0, e);
+	int rc;
+
+	if (r != 0 || timeout_us <= 0)
+		return r;
+	if (l->fd >= FD_SETSIZE)
+		return link_read(l, buf, cap, (int)((timeout_us + 999) / 1000), e);
+	FD_ZERO(&set);
+	FD_SET(l->fd, &set);
+	ts.tv_sec = (time_t)(timeout_us / 1000000);
+	ts.tv_nsec = (long)(timeout_us % 1000000) * 1000;
+	rc = pselect(l->fd + 1, &set, NULL, NULL, &ts, NULL);
+	if (rc < 0 && errno != EINTR)
+		return io_error(l, "select", errno, e);
+	return rc > 0 ? link_read(l, buf, cap, 0, e) : 0;
+}
+
 /* Discards bytes already waiting (they still reach the tap), at most
  * LINK_DRAIN_MAX: an adapter that never stops talking cannot hold the
  * caller here; what it says next fails the caller's command instead. */
@@ -483,7 +507,8 @@ int link_baud(const struct link *l)
 	return l->baud;
 }
 
-/* Changes the UART rate of a serial or pty link. */
+/* Changes the UART rate of a serial or pty link; an in-process pair only
+ * records the rate the simulator at its other end models. */
 int link_set_baud(struct link *l, int baud, struct error *e)
 {
 	if (l->kind == KIND_SERIAL) {
@@ -493,10 +518,10 @@ int link_set_baud(struct link *l, int baud, struct error *e)
 	} else if (l->kind == KIND_PTY) {
 		if (termios_configure(l->fd, baud, e) < 0)
 			return -(int)e->kind;
-	} else {
+	} else if (l->kind != KIND_PAIR) {
 		return error_set(e, ERR_ARG, "%s has no baud rate", l->name);
 	}
-	l->baud = baud;
+	l->baud = baud; /* a pair only records the rate its other end models */
 	return 0;
 }
 

@@ -35,6 +35,8 @@ int link_write(struct link *l, const void *data, size_t n, int timeout_ms, struc
 /* Reads what is available, waiting up to timeout_ms: bytes read (> 0),
  * 0 on timeout, or -ERR_EOF / -ERR_IO. */
 long link_read(struct link *l, void *buf, size_t cap, int timeout_ms, struct error *e);
+/* The same, waiting up to timeout_us microseconds. */
+long link_read_us(struct link *l, void *buf, size_t cap, int64_t timeout_us, struct error *e);
 /* Discards bytes already waiting (at most LINK_DRAIN_MAX), returns how many. */
 long link_drain(struct link *l);
 /* Descriptor to poll for readability (for the console's main loop). */
@@ -47,7 +49,8 @@ const char *link_name(const struct link *l);
 const char *link_kind(const struct link *l);
 /* Current UART rate, 0 when not a serial line. */
 int link_baud(const struct link *l);
-/* Changes the UART rate of a serial or pty link. */
+/* Changes the UART rate of a serial or pty link; an in-process pair only
+ * records the rate the simulator at its other end models. */
 int link_set_baud(struct link *l, int baud, struct error *e);
 /* A serial port present on this machine. */
 struct link_port {

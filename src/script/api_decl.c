@@ -703,39 +703,75 @@ static void flash_accepts(lua_State *L, struct script_flash *fl)
 	lua_pop(L, 1);
 }
 
-/* Reads ident = { at, length, module = "part"|"hw"|"sw" }. */
+/* Reads one ident entry { at, length, module = "part"|"hw"|"sw" } (the
+ * table on top of the stack). */
+static void flash_ident_entry(lua_State *L, struct script_flash *fl)
+{
+	struct script_flash_ident *id = &fl->ident[fl->nident];
+	const char *field;
+
+	if (!lua_istable(L, -1))
+		decl_error(L, "flash: ident must be { at, length, module } or a list of them");
+	id->at = (uint32_t)flash_int(L, -1, "ident.", "at", 0, 0xFFFFFFFF);
+	id->len = (size_t)flash_int(L, -1, "ident.", "length", 0, 64);
+	lua_getfield(L, -1, "module");
+	field = lua_isstring(L, -1) ? lua_tostring(L, -1) : "part";
+	if (strcmp(field, "part") != 0 && strcmp(field, "hw") != 0 && strcmp(field, "sw") != 0)
+		decl_error(L, "flash: ident.module must be \"part\", \"hw\" or \"sw\"");
+	snprintf(id->field, sizeof id->field, "%s", field);
+	lua_pop(L, 1);
+	if (id->len == 0 || (uint64_t)id->at + id->len > fl->size)
+		decl_error(L, "flash: ident must name 1..64 bytes inside the region");
+	fl->nident++;
+}
+
+/* Reads ident = { at, length, module } or a list of such tables. */
 static void flash_ident(lua_State *L, struct script_flash *fl)
 {
-	const char *field;
+	lua_Integer i, n;
 
 	if (lua_getfield(L, 1, "ident") == LUA_TNIL) {
 		lua_pop(L, 1);
 		return;
 	}
 	if (!lua_istable(L, -1))
-		decl_error(L, "flash: ident must be a table { at, length, module }");
-	fl->ident_at = (uint32_t)flash_int(L, -1, "ident.", "at", 0, 0xFFFFFFFF);
-	fl->ident_len = (size_t)flash_int(L, -1, "ident.", "length", 0, 64);
-	lua_getfield(L, -1, "module");
-	field = lua_isstring(L, -1) ? lua_tostring(L, -1) : "part";
-	if (strcmp(field, "part") != 0 && strcmp(field, "hw") != 0 && strcmp(field, "sw") != 0)
-		decl_error(L, "flash: ident.module must be \"part\", \"hw\" or \"sw\"");
-	fl->ident_field = script_strdup(L, field);
-	lua_pop(L, 2);
-	if (fl->ident_len == 0 || (uint64_t)fl->ident_at + fl->ident_len > fl->size)
-		decl_error(L, "flash: ident must name 1..64 bytes inside the region");
+		decl_error(L, "flash: ident must be { at, length, module } or a list of them");
+	n = (lua_Integer)lua_rawlen(L, -1);
+	if (n == 0) {
+		flash_ident_entry(L, fl);
+	} else {
+		if (n > SCRIPT_FLASH_IDENT_MAX)
+			decl_error(L, "flash: ident lists at most %d places", SCRIPT_FLASH_IDENT_MAX);
+		for (i = 1; i <= n; i++) {
+			lua_rawgeti(L, -1, i);
+			flash_ident_entry(L, fl);
+			lua_pop(L, 1);
+		}
+	}
+	lua_pop(L, 1);
 }
 
-/* Reads readout = true | { session, level }. */
+/* Reads readout = true | { session, level, key }. */
 static void flash_readout(lua_State *L, struct script_flash *fl)
 {
 	int t = lua_getfield(L, 1, "readout");
 
 	fl->readout = t == LUA_TTABLE || (t == LUA_TBOOLEAN && lua_toboolean(L, -1));
 	fl->readout_session = 0x03;
+	if (t != LUA_TTABLE && t != LUA_TBOOLEAN && t != LUA_TNIL)
+		decl_error(L, "flash: readout must be true, false or { session, level, key }");
 	if (t == LUA_TTABLE) {
 		fl->readout_session = (uint8_t)flash_int(L, -1, "readout.", "session", 3, 0x7F);
 		fl->readout_level = (uint8_t)flash_int(L, -1, "readout.", "level", 0, 0x7D);
+		if (fl->readout_level % 2 == 0 && fl->readout_level != 0)
+			decl_error(L, "flash: readout.level is an odd seed level");
+		t = lua_getfield(L, -1, "key");
+		if (t == LUA_TFUNCTION)
+			fl->readout_key_ref = luaL_ref(L, LUA_REGISTRYINDEX);
+		else if (t != LUA_TNIL)
+			decl_error(L, "flash: readout.key must be a function(seed, level)");
+		else
+			lua_pop(L, 1);
 	}
 	lua_pop(L, 1);
 }
@@ -795,6 +831,7 @@ static int api_flash(lua_State *L)
 	h->flashes = grow(L, h->flashes, h->nflashes, sizeof *h->flashes);
 	fl = &h->flashes[h->nflashes++];
 	fl->ref = LUA_NOREF;
+	fl->readout_key_ref = LUA_NOREF;
 	fl->brand = brand;
 	fl->id = script_strdup(L, id);
 	fl->name = script_strdup(L, field_string(L, "flash", "name", false)
@@ -891,11 +928,11 @@ void script_decls_truncate(struct script_host *h, size_t nb, size_t nm, size_t n
 		struct script_flash *fl = &h->flashes[--h->nflashes];
 		size_t k;
 		unref(L, &fl->ref);
+		unref(L, &fl->readout_key_ref);
 		free(fl->id);
 		free(fl->name);
 		free(fl->file);
 		free(fl->module);
-		free(fl->ident_field);
 		for (k = 0; k < SCRIPT_FLASH_LIST_MAX; k++) {
 			free(fl->accept_part[k]);
 			free(fl->accept_hw[k]);

@@ -182,7 +182,8 @@ static int job_download(lua_State *L)
 	return 0;
 }
 
-/* job:routine{ id, record }: starts a routine; returns its status record. */
+/* job:routine{ id, record, expect }: starts a routine; returns its status
+ * record. With expect, a first status byte other than it fails the step. */
 static int job_routine(lua_State *L)
 {
 	struct flash_run *r = current(L, &JOB_KEY);
@@ -190,15 +191,20 @@ static int job_routine(lua_State *L)
 	size_t rlen = 0, slen = 0;
 	const char *record = "";
 	uint16_t id;
+	int expect;
 
 	luaL_checktype(L, 2, LUA_TTABLE);
 	id = (uint16_t)opt_int(L, 2, "id", 0, 0xFFFF);
+	expect = lua_getfield(L, 2, "expect") == LUA_TNIL ? -1 : (int)opt_int(L, 2, "expect", 0, 0xFF);
+	lua_pop(L, 1);
 	if (lua_getfield(L, 2, "record") == LUA_TSTRING)
 		record = lua_tolstring(L, -1, &rlen);
+	else if (!lua_isnil(L, -1))
+		return luaL_error(L, "routine: record must be a byte string");
 	lua_pop(L, 1);
 	error_clear(&r->err);
-	if (r->ops->routine(r->ctx, id, (const uint8_t *)record, rlen, status, sizeof status, &slen,
-			    &r->err) < 0)
+	if (r->ops->routine(r->ctx, id, (const uint8_t *)record, rlen, expect, status,
+			    sizeof status, &slen, &r->err) < 0)
 		return op_failed(L, r);
 	lua_pushlstring(L, (const char *)status, slen);
 	return 1;
@@ -301,9 +307,9 @@ static int img_sum16(lua_State *L)
 /* Pushes an object whose methods are the given functions. */
 static void push_object(lua_State *L, const luaL_Reg *methods)
 {
-	lua_newtable(L);
-	lua_newtable(L);
-	lua_newtable(L);
+	lua_newtable(L); /* the object */
+	lua_newtable(L); /* its metatable */
+	lua_newtable(L); /* the methods */
 	luaL_setfuncs(L, methods, 0);
 	lua_setfield(L, -2, "__index");
 	lua_pushliteral(L, "obdcon flash object");
@@ -382,8 +388,10 @@ static int run_field(struct script_host *h, size_t fi, lua_CFunction fn, struct 
 	lua_rawsetp(h->sb.L, LUA_REGISTRYINDEX, &JOB_KEY);
 	lua_pushnil(h->sb.L);
 	lua_rawsetp(h->sb.L, LUA_REGISTRYINDEX, &IMG_KEY);
-	if (rc < 0 && r->err.kind != ERR_NONE && r->err.kind != ERR_SCRIPT)
+	if (rc < 0 && r->err.kind != ERR_NONE && r->err.kind != ERR_SCRIPT) {
 		*e = r->err; /* a step failed: its own error, not the Lua wrapping */
+		rc = -(int)e->kind;
+	}
 	return rc;
 }
 
@@ -407,6 +415,59 @@ int script_flash_prepare(struct script_host *h, size_t fi, const struct script_f
 	r.img = ops;
 	r.ctx = ctx;
 	return run_field(h, fi, prepare_protected, &r, e);
+}
+
+/* A read-out key call: the procedure, the seed, room for the key. */
+struct readout_key_call {
+	const struct script_flash *fl;
+	uint8_t level;
+	const uint8_t *seed;
+	size_t n;
+	uint8_t *key;
+	size_t cap, len;
+};
+
+/* Calls readout.key(seed, level) (protected by sandbox_run). */
+static int readout_key_protected(lua_State *L)
+{
+	struct readout_key_call *c = lua_touserdata(L, 1);
+	const char *k;
+	size_t len;
+
+	lua_rawgeti(L, LUA_REGISTRYINDEX, c->fl->readout_key_ref);
+	lua_pushlstring(L, (const char *)c->seed, c->n);
+	lua_pushinteger(L, c->level);
+	lua_call(L, 2, 1);
+	k = lua_tolstring(L, -1, &len);
+	if (lua_type(L, -1) != LUA_TSTRING || len == 0 || len > c->cap)
+		return luaL_error(L, "%s:%d: flash '%s': readout.key() must return 1 to %d bytes",
+				  c->fl->file, c->fl->line, c->fl->id, (int)c->cap);
+	memcpy(c->key, k, len);
+	c->len = len;
+	return 0;
+}
+
+/* The key for a read-out, from the procedure's readout.key. */
+int script_flash_readout_key(struct script_host *h, size_t fi, uint8_t level, const uint8_t *seed,
+			     size_t n, uint8_t *key, size_t cap, size_t *klen, struct error *e)
+{
+	struct readout_key_call c = { NULL, level, seed, n, key, cap, 0 };
+	int rc;
+
+	*klen = 0;
+	if (fi >= h->nflashes)
+		return error_set(e, ERR_NOT_FOUND, "no flash procedure %zu", fi);
+	c.fl = &h->flashes[fi];
+	if (c.fl->readout_key_ref < 0)
+		return error_set(e, ERR_UNSUPPORTED, "flash '%s' gives no readout.key", c.fl->id);
+	h->pure = true;
+	snprintf(h->sb.origin, sizeof h->sb.origin, "%s:%d", c.fl->file, c.fl->line);
+	rc = sandbox_run(&h->sb, readout_key_protected, &c, e);
+	h->pure = false;
+	if (rc < 0)
+		return script_error_context(e, "readout.key() of flash '%s'", c.fl->id);
+	*klen = c.len;
+	return 0;
 }
 
 /* Index of the flash procedure id of a brand, or -1. */

@@ -97,6 +97,16 @@ struct script_feature {
 
 /* A flash procedure declared with brand:flash{}: stored, not run yet. */
 #define SCRIPT_FLASH_LIST_MAX 16
+#define SCRIPT_FLASH_IDENT_MAX 4
+
+/* Where an image names itself: the module it is for ("part", "hw": must
+ * equal the module's identification) or the software it carries ("sw":
+ * the module must show it after the flash). */
+struct script_flash_ident {
+	uint32_t at;      /* offset in the region */
+	size_t len;       /* 1..64 bytes; trailing spaces, NUL and 0xFF dropped */
+	char field[8];    /* "part", "hw" or "sw" */
+};
 
 /* A flash procedure: what it accepts and needs; run(job) does the work. */
 struct script_flash {
@@ -113,14 +123,14 @@ struct script_flash {
 	char *accept_hw[SCRIPT_FLASH_LIST_MAX];   /* (empty lists: any) */
 	char *accept_sw[SCRIPT_FLASH_LIST_MAX];
 	size_t npart, nhw, nsw;
-	uint32_t ident_at;   /* where the image names the module it is for */
-	size_t ident_len;    /* 0: the image names nothing */
-	char *ident_field;   /* "part", "hw" or "sw": the value it must equal */
+	struct script_flash_ident ident[SCRIPT_FLASH_IDENT_MAX]; /* how the image names itself */
+	size_t nident;
 	double min_volts;    /* battery voltage needed (0: not checked) */
 	bool engine_off;     /* the engine must stand still (rpm 0) */
 	bool readout;        /* the module allows reading its software out */
 	uint8_t readout_session;
 	uint8_t readout_level; /* 0: no unlock needed for the read-out */
+	int readout_key_ref; /* readout.key, or negative: the module's key */
 	bool restart_block;  /* resume from the last block (else from the erase) */
 	bool has_prepare;
 };
@@ -150,8 +160,9 @@ struct script_flash_ops {
 	int (*unlock)(void *ctx, uint8_t level, script_key_fn key, void *key_arg, struct error *e);
 	int (*erase)(void *ctx, uint16_t routine, uint32_t addr, uint32_t size, struct error *e);
 	int (*download)(void *ctx, uint32_t addr, uint32_t size, uint8_t format, struct error *e);
-	int (*routine)(void *ctx, uint16_t id, const uint8_t *record, size_t n, uint8_t *status,
-		       size_t cap, size_t *slen, struct error *e);
+	/* expect >= 0: the first status byte must be this, else the step fails */
+	int (*routine)(void *ctx, uint16_t id, const uint8_t *record, size_t n, int expect,
+		       uint8_t *status, size_t cap, size_t *slen, struct error *e);
 	int (*reset)(void *ctx, uint8_t type, struct error *e);
 	int (*wait)(void *ctx, int ms, struct error *e);
 };
@@ -285,6 +296,10 @@ int script_flash_prepare(struct script_host *h, size_t fi, const struct script_f
 			 void *ctx, struct error *e);
 /* Index of the flash procedure id of a brand, or -1. */
 int script_flash_find(const struct script_host *h, size_t brand, const char *id);
+/* The key for a read-out: the procedure's readout.key(seed, level);
+ * -ERR_UNSUPPORTED when it has none (the module's key applies then). */
+int script_flash_readout_key(struct script_host *h, size_t fi, uint8_t level, const uint8_t *seed,
+			     size_t n, uint8_t *key, size_t cap, size_t *klen, struct error *e);
 
 /* Sets where script log() and print() calls go (the session's events),
  * and the traceback of every failed script call, one line at a time. */

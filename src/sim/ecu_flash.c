@@ -19,12 +19,25 @@
  * ALFID is the addressAndLengthFormatIdentifier: high nibble = bytes of
  * the size, low nibble = bytes of the address, 1..4 each.
  *
- * A download (34 00 ALFID ADDR SIZE) writes only into sectors erased in
- * this programming session (else 0x72); blocks count from 01, wrap FF to
- * 00, a repeated block is acknowledged without writing, any other
- * counter is 0x73; a block past the announced end is 0x71; 0x37 before
- * every announced byte came is 0x24. Leaving the programming session
- * forgets the erase and aborts a transfer. */
+ * A download (34 00 ALFID ADDR SIZE) writes only into sectors erased and
+ * not checked since (else 0x72); blocks count from 01, wrap FF to 00, a
+ * repeated block is acknowledged without writing, any other counter is
+ * 0x73; a block past the announced end is 0x71; 0x37 before every
+ * announced byte came is 0x24. Leaving the programming session aborts a
+ * transfer.
+ *
+ * The boot loader: an erase leaves the application broken until a check
+ * routine passes over every sector erased since (the erased sectors and
+ * this state are kept across sessions, resets and power-ups, as a boot
+ * loader keeps them, so a download can resume into them). An ECU reset or
+ * powered up with a broken application runs its boot loader: it answers
+ * only 0x10 0x11 0x22 0x27 0x28 0x31 0x34 0x36 0x37 0x3E 0x85 (others
+ * 0x11), no OBD-II request, and of the DIDs only the identification the
+ * boot loader holds (F180 bootSoftwareIdentification, F186, F187, F18A,
+ * F18B, F18C, F190, F191, F192, F193); the application's identification
+ * (image_dids, and F189, F195, F197) and its other DIDs are gone (0x31).
+ * When the application starts, it reads its image_dids from the memory,
+ * so after a flash and a reset they show what the new image holds. */
 #include "config.h"
 
 #include <stdio.h>
@@ -238,6 +251,44 @@ static int load_access(const struct sdata *t, struct sim_flash *f, const char *w
 	return 0;
 }
 
+/* Reads boot (DID F180 of the boot loader) and image_dids ([DID] = offset
+ * of its value in the memory; the ECU's dids give its length). */
+static int load_boot(const struct sdata *t, struct sim_ecu *ecu, const char *where,
+		     struct error *e)
+{
+	struct sim_flash *f = &ecu->m.flash;
+	const struct sdata *d = sdata_get(t, "image_dids");
+	const char *boot = sdata_str(t, "boot", "BOOT");
+	const struct sim_did *did;
+	unsigned long id, off;
+	size_t i;
+
+	if (strlen(boot) == 0 || strlen(boot) >= sizeof f->boot_id)
+		return error_set(e, ERR_FORMAT, "%s: flash.boot must be 1..%zu characters", where,
+				 sizeof f->boot_id - 1);
+	snprintf(f->boot_id, sizeof f->boot_id, "%s", boot);
+	if (d == NULL)
+		return 0;
+	if (d->type != SD_TABLE || d->len > SIM_IMAGE_DIDS_MAX)
+		return error_set(e, ERR_FORMAT, "%s: flash.image_dids must be a table of at most %d "
+				 "[DID] = offset", where, SIM_IMAGE_DIDS_MAX);
+	for (i = 0; i < d->len; i++) {
+		if (sim_prof_uint(&d->items[i].key, 0xFFFF, &id) < 0 ||
+		    sim_prof_uint(&d->items[i].val, 0xFFFFFFFF, &off) < 0 ||
+		    (did = sim_ecu_did(ecu, (uint16_t)id)) == NULL || off > f->size ||
+		    did->len > f->size - off)
+			return error_set(e, ERR_FORMAT, "%s: flash.image_dids: each [DID] = offset "
+					 "names a DID of the ECU and a place inside the memory", where);
+		f->image_dids[i].did = (uint16_t)id;
+		f->image_dids[i].off = (uint32_t)off;
+		f->image_dids[i].len = did->len;
+		if ((f->image_dids[i].val = malloc(did->len)) == NULL)
+			return error_set(e, ERR_NOMEM, "out of memory");
+		f->nimage_dids = i + 1;
+	}
+	return 0;
+}
+
 /* Reads the flash table. */
 int sim_flash_load(const struct sdata *t, struct sim_ecu *ecu, const char *where, struct error *e)
 {
@@ -251,7 +302,8 @@ int sim_flash_load(const struct sdata *t, struct sim_ecu *ecu, const char *where
 	if (t->type != SD_TABLE)
 		return error_set(e, ERR_FORMAT, "%s must be a table", sub);
 	if (load_geometry(t, f, sub, e) < 0 || load_routines(t, f, sub, e) < 0 ||
-	    load_access(t, f, sub, e) < 0 || load_image(sdata_get(t, "image"), f, sub, e) < 0)
+	    load_access(t, f, sub, e) < 0 || load_image(sdata_get(t, "image"), f, sub, e) < 0 ||
+	    load_boot(t, ecu, sub, e) < 0)
 		return -(int)e->kind;
 	f->present = true;
 	return 0;
@@ -260,6 +312,11 @@ int sim_flash_load(const struct sdata *t, struct sim_ecu *ecu, const char *where
 /* Frees the flash memory. */
 void sim_flash_free(struct sim_flash *f)
 {
+	size_t i;
+
+	for (i = 0; i < f->nimage_dids; i++)
+		free(f->image_dids[i].val);
+	f->nimage_dids = 0;
 	free(f->mem);
 	free(f->erased);
 	free(f->text);
@@ -303,12 +360,74 @@ int sim_flash_read(const struct sim_flash *f, uint32_t addr, uint8_t *out, size_
 	return 0;
 }
 
-/* Leaving the programming session: transfer aborted, erase forgotten. */
+/* Leaving the programming session: a transfer in progress is aborted. */
 void sim_flash_end_programming(struct sim_flash *f)
 {
 	f->xfer = 0;
-	if (f->erased)
-		memset(f->erased, 0, f->size / f->sector);
+}
+
+/* Power-up or reset: the boot loader runs while the application is
+ * broken; else the application starts and reads its identification. */
+void sim_flash_power_up(struct sim_flash *f)
+{
+	size_t i;
+
+	f->boot = f->present && f->invalid;
+	for (i = 0; i < f->nimage_dids && !f->boot; i++)
+		sim_flash_read(f, f->addr + f->image_dids[i].off, f->image_dids[i].val,
+			       f->image_dids[i].len);
+}
+
+/* True if the boot loader answers the service. */
+bool sim_flash_boot_service(uint8_t sid)
+{
+	static const uint8_t boot_services[] = { 0x10, 0x11, 0x22, 0x27, 0x28, 0x31,
+						 0x34, 0x36, 0x37, 0x3E, 0x85 };
+
+	return memchr(boot_services, sid, sizeof boot_services) != NULL;
+}
+
+/* True for the identification DIDs a boot loader keeps (ISO 14229-1 C.1). */
+static bool boot_did(uint16_t id)
+{
+	static const uint16_t kept[] = { 0xF180, 0xF186, 0xF187, 0xF18A, 0xF18B,
+					 0xF18C, 0xF190, 0xF191, 0xF192, 0xF193 };
+	size_t i;
+
+	for (i = 0; i < sizeof kept / sizeof kept[0]; i++)
+		if (kept[i] == id)
+			return true;
+	return false;
+}
+
+/* A DID the flash model answers: F180 and F186 in the boot loader, the
+ * image DIDs from the memory while the application runs. */
+size_t sim_flash_did(const struct sim_ecu *ecu, uint16_t id, uint8_t *out, size_t cap,
+		     bool *hidden)
+{
+	const struct sim_flash *f = &ecu->m.flash;
+	size_t i;
+
+	*hidden = false;
+	if (f->boot) {
+		*hidden = !boot_did(id);
+		if (id == 0xF180 && strlen(f->boot_id) <= cap) {
+			memcpy(out, f->boot_id, strlen(f->boot_id));
+			return strlen(f->boot_id);
+		}
+		if (id == 0xF186 && cap >= 1) {
+			out[0] = ecu->m.session;
+			return 1;
+		}
+		return 0;
+	}
+	for (i = 0; i < f->nimage_dids; i++) {
+		if (f->image_dids[i].did != id || f->image_dids[i].len > cap)
+			continue;
+		memcpy(out, f->image_dids[i].val, f->image_dids[i].len);
+		return f->image_dids[i].len;
+	}
+	return 0;
 }
 
 /* Parses ALFID ADDR SIZE at p (avail bytes, exactly); -1 if malformed,
@@ -375,10 +494,26 @@ static size_t routine_erase(struct sim_req *r)
 	off = addr - f->addr;
 	memset(f->mem + off, 0xFF, size);
 	memset(f->erased + off / f->sector, 1, size / f->sector);
+	f->invalid = true;
 	f->gen++;
 	r->ecu->writes++;
 	r->busy_us = share(f, f->erase_us, size);
 	return 0;
+}
+
+/* A check passed over [off, off + n): the sectors in it are no longer
+ * erased; the application is whole again once no erased sector is left. */
+static void checked(struct sim_ecu *ecu, uint32_t off, uint32_t n)
+{
+	struct sim_flash *f = &ecu->m.flash;
+	uint32_t s, first = off / f->sector, end = (off + n - 1) / f->sector, count = f->size / f->sector;
+	bool was = f->invalid;
+
+	for (s = first; s <= end; s++)
+		f->erased[s] = 0;
+	f->invalid = memchr(f->erased, 1, count) != NULL;
+	if (was != f->invalid)
+		ecu->writes++;
 }
 
 /* The check routine: the block's checksum against its last bytes; the
@@ -402,6 +537,8 @@ static size_t routine_check(struct sim_req *r, uint8_t *status)
 	for (i = 0; i < len; i++)
 		want = want << 8 | p[size - len + i];
 	*status = got == want ? 0x00 : 0x01;
+	if (got == want)
+		checked(r->ecu, addr - f->addr, size);
 	r->busy_us = share(f, f->check_us, size);
 	return 0;
 }
@@ -505,6 +642,7 @@ static size_t download_block(struct sim_req *r)
 	if (!erased(f, f->xpos, n))
 		return sim_nrc(r, NRC_GPF);
 	memcpy(f->mem + f->xpos, r->req + 2, n);
+	f->gen++; /* the block is in the flash memory now: the state file keeps it */
 	f->xprev = f->xpos;
 	f->xpos += (uint32_t)n;
 	return 0;

@@ -171,23 +171,50 @@ void sim_live_free(struct sim_ecu *ecu)
 	ecu->m.nlive_dids = 0;
 }
 
-/* The engine of the vehicle: the first ECU with a live table, or NULL. */
-static const struct sim_live *engine(const struct sim *s)
+/* The engine's ECU: the first ECU with a live table, or NULL. */
+static struct sim_ecu *engine_ecu(const struct sim *s)
 {
 	size_t i;
 
 	for (i = 0; i < s->vehicle.necus; i++)
 		if (s->vehicle.ecus[i].m.has_live)
-			return &s->vehicle.ecus[i].m.live;
+			return &s->vehicle.ecus[i];
 	return NULL;
 }
 
-/* True while the vehicle's engine runs. */
+/* The engine of the vehicle, or NULL. */
+static const struct sim_live *engine(const struct sim *s)
+{
+	const struct sim_ecu *ecu = engine_ecu(s);
+
+	return ecu ? &ecu->m.live : NULL;
+}
+
+/* True while the vehicle's engine runs (never while its ECU runs its
+ * boot loader). */
 bool sim_engine_running(const struct sim *s)
 {
 	const struct sim_live *l = engine(s);
 
-	return l && l->running;
+	return l && l->running && !engine_ecu(s)->m.flash.boot;
+}
+
+/* Starts or stops the engine (engine=on|off). */
+int sim_set_engine(struct sim *s, bool on)
+{
+	struct sim_ecu *ecu = engine_ecu(s);
+	struct sim_live *l;
+
+	if (ecu == NULL)
+		return -1;
+	l = &ecu->m.live;
+	l->running = on;
+	if (on && l->idle_rpm <= 0)
+		l->idle_rpm = 800;
+	if (!on)
+		l->idle_rpm = 0;
+	ecu->rpm = (int)lround(l->idle_rpm);
+	return 0;
 }
 
 /* A triangle wave of the modelled time: -1..1, period in milliseconds. */
@@ -241,10 +268,10 @@ double sim_live_value(const struct sim *s, enum sim_quantity q)
 
 	if (q == SIM_Q_VOLTAGE && s->faults.volts > 0)
 		return s->faults.volts;
-	if (l && l->running)
+	if (sim_engine_running(s))
 		return running_value(s, l, q);
 	switch (q) {
-	case SIM_Q_RPM: return l ? l->idle_rpm : 0;
+	case SIM_Q_RPM: return l && l->running ? 0 : l ? l->idle_rpm : 0;
 	case SIM_Q_SPEED: return l ? l->speed : 0;
 	case SIM_Q_COOLANT: return l ? l->coolant : 20;
 	case SIM_Q_AMBIENT: return l ? l->ambient : 20;

@@ -256,6 +256,7 @@ static size_t svc_reset(struct sim_req *r)
 	if (sf < 1 || sf > 3)
 		return sim_nrc(r, NRC_SFNS);
 	sim_ecu_default_session(r->ecu);
+	sim_flash_power_up(&r->ecu->m.flash);
 	r->reboot = true;
 	r->suppress = (r->req[1] & 0x80) != 0;
 	r->resp[0] = 0x51;
@@ -315,11 +316,31 @@ static size_t svc_dtc_setting(struct sim_req *r)
 	return 2;
 }
 
+/* The value of a DID: from the flash model (the application's
+ * identification, the boot loader's), stored, or live; 0 if unknown. */
+static size_t did_value(struct sim_req *r, uint16_t id, uint8_t *buf, size_t cap,
+			const uint8_t **val)
+{
+	const struct sim_did *d;
+	bool hidden;
+	size_t w = sim_flash_did(r->ecu, id, buf, cap, &hidden);
+
+	*val = buf;
+	if (w || hidden)
+		return w;
+	if ((d = sim_ecu_did(r->ecu, id)) != NULL) {
+		*val = d->val;
+		return d->len;
+	}
+	return sim_live_did(r->s, r->ecu, id, buf);
+}
+
 /* 0x22 ReadDataByIdentifier: one or more DIDs, stored or live; unknown
  * ones are left out, all unknown is requestOutOfRange. */
 static size_t svc_read_did(struct sim_req *r)
 {
-	uint8_t live[8];
+	uint8_t buf[SIM_MSG_MAX];
+	const uint8_t *val;
 	size_t i, len = 1, w;
 	bool found = false;
 
@@ -327,9 +348,7 @@ static size_t svc_read_did(struct sim_req *r)
 		return sim_nrc(r, NRC_IMLOIF);
 	for (i = 1; i + 1 < r->n; i += 2) {
 		uint16_t id = (uint16_t)(r->req[i] << 8 | r->req[i + 1]);
-		const struct sim_did *d = sim_ecu_did(r->ecu, id);
-		const uint8_t *val = d ? d->val : live;
-		w = d ? d->len : sim_live_did(r->s, r->ecu, id, live);
+		w = did_value(r, id, buf, sizeof buf, &val);
 		if (w == 0)
 			continue;
 		if (len + 2 + w > SIM_MSG_MAX)
@@ -420,7 +439,7 @@ static size_t dispatch_uds(struct sim_req *r)
 {
 	uint8_t sid = r->req[0];
 
-	if (!supported(r->ecu, sid))
+	if (!supported(r->ecu, sid) || (r->ecu->m.flash.boot && !sim_flash_boot_service(sid)))
 		return sim_nrc(r, NRC_SNS);
 	if (!in_session(r->ecu, sid))
 		return sim_nrc(r, NRC_SNSIAS);
@@ -498,8 +517,10 @@ static void finish(struct sim_req *r)
 		emit(r, r->s->latency_us, r->resp, r->len);
 	else if (answer)
 		t = send_uds(r);
-	if (r->busy_us)
+	if (r->busy_us) {
 		m->busy_until_us = r->s->now_us + t;
+		m->last_us = m->busy_until_us; /* S3 runs from the end of the answer */
+	}
 	if (r->reboot)
 		m->boot_until_us = r->s->now_us + t + m->reset_us;
 }
@@ -548,7 +569,9 @@ void sim_ecu_request(struct sim *s, struct sim_ecu *ecu, bool functional, const 
 	r.req = req;
 	r.n = n;
 	r.resp = resp;
-	if (req[0] < 0x10)
+	if (req[0] < 0x10 && ecu->m.flash.boot)
+		r.len = 0; /* a boot loader knows no OBD-II */
+	else if (req[0] < 0x10)
 		r.len = ecu->obd ? sim_obd_request(&r) : sim_nrc(&r, NRC_SNS);
 	else if (s->now_us < ecu->m.busy_until_us)
 		r.len = n >= 2 && req[0] == 0x3E && req[1] == 0x80 ? 0 : sim_nrc(&r, NRC_BRR);

@@ -35,6 +35,7 @@ struct sim_spec {
 	long baud;     /* 0 = the profile's */
 	long latency_ms; /* ECU processing time before each answer */
 	bool throttle;
+	int engine;    /* engine=: -1 as the profile says, 0 off, 1 running */
 };
 
 /* Copies a profile name given in a spec, refusing empty or long ones. */
@@ -99,9 +100,15 @@ static int spec_option(struct sim_spec *sp, char *opt, struct error *e)
 		sp->throttle = eq[1] == '1';
 		return 0;
 	}
+	if (strcmp(opt, "engine") == 0) {
+		if (strcmp(eq + 1, "on") != 0 && strcmp(eq + 1, "off") != 0)
+			return error_set(e, ERR_ARG, "sim: engine= is on or off");
+		sp->engine = strcmp(eq + 1, "on") == 0;
+		return 0;
+	}
 	return error_set(e, ERR_ARG,
-			 "sim: unknown option \"%s\" (known: adapter, state, faults, baud, latency, throttle)",
-			 opt);
+			 "sim: unknown option \"%s\" (known: adapter, state, faults, baud, latency, "
+			 "throttle, engine)", opt);
 }
 
 /* Splits "[VEHICLE][,key=value...]" into its parts. */
@@ -115,6 +122,7 @@ static int parse_spec(const char *spec, struct sim_spec *sp, struct error *e)
 	sp->baud = 0;
 	sp->latency_ms = 0;
 	sp->throttle = false;
+	sp->engine = -1;
 	if (spec == NULL)
 		spec = "";
 	if (strlen(spec) > SPEC_MAX)
@@ -173,11 +181,19 @@ static int load_profiles(struct sim *s, const struct sim_spec *sp, struct error 
 	return rc;
 }
 
-/* Applies the options of the spec: faults (after the profile's), baud. */
+/* Applies the options of the spec: faults (after the profile's), baud,
+ * engine; then the ECUs power up (a broken application: the boot loader). */
 static int apply_options(struct sim *s, const struct sim_spec *sp, struct error *e)
 {
+	size_t i;
+
 	if (sp->faults[0] && sim_faults_parse(&s->faults, sp->faults, e) < 0)
 		return -(int)e->kind;
+	if (sp->engine >= 0 && sim_set_engine(s, sp->engine == 1) < 0)
+		return error_set(e, ERR_ARG, "sim: engine=: vehicle %s has no engine (no live table)",
+				 s->vehicle.id);
+	for (i = 0; i < s->vehicle.necus; i++)
+		sim_flash_power_up(&s->vehicle.ecus[i].m.flash);
 	if (sp->baud)
 		s->adapter.baud = sp->baud;
 	if (s->adapter.baud_max < s->adapter.baud)
@@ -235,6 +251,8 @@ void sim_free(struct sim *s)
 {
 	if (s == NULL)
 		return;
+	if (s->core)
+		sim_state_flush(s);
 	sim_adapter_free(&s->adapter);
 	sim_vehicle_free(&s->vehicle);
 	sim_bus_free(&s->bus);
@@ -314,6 +332,7 @@ int sim_spawn(const char *spec, struct link **console, struct sim_thread **out, 
 		free(t);
 		return -(int)e->kind;
 	}
+	link_set_baud(*console, (int)t->sim->adapter.baud, e); /* the modelled UART */
 	if (pthread_create(&t->thread, NULL, serve_thread, t) != 0) {
 		link_close(*console);
 		*console = NULL;

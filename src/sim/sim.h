@@ -23,6 +23,8 @@ struct sim;
  *   faults=ITEMS     faults on demand, items joined by '+' (see faults.c)
  *   baud=N           UART rate instead of the adapter profile's default
  *   throttle         sim_serve releases output at the modelled pace
+ *   latency=MS       the ECUs' processing time before each answer
+ *   engine=on|off    start or stop the vehicle's engine
  * Unknown options are errors (ERR_ARG). */
 int sim_create(const char *spec, struct sim **out, struct error *e);
 /* Frees a simulator. */

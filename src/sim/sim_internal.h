@@ -179,6 +179,17 @@ struct sim_live_did {
 	double factor, offset;
 };
 
+#define SIM_IMAGE_DIDS_MAX 8 /* identification DIDs read from the application */
+
+/* An identification DID whose value the application carries in memory
+ * (read at power-up, as the application reads it when it starts). */
+struct sim_image_did {
+	uint16_t did;
+	uint32_t off;              /* offset in the memory */
+	uint8_t *val;              /* the value read at the last power-up */
+	size_t len;                /* the length of the ECU's DID */
+};
+
 /* Flash memory of an ECU: profile, contents and the transfer in progress. */
 struct sim_flash {
 	bool present;
@@ -199,7 +210,13 @@ struct sim_flash {
 	uint8_t sig[4];            /* checksum of the initial image, at its end */
 	uint8_t siglen;            /* its length (0: the image is not signed) */
 	uint8_t *mem;              /* contents, NULL until first needed */
-	uint8_t *erased;           /* per sector: erased in this programming session */
+	uint8_t *erased;           /* per sector: erased, not checked since (kept across
+	                            * sessions and power-ups, as a boot loader does) */
+	bool invalid;              /* the application is not whole: erased, not checked since */
+	bool boot;                 /* running the boot loader (power-up or reset while invalid) */
+	char boot_id[32];          /* DID F180 in the boot loader (bootSoftwareIdentification) */
+	struct sim_image_did image_dids[SIM_IMAGE_DIDS_MAX]; /* DIDs the application holds */
+	size_t nimage_dids;
 	int xfer;                  /* 0 none, 'D' download, 'U' upload */
 	uint32_t xpos, xend, xprev; /* offsets: next byte, end, start of the last block */
 	uint8_t bsc;               /* last block sequence counter */
@@ -352,6 +369,7 @@ struct sim {
 	uint64_t latency_us;   /* latency=MS: ECU processing time before each answer */
 	char *state_file;      /* state=FILE: vehicle state kept between runs */
 	unsigned saved_writes; /* writes already in the state file */
+	int64_t saved_ms;      /* when it was last saved (clock_ms) */
 	struct error state_error; /* why the last save failed, if it did */
 	/* -- timing model, adapter activity, faults (timing.c, request.c) -- */
 	struct sim_core *core;
@@ -430,8 +448,11 @@ struct sim_did *sim_ecu_did(const struct sim_ecu *ecu, uint16_t id);
 /* state.c */
 /* Applies a state file to the vehicle (a missing file is an empty state). */
 int sim_state_load(struct sim *s, struct error *e);
-/* Saves the vehicle state when something was written since the last save. */
+/* Saves the vehicle state when something was written since the last save
+ * (the blocks of a download in progress once a second). */
 void sim_state_save_if_changed(struct sim *s);
+/* Saves whatever is not saved yet (when the simulator ends). */
+void sim_state_flush(struct sim *s);
 
 /* profiles.c */
 /* Loads profile NAME of a kind ("adapters" or "vehicles"); *file gets the
@@ -766,6 +787,9 @@ void sim_live_free(struct sim_ecu *ecu);
 double sim_live_value(const struct sim *s, enum sim_quantity q);
 /* True while the vehicle's engine runs. */
 bool sim_engine_running(const struct sim *s);
+/* Starts (at the profile's idle speed, or 800 rpm) or stops the engine
+ * (engine=on|off in the port spec); -1 if the vehicle has no engine. */
+int sim_set_engine(struct sim *s, bool on);
 /* Writes a live DID's value (or an OBD DID F4xx); returns its length, 0 if
  * the ECU has no such DID. */
 size_t sim_live_did(const struct sim *s, const struct sim_ecu *ecu, uint16_t did, uint8_t *out);
@@ -783,8 +807,20 @@ uint8_t *sim_flash_mem(struct sim_flash *f);
 /* Copies n bytes at addr of the contents (initial image if untouched); -1
  * outside the memory. */
 int sim_flash_read(const struct sim_flash *f, uint32_t addr, uint8_t *out, size_t n);
-/* Leaving the programming session: transfer aborted, erase forgotten. */
+/* Leaving the programming session: a transfer in progress is aborted
+ * (the erased sectors stay writable until a check routine passes). */
 void sim_flash_end_programming(struct sim_flash *f);
+/* Power-up or reset: the ECU runs its boot loader while its application
+ * is not whole (erased and not checked since), else the application. */
+void sim_flash_power_up(struct sim_flash *f);
+/* True if a service is one the boot loader answers. */
+bool sim_flash_boot_service(uint8_t sid);
+/* A DID as the flash model has it: an identification DID read from the
+ * application in memory, or F180 in the boot loader; returns its length
+ * (0 if the model has no value for it). *hidden is set when the boot
+ * loader runs and does not know the DID (the application's DIDs). */
+size_t sim_flash_did(const struct sim_ecu *ecu, uint16_t id, uint8_t *out, size_t cap,
+		     bool *hidden);
 /* 0x31 RoutineControl: erase and checksum routines. */
 size_t sim_svc_routine(struct sim_req *r);
 /* 0x34 RequestDownload and 0x35 RequestUpload. */

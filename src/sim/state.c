@@ -9,9 +9,16 @@
  *                               FILE.ECU.flash next to the state file
  *                               (ECU ids other than [A-Za-z0-9_-] are
  *                               written as "ecuN", N its position)
+ *   erased ECU MAP              sectors erased and not checked since, one
+ *                               character each, 1 erased, 0 not (present
+ *                               only while some are: the application is
+ *                               broken and the ECU starts its boot loader)
  * Lines starting with '#' are comments. Everything is saved atomically
  * after every request that changed the vehicle; a sidecar file is
- * rewritten only when its memory changed (erase, end of a download). */
+ * rewritten only when its memory changed (erase, end of a download). The
+ * blocks of a download in progress are saved once a second, and when the
+ * simulator ends (the link closed, an eof@ fault): a console cut off in
+ * the middle of a download finds every block the ECU took. */
 #include "config.h"
 
 #include <stdio.h>
@@ -19,11 +26,13 @@
 #include <string.h>
 
 #include "sim/sim_internal.h"
+#include "util/clock.h"
 #include "util/fsutil.h"
 #include "util/hex.h"
 #include "util/sha256.h"
 
 #define STATE_MAX ((size_t)16 << 20)
+#define STATE_FLASH_SAVE_MS 1000 /* a download in progress is saved this often */
 #define WORDS_MAX 6
 
 /* The ECU named id, or NULL. */
@@ -134,6 +143,23 @@ static int apply_flash(struct sim *s, struct sim_ecu *ecu, char **w, int lineno,
 	return rc;
 }
 
+/* Applies "erased ECU MAP". */
+static int apply_erased(struct sim *s, struct sim_ecu *ecu, char **w, int lineno, struct error *e)
+{
+	struct sim_flash *f = &ecu->m.flash;
+	size_t i, n = f->present ? f->size / f->sector : 0;
+
+	if (!f->present || strlen(w[2]) != n || strspn(w[2], "01") != n)
+		return error_set(e, ERR_FORMAT, "%s:%d: ECU %s: expected one 0 or 1 per flash sector",
+				 s->state_file, lineno, w[1]);
+	if (sim_flash_mem(f) == NULL)
+		return error_set(e, ERR_NOMEM, "out of memory");
+	for (i = 0; i < n; i++)
+		f->erased[i] = w[2][i] == '1';
+	f->invalid = strchr(w[2], '1') != NULL;
+	return 0;
+}
+
 /* Applies one line. */
 static int apply_line(struct sim *s, char *line, int lineno, struct error *e)
 {
@@ -141,7 +167,8 @@ static int apply_line(struct sim *s, char *line, int lineno, struct error *e)
 		const char *kind;
 		size_t words;
 		int (*apply)(struct sim *, struct sim_ecu *, char **, int, struct error *);
-	} kinds[] = { { "did", 4, apply_did }, { "dtc", 5, apply_dtc }, { "flash", 4, apply_flash } };
+	} kinds[] = { { "did", 4, apply_did }, { "dtc", 5, apply_dtc }, { "flash", 4, apply_flash },
+		      { "erased", 3, apply_erased } };
 	char *words[WORDS_MAX], *save = NULL;
 	struct sim_ecu *ecu;
 	size_t i, n = 0;
@@ -156,8 +183,8 @@ static int apply_line(struct sim *s, char *line, int lineno, struct error *e)
 			break;
 	if (i == sizeof kinds / sizeof kinds[0])
 		return error_set(e, ERR_FORMAT,
-				 "%s:%d: expected 'did ECU DID HEX', 'dtc ECU CODE STATUS STORED' "
-				 "or 'flash ECU SIZE SHA256'", s->state_file, lineno);
+				 "%s:%d: expected 'did ECU DID HEX', 'dtc ECU CODE STATUS STORED', "
+				 "'flash ECU SIZE SHA256' or 'erased ECU MAP'", s->state_file, lineno);
 	if ((ecu = ecu_named(s, words[1])) == NULL)
 		return error_set(e, ERR_FORMAT, "%s:%d: no ECU '%s' in this vehicle", s->state_file,
 				 lineno, words[1]);
@@ -216,6 +243,12 @@ static void format_ecu(const struct sim_ecu *ecu, struct buf *b)
 		sha256_hex(f->mem, f->size, digest);
 		buf_printf(b, "flash %s %u %s\n", ecu->id, (unsigned)f->size, digest);
 	}
+	if (f->mem && f->invalid) {
+		buf_printf(b, "erased %s ", ecu->id);
+		for (k = 0; k < f->size / f->sector; k++)
+			buf_printf(b, "%c", f->erased[k] ? '1' : '0');
+		buf_printf(b, "\n");
+	}
 }
 
 /* Writes every changed flash memory to its sidecar; -1 if one failed. */
@@ -237,24 +270,52 @@ static int save_sidecars(struct sim *s)
 	return 0;
 }
 
-/* Saves the vehicle state when something was written since the last save. */
-void sim_state_save_if_changed(struct sim *s)
+/* True if a flash memory changed since it was saved (download blocks). */
+static bool flash_unsaved(const struct sim *s)
 {
-	struct buf b = { 0 };
-	unsigned writes;
 	size_t i;
 
-	if (s->state_file == NULL)
-		return;
-	writes = total_writes(s);
-	if (writes == s->saved_writes || save_sidecars(s) < 0)
+	for (i = 0; i < s->vehicle.necus; i++)
+		if (s->vehicle.ecus[i].m.flash.gen != s->vehicle.ecus[i].m.flash.saved_gen)
+			return true;
+	return false;
+}
+
+/* Writes the state file and the changed sidecars. */
+static void save(struct sim *s)
+{
+	struct buf b = { 0 };
+	unsigned writes = total_writes(s);
+	size_t i;
+
+	s->saved_ms = clock_ms();
+	if (save_sidecars(s) < 0)
 		return;
 	buf_printf(&b, "# obdcon simulator state of vehicle %s\n"
-		       "# did ECU DID HEX / dtc ECU CODE STATUS STORED / flash ECU SIZE SHA256\n",
+		       "# did ECU DID HEX / dtc ECU CODE STATUS STORED / flash ECU SIZE SHA256 / "
+		       "erased ECU MAP\n",
 		   s->vehicle.id);
 	for (i = 0; i < s->vehicle.necus; i++)
 		format_ecu(&s->vehicle.ecus[i], &b);
 	if (fs_write_atomic(s->state_file, b.data, b.len, 0600, &s->state_error) == 0)
 		s->saved_writes = writes;
 	buf_free(&b);
+}
+
+/* Saves the vehicle state when something was written since the last save;
+ * the blocks of a download in progress at most once a second. */
+void sim_state_save_if_changed(struct sim *s)
+{
+	if (s->state_file == NULL)
+		return;
+	if (total_writes(s) != s->saved_writes ||
+	    (flash_unsaved(s) && clock_ms() - s->saved_ms >= STATE_FLASH_SAVE_MS))
+		save(s);
+}
+
+/* Saves whatever is not saved yet (the simulator ends). */
+void sim_state_flush(struct sim *s)
+{
+	if (s->state_file && (total_writes(s) != s->saved_writes || flash_unsaved(s)))
+		save(s);
 }

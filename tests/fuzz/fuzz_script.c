@@ -111,8 +111,8 @@ static int op_download(void *ctx, uint32_t addr, uint32_t size, uint8_t format, 
 }
 
 /* A routine answers two status bytes. */
-static int op_routine(void *ctx, uint16_t id, const uint8_t *record, size_t n, uint8_t *status,
-		      size_t cap, size_t *slen, struct error *e)
+static int op_routine(void *ctx, uint16_t id, const uint8_t *record, size_t n, int expect,
+		      uint8_t *status, size_t cap, size_t *slen, struct error *e)
 {
 	*slen = cap < 2 ? cap : 2;
 	fill(status, *slen, id);

@@ -15,13 +15,14 @@
 # from the cell's own session. The matrix is printed at the end.
 #
 # The faults hit the middle of each operation's own work: the Nth data
-# request, or bytes into its reply, found from a run without faults.
-# Flashing joins the operations once the brand scripts of the simulated
-# vehicles declare flash procedures.
+# request, or bytes into its reply, found from a run without faults; for
+# a flash, the middle block of its download. A flash cut after its point
+# of no return is finished with `flash --resume` from the cell's session,
+# and the car must then hold the image.
 . "$top_srcdir/tests/lib.sh"
 
 LIMIT=40 # seconds a cell may take before `timeout` ends it (a failure)
-OPS="scan dtc live code restore"
+OPS="scan dtc live code restore flash"
 FAULTS="drop junk reset bufferfull canerror pending silent volts eof"
 T=$TEST_TMP
 
@@ -58,12 +59,14 @@ traffic() {
 
 # heard TRANSCRIPT K: the CAN request ID the Kth data request went to, and
 # how many requests were sent to it before (functional ones not counted:
-# only some modules hear them).
+# only some modules hear them; consecutive frames of a request sent frame
+# by frame, 16 hex digits from 2x, not counted: they are one request).
 heard() {
 	awk -v k="$2" 'BEGIN { h = "7DF" }
 		$2 == "TX" && $3 ~ /^ATSH[0-9A-F]+\\r$/ { h = substr($3, 5, length($3) - 6) }
 		$2 == "TX" && $3 ~ /^AT[ZD]\\r$/ { h = "7DF" }
-		$2 == "TX" && $3 ~ /^[0-9A-F]+\\r$/ { if (++r == k) { print h, n[h] + 0; exit }; n[h]++ }' "$1"
+		$2 == "TX" && $3 ~ /^[0-9A-F]+\\r$/ { if (++r == k) { print h, n[h] + 0; exit }
+			if ($3 !~ /^2[0-9A-F][0-9A-F][0-9A-F][0-9A-F][0-9A-F][0-9A-F][0-9A-F][0-9A-F][0-9A-F][0-9A-F][0-9A-F][0-9A-F][0-9A-F][0-9A-F][0-9A-F]\\r$/) n[h]++ }' "$1"
 }
 
 # Index (1-based) of the Nth data request matching a pattern.
@@ -79,6 +82,7 @@ op_args() {
 	live) echo "live 0C 0D 05 -n 3 --json" ;;
 	code) echo "code mirror_fold_on_lock=on --yes" ;;
 	restore) echo "restore $source --yes" ;;
+	flash) echo "flash engine_sw $T/engine.bin --yes" ;;
 	esac
 }
 
@@ -87,7 +91,11 @@ op_start() {
 	case $1 in restore) echo "$T/on.state" ;; *) echo "$T/off.state" ;; esac
 }
 op_end() {
-	case $1 in code) echo "$T/on.state" ;; restore) echo "$T/off.state" ;; *) echo "$T/off.state" ;; esac
+	case $1 in
+	code) echo "$T/on.state" ;;
+	flash) echo "$T/flashed.state" ;;
+	*) echo "$T/off.state" ;;
+	esac
 }
 
 # True when an operation's output is its full, right result.
@@ -98,6 +106,7 @@ op_result_ok() {
 	live) [ "$(jq -r '.samples | length' "$2" 2>/dev/null)" = 9 ] ;;
 	code) grep -q "1 DID written and verified" "$2" ;;
 	restore) grep -q "1 DID written and verified" "$2" ;;
+	flash) grep -q "the module runs the image's software" "$2" ;;
 	esac
 }
 
@@ -124,6 +133,11 @@ run "$T/on.state" "" "$T/o" "$T/e" code mirror_fold_on_lock=on --yes
 source=$(session_of "$T/e")
 check "setup: a coding session to restore from" test -f "$source/backups/09-0601.bin"
 check "setup: coding changed the car" test "$(cat "$T/on.state")" != "$(cat "$T/off.state")"
+"$top_builddir/tests/integration/mkimage" raw "$T/engine.bin" 65536 3
+"$top_builddir/tests/integration/mkimage" put "$T/engine.bin" 0x100 "06K906070AB 2140"
+cp "$T/off.state" "$T/flashed.state"
+run "$T/flashed.state" "" "$T/o" "$T/e" flash engine_sw "$T/engine.bin" --yes
+check_eq "setup: a flash of the engine (exit 0)" 0 "$rc"
 
 # --- Dry runs: where each operation's own work lies. ---
 for op in $OPS; do
@@ -138,6 +152,7 @@ for op in $OPS; do
 	scan) k=$(nth_request "$dir/transcript.log" '^22F187' 2) ;; # the second module's identification
 	dtc) k=$(nth_request "$dir/transcript.log" 1902FF 2) ;; # the second module's codes
 	live) k=$(nth_request "$dir/transcript.log" '^010C' 2) ;; # the second round
+	flash) k=$(nth_request "$dir/transcript.log" '^140236' 32) ;; # the middle block
 	*) k=$(nth_request "$dir/transcript.log" '^2E' 1) ;;    # the write
 	esac
 	set -- $(position "$dir/transcript.log" "$k") $(heard "$dir/transcript.log" "$k")
@@ -166,7 +181,7 @@ fault_spec() {
 fault_outcome() {
 	case $1:$2 in
 	drop:* | silent:scan) echo either ;;
-	eof:* | silent:*) echo error ;;
+	eof:* | silent:* | volts:flash) echo error ;; # a flash refuses a low battery
 	*) echo recover ;;
 	esac
 }
@@ -231,8 +246,19 @@ cell() {
 		fail "$what: the transcript holds the requests sent"
 		bad=1
 	fi
-	# The car: as it was, as asked, or restorable from this session.
-	if ! cmp -s "$T/cell.state" "$(op_start $op)" && ! cmp -s "$T/cell.state" "$(op_end $op)"; then
+	# The car: as it was, as asked, or restorable from this session (a
+	# flash cut after its point of no return: finished from it).
+	if [ "$op" = flash ] && ! cmp -s "$T/cell.state" "$(op_start $op)" &&
+		! cmp -s "$T/cell.state" "$(op_end $op)"; then
+		cellrc=$rc
+		run "$T/cell.state" "" "$T/undo.out" "$T/undo.err" flash --resume "$(basename "$dir")" --yes
+		if ! cmp -s "$T/cell.state" "$(op_end $op)"; then
+			fail "$what: the car is unchanged, flashed, or flashed by --resume" \
+				"resume exit $rc: $(tail -n 2 "$T/undo.err")" "$(diff "$(op_end $op)" "$T/cell.state")"
+			bad=1
+		fi
+		rc=$cellrc
+	elif ! cmp -s "$T/cell.state" "$(op_start $op)" && ! cmp -s "$T/cell.state" "$(op_end $op)"; then
 		run "$T/cell.state" "" "$T/undo.out" "$T/undo.err" restore "$dir" --yes
 		if ! cmp -s "$T/cell.state" "$(op_start $op)"; then
 			fail "$what: the car is unchanged, as asked, or restorable from the session" \

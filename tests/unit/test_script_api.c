@@ -531,6 +531,170 @@ static void read_expectation(const char *path, int *line, char *text, size_t n)
 	text[strcspn(text, "\r\n")] = 0;
 }
 
+/* What the stub flash ops saw, one line a call. */
+static char flash_calls[1024];
+
+/* Appends a call to flash_calls. */
+static void called(const char *fmt, ...)
+{
+	size_t used = strlen(flash_calls);
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(flash_calls + used, sizeof flash_calls - used, fmt, ap);
+	va_end(ap);
+}
+
+/* Stub step: session. */
+static int op_session(void *ctx, uint8_t s, struct error *e)
+{
+	(void)ctx;
+	(void)e;
+	called("session %02X;", s);
+	return 0;
+}
+
+/* Stub step: unlock, asking the script's key for a seed. */
+static int op_unlock(void *ctx, uint8_t level, script_key_fn fn, void *arg, struct error *e)
+{
+	static const uint8_t seed[4] = { 0x01, 0x02, 0x03, 0x04 };
+	uint8_t key[8];
+	size_t n;
+
+	(void)ctx;
+	if (fn(arg, seed, 4, key, sizeof key, &n, e) < 0)
+		return -(int)e->kind;
+	called("unlock %02X key %02X%02X%02X%02X;", level, key[0], key[1], key[2], key[3]);
+	return 0;
+}
+
+/* Stub step: erase. */
+static int op_erase(void *ctx, uint16_t routine, uint32_t addr, uint32_t size, struct error *e)
+{
+	(void)ctx;
+	(void)e;
+	called("erase %04X %X %X;", routine, addr, size);
+	return 0;
+}
+
+/* Stub step: download. */
+static int op_download(void *ctx, uint32_t addr, uint32_t size, uint8_t format, struct error *e)
+{
+	(void)ctx;
+	(void)e;
+	called("download %X %X %02X;", addr, size, format);
+	return 0;
+}
+
+/* Stub step: routine, answering two status bytes. */
+static int op_routine(void *ctx, uint16_t id, const uint8_t *record, size_t n, int expect,
+		      uint8_t *status, size_t cap, size_t *slen, struct error *e)
+{
+	(void)ctx;
+	(void)e;
+	(void)cap;
+	called("routine %04X %zu %d;", id, n ? (size_t)record[1] : 0, expect);
+	status[0] = 0;
+	status[1] = 7;
+	*slen = 2;
+	return 0;
+}
+
+/* Stub step: reset. */
+static int op_reset(void *ctx, uint8_t type, struct error *e)
+{
+	(void)ctx;
+	(void)e;
+	called("reset %u;", type);
+	return 0;
+}
+
+/* Stub step: wait, failing when asked to (ctx non-NULL). */
+static int op_wait(void *ctx, int ms, struct error *e)
+{
+	called("wait %d;", ms);
+	return ctx ? error_set(e, ERR_TIMEOUT, "the car went away") : 0;
+}
+
+/* The image the stub image ops show: 256 bytes of i. */
+static uint8_t flash_image[256];
+
+/* Stub image: size. */
+static size_t img_size(void *ctx)
+{
+	(void)ctx;
+	return sizeof flash_image;
+}
+
+/* Stub image: bytes. */
+static int img_read(void *ctx, uint32_t off, uint8_t *out, size_t n, struct error *e)
+{
+	(void)ctx;
+	(void)e;
+	memcpy(out, flash_image + off, n);
+	return 0;
+}
+
+/* Stub image: a checksum, recorded, with a made-up value. */
+static int img_checksum(void *ctx, struct script_checksum *c, struct error *e)
+{
+	(void)ctx;
+	(void)e;
+	called("%s %X %X %X %s;", c->kind, c->from, c->length, c->at, c->big_endian ? "be" : "le");
+	c->old_value = 1;
+	c->new_value = 0xCAFE;
+	return 0;
+}
+
+/* A flash procedure: its declaration, prepare(img) with each checksum,
+ * run(job) taking every step, readout.key, and a failing step's own error. */
+static void test_flash(void **state)
+{
+	static const struct script_flash_ops ops = { op_session, op_unlock, op_erase, op_download,
+						     op_routine, op_reset, op_wait };
+	static const struct script_flash_image_ops iops = { img_size, img_read, img_checksum };
+	const struct script_flash *fl;
+	uint8_t seed[4] = { 9, 8, 7, 6 }, key[8];
+	struct script_host *h;
+	struct error e;
+	size_t n, i;
+	int fi;
+
+	(void)state;
+	for (i = 0; i < sizeof flash_image; i++)
+		flash_image[i] = (uint8_t)(i + 0x40);
+	assert_int_equal(script_host_new(&h, &e), 0);
+	script_set_logger(h, keep_log, NULL);
+	assert_int_equal(script_load_file(h, SCRIPTS "/good/flash_all.lua", &e), 0);
+	fi = script_flash_find(h, 0, "all");
+	assert_int_equal(fi, 0);
+	fl = script_flash(h, 0);
+	assert_int_equal(fl->address, 0x1000);
+	assert_int_equal(fl->npart, 2);
+	assert_int_equal(fl->nident, 2);
+	assert_string_equal(fl->ident[1].field, "sw");
+	assert_int_equal(fl->ident[1].at, 0x20);
+	assert_true(fl->restart_block && fl->engine_off && fl->readout && fl->has_prepare);
+	assert_int_equal(fl->readout_level, 0x11);
+	flash_calls[0] = 0;
+	assert_int_equal(script_flash_prepare(h, 0, &iops, NULL, &e), 0);
+	assert_string_equal(flash_calls, "crc32 0 FC FC be;sum16 0 10 40 le;");
+	assert_string_equal(last_log, "size 256 first 40 crc 0000CAFE");
+	flash_calls[0] = 0;
+	assert_int_equal(script_flash_run(h, 0, &ops, NULL, &e), 0);
+	assert_string_equal(flash_calls, "session 02;unlock 11 key 10203040;erase FF00 1000 100;"
+					 "download 1000 100 11;routine 0202 2 0;wait 5;reset 3;");
+	assert_string_equal(last_log, "status 2");
+	assert_int_equal(script_flash_readout_key(h, 0, 0x11, seed, 4, key, sizeof key, &n, &e), 0);
+	assert_int_equal(n, 4);
+	assert_int_equal(key[0], 0x11);
+	assert_int_equal(key[3], 6);
+	flash_calls[0] = 0;
+	assert_int_equal(script_flash_run(h, 0, &ops, (void *)1, &e), -ERR_TIMEOUT);
+	assert_string_equal(e.text, "the car went away");
+	script_host_free(h);
+}
+
 /* One bad declaration: refused at its line with the expected message, and
  * nothing of the file stays declared. */
 static void test_bad(void **state)
@@ -621,10 +785,10 @@ static int st_download(void *ctx, uint32_t addr, uint32_t size, uint8_t format, 
 }
 
 /* Records a routine; answers one status byte. */
-static int st_routine(void *ctx, uint16_t id, const uint8_t *record, size_t n, uint8_t *status,
-		      size_t cap, size_t *slen, struct error *e)
+static int st_routine(void *ctx, uint16_t id, const uint8_t *record, size_t n, int expect,
+		      uint8_t *status, size_t cap, size_t *slen, struct error *e)
 {
-	step("routine %04X %zu;", id, n);
+	step("routine %04X %zu%s;", id, n, expect >= 0 ? " expect" : "");
 	status[0] = 0x5A;
 	*slen = 1;
 	return 0;
@@ -730,6 +894,7 @@ int main(void)
 		cmocka_unit_test(test_records),
 		cmocka_unit_test(test_key),
 		cmocka_unit_test(test_supported_ident),
+		cmocka_unit_test(test_flash),
 		cmocka_unit_test(test_late_declaration),
 		cmocka_unit_test(test_helpers),
 		cmocka_unit_test(test_ask),

@@ -221,7 +221,7 @@ static void test_functional_obd(void **state)
 	assert_string_equal(feed(s, "0160\r"), "NO DATA\r\r>");
 	assert_string_equal(feed(s, "0900\r"), "7E8 06 49 00 40 00 00 00 \r\r>");
 	/* functional UDS with an unknown service: the NRC is suppressed */
-	assert_string_equal(feed(s, "1101\r"), "NO DATA\r\r>");
+	assert_string_equal(feed(s, "2F00\r"), "NO DATA\r\r>");
 	sim_free(s);
 }
 

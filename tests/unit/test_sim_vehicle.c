@@ -527,7 +527,7 @@ static void test_response_pending(void **state)
 	expect(s, "01", "3103FF00", "7F3124");
 	sim_free(s);
 	/* 1 MiB in 8 s: 0x78 at 40 ms, 2040, 4040, 6040, the answer at 8000 */
-	s = vsim("vw");
+	s = vsim("vw,engine=off");
 	expect(s, "01", "1003", "5003003201F4");
 	expect(s, "01", "1002", "5002003201F4");
 	unlock(s, "01", 0x11, key_vw_engine_11);
@@ -635,9 +635,9 @@ static void test_reset(void **state)
 	s->now_us += 1 * MS;
 	expect(s, "01", "3E00", "7E00");
 	sim_free(s);
-	/* the demo's modules know no reset */
+	/* the demo's central electrics knows no reset */
 	s = vsim("demo");
-	expect(s, "01", "1101", "7F1111");
+	expect(s, "09", "1101", "7F1111");
 	sim_free(s);
 }
 
@@ -946,7 +946,7 @@ static void test_flash_download(void **state)
 static void test_flash_crc32(void **state)
 {
 	enum { SIZE = 0x100000, BLOCK = 0x10000, MAXDATA = 0x0FFF - 2 };
-	struct sim *s = vsim("vw");
+	struct sim *s = vsim("vw,engine=off");
 	uint8_t *mem = malloc(SIZE), *block = malloc(BLOCK);
 	uint32_t crc, pos;
 	uint8_t bsc = 0;
@@ -1078,6 +1078,7 @@ static void test_state_file(void **state)
 	struct error e = { 0 };
 	struct sim *s;
 	size_t i, len = 0;
+	uint32_t crc;
 
 	(void)state;
 	snprintf(file, sizeof file, "%s/car.state", tmp_home);
@@ -1085,6 +1086,9 @@ static void test_state_file(void **state)
 	snprintf(spec, sizeof spec, "demo,state=%s", file);
 	for (i = 0; i < sizeof data; i++)
 		data[i] = (uint8_t)(i ^ 0xA5);
+	crc = crc32_bits(data, sizeof data - 4); /* the sector carries its CRC-32 */
+	for (i = 0; i < 4; i++)
+		data[sizeof data - 4 + i] = (uint8_t)(crc >> (24 - 8 * i));
 	s = vsim(spec);
 	expect(s, "09", "2E0601041E", "6E0601");
 	expect(s, "01", "14FFFFFF", "54");
@@ -1097,9 +1101,16 @@ static void test_state_file(void **state)
 		transfer_ok(s, "01", (uint8_t)(i + 1), data + 1024 * i, 1024);
 	expect(s, "01", "37", "77");
 	sim_state_save_if_changed(s);
+	read_file(file, &b);
+	assert_non_null(strstr(buf_str(&b), "\nerased 01 0100000000000000\n"));
+	assert_int_equal(send_hex(s, "01", "31010202440000100000001000"), 1);
+	assert_string_equal(reply_hex(0), "7101020200");
+	s->now_us += 100 * MS;
+	sim_state_save_if_changed(s);
 	assert_int_equal(s->state_error.kind, ERR_NONE);
 	sim_free(s);
 	read_file(file, &b);
+	assert_null(strstr(buf_str(&b), "\nerased "));
 	assert_non_null(strstr(buf_str(&b), "\ndid 09 0601 041E\n"));
 	assert_non_null(strstr(buf_str(&b), "\ndid 17 0600 010200041000000A0000000000000000\n"));
 	assert_non_null(strstr(buf_str(&b), "\ndtc 01 030100 50 0\n"));
@@ -1139,6 +1150,108 @@ static void test_state_file(void **state)
 	remove(file);
 	remove(side);
 	buf_free(&b);
+}
+
+/* engine=on|off starts or stops the engine of the profile; the vw
+ * engine refuses programming while it runs. */
+static void test_engine_option(void **state)
+{
+	struct error e = { 0 };
+	struct sim *s;
+
+	(void)state;
+	s = vsim("demo,engine=on");
+	assert_true(sim_engine_running(s));
+	assert_true(sim_live_value(s, SIM_Q_RPM) > 700);
+	sim_free(s);
+	s = vsim("vw");
+	assert_true(sim_engine_running(s));
+	expect(s, "01", "1003", "5003003201F4");
+	expect(s, "01", "1002", "5002003201F4");
+	unlock(s, "01", 0x11, key_vw_engine_11);
+	expect(s, "01", "3101FF00440000000000100000", "7F3122");
+	sim_free(s);
+	s = vsim("vw,engine=off");
+	assert_false(sim_engine_running(s));
+	assert_true(sim_live_value(s, SIM_Q_RPM) == 0);
+	expect(s, "01", "010C", "410C0000");
+	sim_free(s);
+	s = NULL;
+	assert_int_equal(sim_create("demo,engine=idle", &s, &e), -ERR_ARG);
+	assert_non_null(strstr(e.text, "engine= is on or off"));
+}
+
+/* An erase without a passing check leaves the application broken: after
+ * a power-up (a new run with the state file) or a reset the ECU runs its
+ * boot loader, which still takes a download; a passing check and a reset
+ * bring the application back, with the identification of the new image. */
+static void test_boot_loader(void **state)
+{
+	char spec[PATH_MAX + 64], file[PATH_MAX + 16], side[PATH_MAX + 32];
+	uint8_t *image = malloc(0x10000);
+	struct buf b = { 0 };
+	struct sim *s;
+	uint32_t crc;
+	size_t i;
+
+	(void)state;
+	snprintf(file, sizeof file, "%s/boot.state", tmp_home);
+	snprintf(side, sizeof side, "%s.01.flash", file);
+	snprintf(spec, sizeof spec, "demo,state=%s", file);
+	s = vsim(spec);
+	assert_int_equal(sim_get_memory(s, "01", 0, image, 0x10000), 0);
+	memcpy(image + 0x10C, "2131", 4); /* a new software version */
+	crc = crc32_bits(image, 0x10000 - 4);
+	for (i = 0; i < 4; i++)
+		image[0x10000 - 4 + i] = (uint8_t)(crc >> (24 - 8 * i));
+	expect(s, "01", "1002", "5002003201F4");
+	unlock(s, "01", 0x11, key_demo_11);
+	assert_int_equal(send_hex(s, "01", "3101FF00440000000000010000"), 2);
+	s->now_us += 1000 * MS;
+	expect(s, "01", "22F189", "62F18932313330"); /* still running until reset */
+	sim_state_save_if_changed(s);
+	sim_free(s);
+	/* powered up again: the boot loader */
+	s = vsim(spec);
+	expect(s, "01", "22F189", "7F2231");
+	expect(s, "01", "22F197", "7F2231");
+	expect(s, "01", "22F180", "62F180" "44454D4F2D424C2030313032"); /* DEMO-BL 0102 */
+	expect(s, "01", "22F187", "62F187" "30364B3930363037304142");
+	expect(s, "01", "22F186", "62F18601");
+	expect(s, "01", "1901FF", "7F1911");
+	expect(s, "01", "2E060100", "7F2E11");
+	expect(s, "01", "010C", "");
+	assert_false(sim_engine_running(s));
+	expect(s, "01", "1002", "5002003201F4");
+	expect(s, "01", "22F186", "62F18602");
+	unlock(s, "01", 0x11, key_demo_11);
+	expect(s, "01", "3400440000000000010000", "74200402");
+	for (i = 0; i < 64; i++)
+		transfer_ok(s, "01", (uint8_t)(i + 1), image + 1024 * i, 1024);
+	expect(s, "01", "37", "77");
+	expect(s, "01", "1101", "5101");
+	s->now_us += 600 * MS;
+	expect(s, "01", "22F189", "7F2231"); /* no check yet: the boot loader again */
+	expect(s, "01", "1002", "5002003201F4");
+	unlock(s, "01", 0x11, key_demo_11);
+	assert_int_equal(send_hex(s, "01", "31010202"), 2);
+	assert_string_equal(reply_hex(1), "7101020200");
+	s->now_us += 200 * MS;
+	expect(s, "01", "1101", "5101");
+	s->now_us += 600 * MS;
+	expect(s, "01", "22F189", "62F18932313331");
+	expect(s, "01", "1901FF", "5901FF010001");
+	sim_state_save_if_changed(s);
+	sim_free(s);
+	read_file(side, &b);
+	assert_int_equal(b.len, 0x10000);
+	assert_memory_equal(b.data, image, 0x10000);
+	read_file(file, &b);
+	assert_null(strstr(buf_str(&b), "\nerased "));
+	remove(file);
+	remove(side);
+	buf_free(&b);
+	free(image);
 }
 
 /* Through the adapter: the 29-bit truck answers on 18 DA F1 xx; a
@@ -1285,6 +1398,8 @@ int main(void)
 		cmocka_unit_test(test_flash_crc32),
 		cmocka_unit_test(test_readout),
 		cmocka_unit_test(test_state_file),
+		cmocka_unit_test(test_boot_loader),
+		cmocka_unit_test(test_engine_option),
 		cmocka_unit_test(test_adapter_29bit),
 		cmocka_unit_test(test_profile_errors),
 		cmocka_unit_test(test_garbage_requests),

@@ -191,36 +191,57 @@ static void draw_run(struct ui *u, struct flashw *f, struct ui_rect a)
 	       ui_busy(u) && !ui_worker_cancellable(u->worker) ? R_WARN : R_DIM, esc_text(u));
 }
 
+/* Page 4 after a flash that ended well: what it did and what the module
+ * shows now. */
+static int draw_success(struct ui *u, const struct app_flash_result *r, int y, struct ui_rect a)
+{
+	ui_putf(u, y++, a.x, a.w, R_NORMAL, "Result       %s", r->summary);
+	ui_putf(u, y++, a.x, a.w, R_NORMAL, "Throughput   %.0f bytes/s in the download, %.1f s in all",
+		r->download_rate > 0 ? r->download_rate : r->rate, r->seconds);
+	ui_putf(u, y++, a.x, a.w, R_NORMAL, "Checksums    %s",
+		r->corrections[0] ? r->corrections : "none needed correcting");
+	ui_putf(u, y++, a.x, a.w, r->verified ? R_GOOD : R_WARN, "Software     %s%s%s%s",
+		r->module_sw[0] ? r->module_sw : "?",
+		r->verified ? " (the image's)" : r->image_sw[0] ? " (the image carries " : "",
+		r->verified ? "" : r->image_sw, !r->verified && r->image_sw[0] ? ")" : "");
+	ui_putf(u, y++, a.x, a.w, r->dtcs ? R_WARN : R_NORMAL, "Afterwards   %s", r->after);
+	return y;
+}
+
+/* Page 4 after a flash that did not end well: why, and what to do. */
+static int draw_failure(struct ui *u, const struct ui_flash_outcome *o, bool unfinished, int y,
+			struct ui_rect a)
+{
+	struct text_box tb = layout_box(o->err.text, a.w + 8, a.h - 6, 0);
+	int i;
+
+	for (i = 0; i < tb.nlines; i++)
+		ui_put(u, y++, a.x, a.w, R_ERROR, tb.lines[i]);
+	if (o->res.corrections[0])
+		ui_putf(u, y++, a.x, a.w, R_NORMAL, "Checksums    %s", o->res.corrections);
+	if (unfinished)
+		ui_put(u, ++y, a.x, a.w, R_WARN, "Connecting again offers to resume it from the "
+		       "journal in this session.");
+	return y;
+}
+
 /* Page 4: the result. */
 static void draw_done(struct ui *u, struct flashw *f, struct ui_rect a)
 {
 	const struct ui_flash_outcome *o = &f->out;
-	bool interrupted = o->rc < 0 && strstr(o->err.text, "after the point of no return");
+	bool unfinished = o->rc < 0 && (o->res.written ||
+					 strstr(o->err.text, "after the point of no return"));
 	int y = a.y;
 
-	ui_putf(u, y++, a.x, a.w, o->rc == 0 ? R_GOOD : R_ERROR, "4. %s",
+	ui_putf(u, y++, a.x, a.w, o->rc == 0 && o->res.verified ? R_GOOD : R_ERROR, "4. %s",
 		o->rc == 0 ? "Flash done."
-		: interrupted ? "The flash was interrupted: the module needs its software."
-			      : "Nothing was written.");
+		: unfinished ? "The flash did not finish: the module needs its software."
+			     : "Nothing was written.");
 	y++;
-	if (o->rc == 0) {
-		ui_putf(u, y++, a.x, a.w, R_NORMAL, "Result       %s", o->res.summary);
-		ui_putf(u, y++, a.x, a.w, R_NORMAL, "Throughput   %.0f bytes/s over %.1f s",
-			o->res.rate, o->res.seconds);
-		ui_putf(u, y++, a.x, a.w, R_NORMAL, "Checksums    %s",
-			o->res.corrections[0] ? o->res.corrections : "none needed correcting");
-		ui_putf(u, y++, a.x, a.w, R_NORMAL, "Afterwards   %s", o->res.after);
-	} else {
-		struct text_box tb = layout_box(o->err.text, a.w + 8, a.h - 6, 0);
-		int i;
-		for (i = 0; i < tb.nlines; i++)
-			ui_put(u, y++, a.x, a.w, R_ERROR, tb.lines[i]);
-		if (o->res.corrections[0])
-			ui_putf(u, y++, a.x, a.w, R_NORMAL, "Checksums    %s", o->res.corrections);
-		if (interrupted)
-			ui_put(u, ++y, a.x, a.w, R_WARN, "Connecting again offers to resume it "
-			       "from the journal in this session.");
-	}
+	if (o->rc == 0)
+		y = draw_success(u, &o->res, y, a);
+	else
+		y = draw_failure(u, o, unfinished, y, a);
 	y++;
 	ui_put(u, y, a.x, a.w, R_DIM, "Every step is in the log (F8) and the session. Enter closes.");
 }

@@ -31,8 +31,14 @@ tui_start() {
 	rows=$2
 	shift 2
 	rm -f "$TUI_PIDFILE"
-	tm new-session -d -s "$TMUX_SESSION" -x "$cols" -y "$rows" \
-		"sh -c 'echo \$\$ >\"$TUI_PIDFILE\"; exec \"\$@\"' sh $(tui_env) $*; echo __EXITED__ \$?; sleep 30"
+	# a server stopped just before may still be going away: try again
+	for try in 1 2 3 4 5; do
+		tm new-session -d -s "$TMUX_SESSION" -x "$cols" -y "$rows" \
+			"sh -c 'echo \$\$ >\"$TUI_PIDFILE\"; exec \"\$@\"' sh $(tui_env) $*; echo __EXITED__ \$?; sleep 30" \
+			2>/dev/null && tm has-session -t "$TMUX_SESSION" 2>/dev/null && return 0
+		sleep 0.2
+	done
+	return 1
 }
 
 # Prints the current screen.

@@ -244,6 +244,26 @@ int app_flash_resume(struct app *a, const char *session, struct app_flash_result
 /* Reads a module's software out into a file (where the procedure allows it). */
 int app_readout(struct app *a, const char *procedure, const char *out, struct error *e);
 
+/* A flash that did not end well, found in an earlier session of the
+ * connected vehicle (flash_pending.c). */
+struct app_flash_pending {
+	char session[4096];   /* its session directory (what app_flash_resume takes) */
+	char name[256];       /* the directory's name */
+	char started[40];     /* when that session started (ISO 8601) */
+	char procedure[64];
+	char module[64];
+	char image[4096];     /* the image file it was writing */
+	bool image_present;   /* that file is still there */
+	bool no_return;       /* the erase was done: the module needs its software */
+	uint64_t confirmed, blocks; /* download progress (0 of 0 before it began) */
+	char state[320];      /* "failed: REASON" or "interrupted (...)" */
+};
+
+/* The unfinished flashes of the connected vehicle in earlier sessions
+ * (a flash whose later resume ended well is finished), newest first;
+ * returns how many were written to out. */
+size_t app_flash_pending(const struct app *a, struct app_flash_pending *out, size_t max);
+
 /* Reads the fault codes of one module (its index) or of all (-1). */
 int app_read_dtcs(struct app *a, int module, struct error *e);
 /* Fault codes read for module i. */
@@ -258,6 +278,22 @@ int app_find_module(const struct app *a, const char *id);
 int app_live(struct app *a, const uint8_t *pids, size_t n, unsigned rounds, bool batched,
 	     void (*fn)(void *arg, const struct app_sample *s), void *arg,
 	     struct app_live_stats *stats, struct error *e);
+
+/* A standard mode 01 PID with values (console_info.c). */
+struct app_pid {
+	uint8_t pid;
+	const char *name;  /* "Engine speed" (SAE J1979) */
+	const char *unit;  /* of its first value ("rpm"), "" for none */
+	unsigned values;   /* values it carries (oxygen sensors carry two) */
+};
+
+/* The standard mode 01 PIDs with values, in PID order; returns how many. */
+size_t app_live_pid_table(struct app_pid *out, size_t max);
+/* Reads which of them the engine supports (its supported-PID bitmaps). */
+int app_live_supported(struct app *a, uint8_t *pids, size_t max, size_t *n, struct error *e);
+/* Words for DTC status bit 0..7 ("confirmed"), or its ISO 14229-1 name
+ * ("confirmedDTC") when iso_name. */
+const char *app_dtc_status_bit(unsigned bit, bool iso_name);
 
 /* What the console asked of the adapter since connecting. */
 struct app_counts {

@@ -15,3 +15,11 @@ BENCHES += tests/bench/bench_flash
 tests_bench_bench_flash_SOURCES = tests/bench/bench_flash.c
 tests_bench_bench_flash_CFLAGS = $(TEST_CFLAGS)
 tests_bench_bench_flash_LDADD = $(TEST_LIBS)
+
+# the console: unfinished flashes of this vehicle, PID table and DTC status words
+libobdcon_a_SOURCES += src/app/flash_pending.c src/app/console_info.c
+check_PROGRAMS += tests/unit/test_flash_pending
+TESTS += tests/unit/test_flash_pending
+tests_unit_test_flash_pending_SOURCES = tests/unit/test_flash_pending.c
+tests_unit_test_flash_pending_CFLAGS = $(TEST_CFLAGS)
+tests_unit_test_flash_pending_LDADD = $(TEST_LIBS)

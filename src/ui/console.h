@@ -10,6 +10,8 @@
 #include <stdint.h>
 
 #include "app/app.h"
+#include "ui/complete.h"
+#include "ui/gauge.h"
 #include "ui/keys.h"
 #include "ui/layout.h"
 #include "ui/logbuf.h"
@@ -73,6 +75,9 @@ struct ui_screen_ops {
 	/* Called about once a second while it is the top screen (a view that
 	 * follows a file); returns UI_* flags. */
 	int (*tick)(struct ui *u, struct ui_screen *s);
+	/* Data the operation it started posted (live samples); the screen
+	 * takes what it needs, the framework frees data afterwards. */
+	void (*data)(struct ui *u, struct ui_screen *s, void *data);
 	/* Frees data. */
 	void (*destroy)(struct ui_screen *s);
 };
@@ -109,6 +114,9 @@ struct ui_running {
 	int64_t started_ms;
 	unsigned long log_start;  /* log lines before it started */
 	bool cancel_requested;
+	bool has_progress;        /* progress holds figures from the app */
+	struct app_progress progress;
+	char progress_step[128];  /* what progress.step points at */
 };
 
 /* The console. */
@@ -140,6 +148,9 @@ struct ui {
 	struct ui_bar_item bar[UI_BAR_MAX];
 	size_t nbar;
 	int cursor_y, cursor_x;    /* where a focused field wants the cursor */
+	struct ui_screen *finished_owner; /* during a job's done: the screen that
+					   * started it, NULL when it was closed */
+	int64_t interrupt_ms;      /* when Ctrl-C last stopped an operation */
 };
 
 /* screen.c: the stack and the framework. */
@@ -191,6 +202,47 @@ bool ui_app_renew(struct ui *u, bool make_new);
 void ui_job_free(struct ui_job *job);
 /* Esc while a job runs on its screen: stop it if that is safe, or say why not. */
 void ui_cancel_job(struct ui *u);
+/* Ctrl-C: stops the running operation where that is safe (a second one
+ * within two seconds leaves); leaves at once when nothing runs. */
+void ui_interrupt(struct ui *u);
+/* Reads the fault codes of one module (index) or of all (-1). */
+void ui_start_dtc_read(struct ui *u, int module);
+/* Clears them after the app's confirmation, then reads them again. */
+void ui_start_dtc_clear(struct ui *u, int module);
+/* Reads which PIDs the engine supports (for the live screen). */
+void ui_start_live_supported(struct ui *u);
+/* Reads live values of pids until stopped; samples reach the screen that
+ * started it through its data callback as struct ui_samples. False when
+ * it could not start (said why). */
+bool ui_start_live(struct ui *u, const uint8_t *pids, size_t n);
+/* Pauses the running live job between samples, or lets it go on. */
+void ui_live_pause(struct ui *u, bool paused);
+/* Flashes an image with a procedure; ui_flash_finished gets the result. */
+void ui_start_flash(struct ui *u, const char *procedure, const char *image);
+/* Resumes the unfinished flash journaled in a session directory. */
+void ui_start_flash_resume(struct ui *u, const char *session);
+/* Packs a session into an archive of a format beside it. */
+void ui_start_export(struct ui *u, const char *session, int format);
+/* Unpacks a verified archive into a new session directory. */
+void ui_start_import(struct ui *u, const char *archive);
+/* Writes back the values backed up in a session (the coding confirmation). */
+void ui_start_restore(struct ui *u, const char *session);
+
+/* A batch of live samples posted by the live job (a few a second). */
+#define UI_SAMPLES_MAX 256
+struct ui_samples {
+	size_t n;
+	struct app_sample v[UI_SAMPLES_MAX]; /* names, labels and units are static */
+	unsigned long extra;                 /* samples past v's room: counted, not kept */
+	int64_t at_ms;                       /* when the first sample came */
+};
+
+/* The result of a flash or a resume, for the flash wizard. */
+struct ui_flash_outcome {
+	int rc;
+	struct error err;
+	struct app_flash_result res;
+};
 
 /* draw.c: widgets. */
 /* Prints text clipped and padded to w columns with a role's look. */
@@ -213,8 +265,22 @@ void ui_draw_header(struct ui *u, int y, int x, int w, const char *text);
 const char *ui_spinner(const struct ui *u);
 /* A centred dialog with body text; returns its rectangle (extra rows for buttons). */
 struct ui_rect ui_draw_dialog(struct ui *u, const char *title, const char *body, int extra_rows);
+/* Where a dialog that scrolls its body is. */
+struct ui_scroll {
+	int top;      /* first body line shown (clamped when drawn) */
+	int visible;  /* body lines shown */
+	int total;    /* body lines in all */
+};
+/* A centred dialog whose body scrolls when it is taller than the screen
+ * allows (a line below it says so); extra rows for buttons. */
+struct ui_rect ui_draw_dialog_scroll(struct ui *u, const char *title, const char *body,
+				     int extra_rows, struct ui_scroll *sc);
+/* Applies a movement action to a scrolling dialog; true when it moved. */
+bool ui_scroll_move(struct ui_scroll *sc, enum ui_action act);
 /* The steps of the running or last operation (connect screen, vehicle screen). */
 void ui_draw_steps(struct ui *u, struct ui_rect area, unsigned long since);
+/* A progress bar of w columns: bar, percentage, bytes, throughput, ETA. */
+void ui_draw_progress(struct ui *u, int y, int x, int w, const struct app_progress *p);
 
 /* Screens (scr_*.c): constructors. */
 struct ui_screen *ui_connect_screen(struct ui *u);
@@ -237,6 +303,42 @@ struct ui_screen *ui_input_screen(struct ui *u, const char *title, const char *b
 bool ui_ask_answers_to(const struct ui_screen *s, void (*answer)(struct ui *u, bool yes, void *arg));
 /* A message that stays until a key is pressed. */
 struct ui_screen *ui_tell_screen(struct ui *u, const char *title, const char *body);
+/* A list of choices; choose(u, index, arg) is called once, with -1 when the
+ * user closes it. */
+struct ui_screen *ui_choice_screen(struct ui *u, const char *title, const char *body,
+				   const char *const *choices, size_t n,
+				   void (*choose)(struct ui *u, int index, void *arg), void *arg);
+/* True when s is a choice list whose answer goes to choose(). */
+bool ui_choice_answers_to(const struct ui_screen *s,
+			  void (*choose)(struct ui *u, int index, void *arg));
+/* A one-line question for a file path, with Tab completion. */
+struct ui_screen *ui_path_screen(struct ui *u, const char *title, const char *body,
+				 const char *initial,
+				 void (*answer)(struct ui *u, const char *text, void *arg), void *arg);
+/* A scrollable, searchable text (a session's details, events, transcript). */
+struct ui_screen *ui_text_screen(struct ui *u, const char *title, struct ui_lines *lines);
+/* Fault codes of one module (index) or of every module (-1). */
+struct ui_screen *ui_dtc_screen(struct ui *u, int module);
+/* Live data: PIDs to choose, then values with trends. */
+struct ui_screen *ui_live_screen(struct ui *u);
+/* The sessions kept on this machine. */
+struct ui_screen *ui_sessions_screen(struct ui *u);
+/* The flash wizard, its procedures those of a module (index) or all (-1). */
+struct ui_screen *ui_flash_screen(struct ui *u, int module);
+/* The flash wizard resuming the flash journaled in a session directory. */
+struct ui_screen *ui_flash_resume_screen(struct ui *u, const struct app_flash_pending *p);
+
+/* Results of operations for the screens that started them. */
+/* scr_live.c: the PIDs the engine supports were read (n 0 on failure). */
+void ui_live_supported(struct ui *u, struct ui_screen *s, const uint8_t *pids, size_t n);
+/* scr_live.c: the live job ended. */
+void ui_live_stopped(struct ui *u, struct ui_screen *s);
+/* scr_flash.c: a flash or a resume ended. */
+void ui_flash_finished(struct ui *u, struct ui_screen *s, const struct ui_flash_outcome *o);
+/* scr_sessions.c: read the list again and select the session at path. */
+void ui_sessions_reload(struct ui *u, struct ui_screen *s, const char *path);
+/* scr_flash.c: offers to resume the unfinished flashes found at connect. */
+void ui_offer_resume(struct ui *u, const struct app_flash_pending *p, size_t n);
 
 /* scr_coding.c: feature rows shared by the coding and module screens. */
 /* One feature as a row: mark, name, module, value, marked change or note. */
@@ -248,7 +350,9 @@ int ui_feature_toggle(struct ui *u, size_t fi);
 
 /* Kinds of screen, for ui_find and the tests. */
 extern const struct ui_screen_ops ui_connect_ops, ui_vehicle_ops, ui_module_ops, ui_coding_ops,
-	ui_review_ops, ui_log_ops, ui_help_ops, ui_ask_ops, ui_tell_ops, ui_input_ops;
+	ui_review_ops, ui_log_ops, ui_help_ops, ui_ask_ops, ui_tell_ops, ui_input_ops,
+	ui_choice_ops, ui_path_ops, ui_text_ops, ui_dtc_ops, ui_live_ops, ui_sessions_ops,
+	ui_flash_ops;
 
 /* Log screen views. */
 enum { UI_LOG_MESSAGES, UI_LOG_TRAFFIC, UI_LOG_TERMINAL };

@@ -148,6 +148,64 @@ struct ui_rect ui_draw_dialog(struct ui *u, const char *title, const char *body,
 	return r;
 }
 
+/* A centred dialog whose body scrolls. */
+struct ui_rect ui_draw_dialog_scroll(struct ui *u, const char *title, const char *body,
+				     int extra_rows, struct ui_scroll *sc)
+{
+	static struct text_box tb;
+	int avail = LINES - 4 - 3 - extra_rows, i;
+	bool scroll;
+	struct ui_rect r;
+
+	tb = layout_box(body, COLS, 4 + BOX_MAX_LINES, 0);
+	if (tb.clipped)
+		snprintf(tb.lines[tb.nlines - 1], BOX_LINE_MAX, "... (the full text is in the log, F8)");
+	scroll = tb.nlines > avail;
+	sc->total = tb.nlines;
+	sc->visible = scroll ? avail - 1 : tb.nlines;
+	if (sc->visible < 1)
+		sc->visible = 1;
+	if (sc->top > sc->total - sc->visible)
+		sc->top = sc->total - sc->visible;
+	if (sc->top < 0)
+		sc->top = 0;
+	r.w = tb.width;
+	r.h = sc->visible + (scroll ? 1 : 0) + 3 + extra_rows;
+	r.y = 1 + (LINES - 4 - r.h) / 2;
+	r.x = (COLS - r.w) / 2;
+	if (r.y < 1)
+		r.y = 1;
+	ui_frame(u, r, title);
+	for (i = 0; i < sc->visible; i++)
+		ui_put(u, r.y + 1 + i, r.x + 2, r.w - 4, R_NORMAL, tb.lines[sc->top + i]);
+	if (scroll)
+		ui_putf(u, r.y + 1 + sc->visible, r.x + 2, r.w - 4, R_HEADER,
+			"-- lines %d-%d of %d: Up/Down, PgUp/PgDn scroll --", sc->top + 1,
+			sc->top + sc->visible, sc->total);
+	return r;
+}
+
+/* Applies a movement action to a scrolling dialog. */
+bool ui_scroll_move(struct ui_scroll *sc, enum ui_action act)
+{
+	int old = sc->top, page = sc->visible > 1 ? sc->visible - 1 : 1;
+
+	switch (act) {
+	case ACT_UP: sc->top--; break;
+	case ACT_DOWN: sc->top++; break;
+	case ACT_PAGE_UP: sc->top -= page; break;
+	case ACT_PAGE_DOWN: sc->top += page; break;
+	case ACT_HOME: sc->top = 0; break;
+	case ACT_END: sc->top = sc->total; break;
+	default: return false;
+	}
+	if (sc->top > sc->total - sc->visible)
+		sc->top = sc->total - sc->visible;
+	if (sc->top < 0)
+		sc->top = 0;
+	return sc->top != old;
+}
+
 /* The spinner frame for now. */
 const char *ui_spinner(const struct ui *u)
 {
@@ -166,18 +224,58 @@ static const char *step_mark(struct ui *u, const struct ui_log_line *ln, bool la
 	return u->g->check;
 }
 
-/* The steps of the running or last operation. */
+/* True when log line i is a progress report the next line replaces (the
+ * same step a little further: "download 8192/65536 bytes"). */
+static bool superseded(const struct ui_log *l, size_t i)
+{
+	const struct ui_log_line *a = ui_log_get(l, i), *b = ui_log_get(l, i + 1);
+	size_t len;
+
+	if (a == NULL || b == NULL || a->level != APP_PROGRESS || b->level != APP_PROGRESS)
+		return false;
+	len = strcspn(a->text, " ");
+	return strncmp(a->text, b->text, len) == 0 && (b->text[len] == ' ' || b->text[len] == 0);
+}
+
+#define STEPS_MAX 256
+
+/* The steps of the running or last operation, the newest at the bottom; a
+ * progress report replaced by the next one is left out. */
 void ui_draw_steps(struct ui *u, struct ui_rect area, unsigned long since)
 {
-	size_t from = ui_log_index_of(&u->log, since), n = ui_log_count(&u->log), i;
+	size_t from = ui_log_index_of(&u->log, since), n = ui_log_count(&u->log), i, k = 0;
+	size_t shown[STEPS_MAX];
 
-	if (n - from > (size_t)area.h)
-		from = n - (size_t)area.h;
-	for (i = from; i < n; i++) {
-		const struct ui_log_line *ln = ui_log_get(&u->log, i);
+	for (i = n; i-- > from && k < (size_t)area.h && k < STEPS_MAX;)
+		if (!superseded(&u->log, i))
+			shown[k++] = i;
+	for (i = 0; i < k; i++) {
+		const struct ui_log_line *ln = ui_log_get(&u->log, shown[k - 1 - i]);
 		enum ui_role role = ln->level == APP_ERROR ? R_ERROR
 				    : ln->level == APP_WARNING ? R_WARN : R_NORMAL;
-		ui_putf(u, area.y + (int)(i - from), area.x, area.w, role, " %s %s",
-			step_mark(u, ln, i + 1 == n), ln->text);
+		ui_putf(u, area.y + (int)i, area.x, area.w, role, " %s %s",
+			step_mark(u, ln, shown[k - 1 - i] + 1 == n), ln->text);
 	}
+}
+
+/* A progress bar of w columns: bar, percentage, bytes, throughput, ETA. */
+void ui_draw_progress(struct ui *u, int y, int x, int w, const struct app_progress *p)
+{
+	char figures[128], bar[1024];
+	int fw, bw;
+
+	ui_progress_figures(p->done, p->total, p->bytes_per_s, p->eta_s, figures, sizeof figures);
+	fw = (int)layout_width(figures);
+	bw = w - fw - 3;
+	if (bw < 4) {
+		ui_put(u, y, x, w, R_NORMAL, figures);
+		return;
+	}
+	ui_progress_bar(p->total ? (double)p->done / (double)p->total : 0, (size_t)bw,
+			u->g->bar_full, u->g->bar_part, u->g->nbar_part, u->g->bar_empty, bar,
+			sizeof bar);
+	ui_put(u, y, x, 1, R_NORMAL, "[");
+	ui_put(u, y, x + 1, bw, R_GOOD, bar);
+	ui_put(u, y, x + 1 + bw, 1, R_NORMAL, "]");
+	ui_put(u, y, x + bw + 3, fw, R_NORMAL, figures);
 }

@@ -10,28 +10,18 @@
 #include <string.h>
 
 #include "ui/console.h"
+#include "ui/jobs.h"
 #include "util/clock.h"
 
-/* Everything one operation needs, owned by the console until it ends. */
-struct job_data {
-	struct ui_job job;      /* first: the worker hands this back */
-	struct app *app;
-	char port[UI_PORT_MAX];
-	struct ui_pending pending;
-	struct app_change changes[UI_PENDING_MAX];
-	size_t nchanges;
-	struct app_code_result res;
-	char line[UI_ENTRY_MAX];
-	char answer[4096];
-	struct ui_snapshot *snap; /* taken when it ends */
-};
+#define INTERRUPT_AGAIN_MS 2000
 
 /* Frees an operation's data. */
-static void job_free(struct job_data *jd)
+void job_free(struct job_data *jd)
 {
 	if (jd == NULL)
 		return;
 	free(jd->snap);
+	free(jd->batch);
 	free(jd);
 }
 
@@ -42,7 +32,7 @@ void ui_job_free(struct ui_job *job)
 }
 
 /* Takes the snapshot at the end of a run (worker thread). */
-static void take_snapshot(struct job_data *jd)
+void take_snapshot(struct job_data *jd)
 {
 	jd->snap = malloc(sizeof *jd->snap);
 	if (jd->snap)
@@ -50,14 +40,29 @@ static void take_snapshot(struct job_data *jd)
 }
 
 /* Stops at a safe point when the user asked to. */
-static int check_cancel(struct job_data *jd, const char *where, struct error *e)
+int check_cancel(struct job_data *jd, const char *where, struct error *e)
 {
 	if (!app_cancelled(jd->app))
 		return 0;
 	return error_set(e, ERR_CANCELLED, "stopped %s", where);
 }
 
-/* Worker: connect, scan, read features. */
+/* Worker: the fault codes of every module, and the unfinished flashes of
+ * this vehicle in earlier sessions (the end of a connection). */
+static int after_connect(struct job_data *jd, struct error *e)
+{
+	struct error ignored;
+	int rc = check_cancel(jd, "after reading the coding, before the fault codes", e);
+
+	if (rc < 0)
+		return rc;
+	error_clear(&ignored);
+	app_read_dtcs(jd->app, -1, &ignored); /* a module that fails says so itself */
+	jd->nresume = app_flash_pending(jd->app, jd->resume, PENDING_FLASH_MAX);
+	return 0;
+}
+
+/* Worker: connect, scan, read features and fault codes. */
 static int run_connect(struct ui_job *job, struct error *e)
 {
 	struct job_data *jd = (struct job_data *)job;
@@ -66,8 +71,9 @@ static int run_connect(struct ui_job *job, struct error *e)
 	if ((rc = app_connect(jd->app, jd->port, e)) == 0 &&
 	    (rc = check_cancel(jd, "after connecting, before the scan", e)) == 0 &&
 	    (rc = app_scan(jd->app, e)) == 0 &&
-	    (rc = check_cancel(jd, "after the scan, before reading the coding", e)) == 0)
-		rc = app_read_features(jd->app, e);
+	    (rc = check_cancel(jd, "after the scan, before reading the coding", e)) == 0 &&
+	    (rc = app_read_features(jd->app, e)) == 0)
+		rc = after_connect(jd, e);
 	take_snapshot(jd);
 	return rc;
 }
@@ -113,8 +119,7 @@ bool ui_busy(const struct ui *u)
 }
 
 /* Makes an operation's data. */
-static struct job_data *job_new(struct ui *u, const char *title, bool cancellable,
-				ui_job_run_fn run)
+struct job_data *job_new(struct ui *u, const char *title, bool cancellable, ui_job_run_fn run)
 {
 	struct job_data *jd = calloc(1, sizeof *jd);
 
@@ -127,18 +132,33 @@ static struct job_data *job_new(struct ui *u, const char *title, bool cancellabl
 	jd->job.run = run;
 	jd->job.arg = jd;
 	jd->app = u->app;
+	jd->worker = u->worker;
+	jd->module = -1;
+	atomic_init(&jd->paused, false);
 	return jd;
 }
 
+/* The screen an operation belongs to: the top one below any dialog (a
+ * question whose answer starts it closes right after). */
+static struct ui_screen *owner_screen(const struct ui *u)
+{
+	int i = u->depth - 1;
+
+	while (i > 0 && u->stack[i]->ops->overlay)
+		i--;
+	return i >= 0 ? u->stack[i] : NULL;
+}
+
 /* Hands an operation to the worker; false (and freed) when it cannot start. */
-static bool job_start(struct ui *u, struct job_data *jd, ui_job_done_fn done,
-		      const char *busy_text)
+bool job_start(struct ui *u, struct job_data *jd, ui_job_done_fn done, const char *busy_text)
 {
 	struct error e;
 
 	if (jd == NULL)
 		return false;
 	error_clear(&e);
+	if (u->app && !ui_busy(u))
+		app_request_cancel(u->app, false); /* before the worker can look at it */
 	if (u->app == NULL || ui_busy(u) || ui_worker_submit(u->worker, &jd->job, &e) < 0) {
 		ui_say(u, APP_WARNING, "%s", u->app == NULL ? "not connected"
 					    : ui_busy(u) ? "wait: another operation is running"
@@ -149,18 +169,25 @@ static bool job_start(struct ui *u, struct job_data *jd, ui_job_done_fn done,
 	memset(&u->run, 0, sizeof u->run);
 	u->run.job = &jd->job;
 	u->run.done = done;
-	u->run.owner = ui_top(u);
+	u->run.owner = owner_screen(u);
 	u->run.busy_text = busy_text;
 	u->run.started_ms = clock_ms();
 	u->run.log_start = u->log.total;
 	snprintf(u->run.step, sizeof u->run.step, "%s", jd->job.title);
-	app_request_cancel(u->app, false);
 	u->dirty = true;
 	return true;
 }
 
+/* The screen that started the job now ending, if it is still open. */
+struct ui_screen *finished_screen(struct ui *u, const struct ui_screen_ops *ops)
+{
+	struct ui_screen *s = u->finished_owner;
+
+	return s && s->ops == ops ? s : NULL;
+}
+
 /* Replaces the snapshot with the one an operation took. */
-static void install_snapshot(struct ui *u, struct job_data *jd)
+void install_snapshot(struct ui *u, struct job_data *jd)
 {
 	if (jd->snap == NULL)
 		return;
@@ -227,6 +254,8 @@ static void connect_done(struct ui *u, struct ui_job *job)
 			ui_say(u, APP_WARNING, "%s; F5 reads again", job->err.text);
 		if (u->depth > 0 && u->stack[0]->ops != &ui_vehicle_ops)
 			ui_set_root(u, ui_vehicle_screen(u));
+		if (jd->nresume && !u->leaving)
+			ui_offer_resume(u, jd->resume, jd->nresume);
 		return;
 	}
 	u->last_error = job->err;
@@ -432,10 +461,41 @@ void ui_cancel_job(struct ui *u)
 	ui_say(u, APP_WARNING, "stopping %s at the next safe point...", u->run.job->title);
 }
 
+/* Ctrl-C: stops the running operation where that is safe; a second one
+ * soon after leaves. */
+void ui_interrupt(struct ui *u)
+{
+	int64_t now = clock_ms();
+
+	if (!ui_busy(u) || u->leaving ||
+	    (u->interrupt_ms && now - u->interrupt_ms < INTERRUPT_AGAIN_MS)) {
+		ui_request_quit(u);
+		return;
+	}
+	u->interrupt_ms = now;
+	if (!ui_worker_cancellable(u->worker)) {
+		ui_say(u, APP_WARNING, "%s (Ctrl-C again leaves when it is done)",
+		       u->run.busy_text ? u->run.busy_text : "wait a moment");
+		return;
+	}
+	u->run.cancel_requested = true;
+	app_request_cancel(u->app, true);
+	ui_say(u, APP_WARNING, "stopping %s at the next safe point (Ctrl-C again leaves)",
+	       u->run.job->title);
+}
+
+/* Answer of a script's question: to the worker. */
+static void choice_answer(struct ui *u, int index, void *arg)
+{
+	(void)arg;
+	ui_worker_choose(u->worker, index);
+}
+
 /* Closes the operation's open questions (each answers No as it closes). */
 static void close_questions(struct ui *u)
 {
-	while (u->depth > 1 && ui_ask_answers_to(ui_top(u), confirm_answer))
+	while (u->depth > 1 && (ui_ask_answers_to(ui_top(u), confirm_answer) ||
+				ui_choice_answers_to(ui_top(u), choice_answer)))
 		ui_pop(u);
 }
 
@@ -460,10 +520,15 @@ void ui_request_quit(struct ui *u)
 	}
 }
 
-/* A job's message: to the log, the message line and the step text. */
+/* A job's message: to the log, the message line and the step text; a
+ * message of another step ends the progress bar of the last one. */
 static void event_message(struct ui *u, const struct ui_event *ev)
 {
 	const char *text = ev->text ? ev->text : "";
+	size_t len = strlen(u->run.progress_step);
+
+	if (u->run.has_progress && (len == 0 || strncmp(text, u->run.progress_step, len) != 0))
+		u->run.has_progress = false;
 
 	ui_say(u, ev->level, "%s", text);
 	if (ui_busy(u))
@@ -473,6 +538,7 @@ static void event_message(struct ui *u, const struct ui_event *ev)
 /* A job's question: a dialog, or No at once when leaving or stopping. */
 static void event_confirm(struct ui *u, const struct ui_event *ev)
 {
+	u->run.has_progress = false; /* the figures were of a step before the question */
 	if (u->leaving || u->run.cancel_requested) {
 		ui_worker_answer(u->worker, false);
 		return;
@@ -481,24 +547,65 @@ static void event_confirm(struct ui *u, const struct ui_event *ev)
 				 false, confirm_answer, NULL));
 }
 
+/* A script's question with choices: a list, or cancel at once when
+ * leaving or stopping. */
+static void event_ask(struct ui *u, const struct ui_event *ev)
+{
+	if (u->leaving || u->run.cancel_requested) {
+		ui_worker_choose(u->worker, -1);
+		return;
+	}
+	ui_push(u, ui_choice_screen(u, "The brand script asks", ev->title ? ev->title : "",
+				    (const char *const *)ev->choices, ev->nchoices, choice_answer,
+				    NULL));
+}
+
+/* Progress figures of the running operation (a download). */
+static void event_progress(struct ui *u, const struct ui_event *ev)
+{
+	if (!ui_busy(u))
+		return;
+	u->run.progress = ev->progress;
+	snprintf(u->run.progress_step, sizeof u->run.progress_step, "%s",
+		 ev->progress.step ? ev->progress.step : "");
+	u->run.progress.step = u->run.progress_step;
+	u->run.has_progress = true;
+}
+
+/* Data the running operation posted: to the screen that started it. */
+static void event_data(struct ui *u, const struct ui_event *ev)
+{
+	struct ui_screen *s = u->run.owner;
+
+	if (ui_busy(u) && s && s->ops->data)
+		s->ops->data(u, s, ev->data);
+}
+
+/* The running operation ended: its done function, then its data freed. */
+static void event_done(struct ui *u, struct ui_job *job)
+{
+	ui_job_done_fn done = u->run.done;
+	struct ui_screen *owner = u->run.owner;
+
+	close_questions(u);
+	memset(&u->run, 0, sizeof u->run);
+	u->finished_owner = owner;
+	if (done)
+		done(u, job);
+	u->finished_owner = NULL;
+	job_free((struct job_data *)job);
+}
+
 /* Handles one event from the worker. */
 void ui_handle_event(struct ui *u, struct ui_event *ev)
 {
-	struct ui_job *job;
-	ui_job_done_fn done;
-
 	switch (ev->kind) {
 	case UI_EV_MESSAGE: event_message(u, ev); break;
 	case UI_EV_CONFIRM: event_confirm(u, ev); break;
-	case UI_EV_DONE:
-		job = ev->job;
-		done = u->run.done;
-		close_questions(u);
-		memset(&u->run, 0, sizeof u->run);
-		if (done)
-			done(u, job);
-		job_free((struct job_data *)job);
-		break;
+	case UI_EV_ASK: event_ask(u, ev); break;
+	case UI_EV_PROGRESS: event_progress(u, ev); break;
+	case UI_EV_DATA: event_data(u, ev); break;
+	case UI_EV_DONE: event_done(u, ev->job); break;
 	}
 	u->dirty = true;
 }

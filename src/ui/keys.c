@@ -44,6 +44,12 @@ static const char *const action_names[ACT_COUNT] = {
 	[ACT_NEXT_VIEW] = "next-view", [ACT_CONNECT] = "connect",
 	[ACT_YES] = "yes",             [ACT_NO] = "no",
 	[ACT_SWITCH] = "switch",       [ACT_REDRAW] = "redraw",
+	[ACT_FAULTS] = "faults",       [ACT_LIVE] = "live",
+	[ACT_FLASH] = "flash",         [ACT_SESSIONS] = "sessions",
+	[ACT_CLEAR] = "clear",         [ACT_PAUSE] = "pause",
+	[ACT_EXPORT] = "export",       [ACT_IMPORT] = "import",
+	[ACT_RESTORE] = "restore",     [ACT_TRANSCRIPT] = "transcript",
+	[ACT_COMPLETE] = "complete",
 };
 
 /* The bindings that apply on every screen. */
@@ -199,6 +205,48 @@ static void sort_by_pos(const struct ui_binding **cand, size_t n)
 	}
 }
 
+/* Columns a bar item takes, its trailing space included. */
+static int item_width(const struct ui_binding *b)
+{
+	return (int)(strlen(b->bar_key) + strlen(b->bar_label)) + 1;
+}
+
+/* How long an item stays when the bar is too narrow: 0 for global items
+ * that work everywhere anyway, 1 for the screen's own, 2 for Back, 3 for
+ * Help and Quit. */
+static int keep_rank(const struct ui_binding *b)
+{
+	const struct ui_binding *g;
+
+	for (g = global_bindings; g->keyname && g != b; g++)
+		;
+	if (g != b)
+		return 1;
+	if (b->action == ACT_HELP || b->action == ACT_QUIT)
+		return 3;
+	return b->action == ACT_BACK ? 2 : 0;
+}
+
+/* Leaves out items, lowest rank first and the rightmost of equals, until
+ * the rest fits cols; returns how many are left. */
+static size_t drop_to_fit(const struct ui_binding **cand, size_t nc, int cols)
+{
+	int total = 0;
+	size_t i, worst;
+
+	for (i = 0; i < nc; i++)
+		total += item_width(cand[i]);
+	while (nc > 0 && total - 1 > cols) {
+		for (worst = 0, i = 1; i < nc; i++)
+			if (keep_rank(cand[i]) <= keep_rank(cand[worst]))
+				worst = i;
+		total -= item_width(cand[worst]);
+		memmove(&cand[worst], &cand[worst + 1], (nc - worst - 1) * sizeof *cand);
+		nc--;
+	}
+	return nc;
+}
+
 /* Lays out the function-key bar for a width. */
 size_t ui_bar_layout(const struct ui_binding *screen, unsigned long hide, int cols,
 		     struct ui_bar_item *items, size_t max)
@@ -210,10 +258,9 @@ size_t ui_bar_layout(const struct ui_binding *screen, unsigned long hide, int co
 	nc = collect(screen, NULL, hide, cand, 0, UI_BAR_MAX * 2);
 	nc = collect(global_bindings, screen, hide, cand, nc, UI_BAR_MAX * 2);
 	sort_by_pos(cand, nc);
+	nc = drop_to_fit(cand, nc, cols);
 	for (i = 0; i < nc && n < max; i++) {
-		int w = (int)(strlen(cand[i]->bar_key) + strlen(cand[i]->bar_label)) + 1;
-		if (x + w - 1 > cols)
-			continue;
+		int w = item_width(cand[i]);
 		items[n] = (struct ui_bar_item){ x, w, cand[i]->bar_key, cand[i]->bar_label,
 						 cand[i]->action };
 		x += w;

@@ -41,6 +41,17 @@ enum ui_action {
 	ACT_NO,
 	ACT_SWITCH,     /* move the focus between dialog buttons */
 	ACT_REDRAW,     /* paint the whole screen again */
+	ACT_FAULTS,     /* open the fault codes */
+	ACT_LIVE,       /* open the live data */
+	ACT_FLASH,      /* open the flash wizard */
+	ACT_SESSIONS,   /* open the sessions */
+	ACT_CLEAR,      /* clear the fault codes shown */
+	ACT_PAUSE,      /* pause or go on */
+	ACT_EXPORT,     /* export the selected session */
+	ACT_IMPORT,     /* import an archive */
+	ACT_RESTORE,    /* write a session's backups back */
+	ACT_TRANSCRIPT, /* open a session's adapter transcript */
+	ACT_COMPLETE,   /* complete the typed path */
 	ACT_COUNT
 };
 
@@ -92,8 +103,10 @@ struct ui_bar_item {
 /* Lays out the bar from a screen's and the global bindings for a width;
  * items are ordered by bar_pos, a screen binding replaces a global one
  * with the same action or key, and actions in the hide mask are left out
- * (search on a screen without a list, Back on the root). Returns the
- * number of items that fit. */
+ * (search on a screen without a list, Back on the root). When they do not
+ * all fit, items are left out from the right: first the global ones that
+ * work everywhere anyway (Search, Log), then the screen's own, then Back
+ * (Help and Quit stay longest). Returns the number laid out. */
 size_t ui_bar_layout(const struct ui_binding *screen, unsigned long hide, int cols,
 		     struct ui_bar_item *items, size_t max);
 /* Action of the bar item under column x, ACT_NONE when none. */

@@ -316,6 +316,44 @@ void layout_fit(const char *text, size_t width, char *out, size_t n)
 	out[k] = 0;
 }
 
+/* Number of items in a list separated by ", ". */
+static size_t list_items(const char *list)
+{
+	size_t count = 1;
+	const char *p;
+
+	for (p = list; (p = strstr(p, ", ")) != NULL; p += 2)
+		count++;
+	return count;
+}
+
+/* Fits a list of items separated by ", " into width columns. */
+void layout_list_fit(const char *list, size_t width, char *out, size_t n)
+{
+	size_t total = list_items(list), shown = 0, used = 0, len, tail;
+	const char *p = list;
+
+	if (n == 0)
+		return;
+	if (layout_width(list) <= width) {
+		snprintf(out, n, "%s", list);
+		return;
+	}
+	out[0] = 0;
+	for (; shown + 1 < total; shown++) {
+		len = (size_t)(strstr(p, ", ") - p);
+		tail = (size_t)snprintf(NULL, 0, " +%zu", total - shown - 1);
+		if (used + (shown ? 2 : 0) + len + tail > width || used + len + tail + 3 >= n)
+			break;
+		used += (size_t)snprintf(out + used, n - used, "%s%.*s", shown ? ", " : "", (int)len, p);
+		p += len + 2;
+	}
+	if (shown == 0)
+		layout_fit(list, width, out, n);
+	else
+		snprintf(out + used, n - used, " +%zu", total - shown);
+}
+
 /* How many bytes of a line of len bytes go on one wrapped line of maxw. */
 static size_t wrap_take(const char *p, size_t len, size_t maxw)
 {

@@ -77,6 +77,10 @@ struct text_box {
 struct text_box layout_box(const char *body, int cols, int rows, int extra_rows);
 /* Copies text clipped or padded to exactly width columns (UTF-8 aware). */
 void layout_fit(const char *text, size_t width, char *out, size_t n);
+/* Fits a list of items separated by ", " into width columns: as many
+ * whole items as fit, then " +N" for the N left out ("failed, confirmed
+ * +3"); the first item is clipped when even it does not fit. */
+void layout_list_fit(const char *list, size_t width, char *out, size_t n);
 /* Columns text takes (UTF-8 sequences count one). */
 size_t layout_width(const char *text);
 

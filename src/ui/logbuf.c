@@ -201,21 +201,35 @@ bool ui_typed_request_changes(const char *line)
 	return n > 0 && app_request_changes_module(req, (size_t)n);
 }
 
-/* The protocol the adapter last reported to ATDP in a transcript text. */
+/* The protocol the adapter last reported to ATDP in a transcript text; the
+ * answer may come in several RX lines (a slow link), joined up to its
+ * first carriage return. */
 bool ui_transcript_protocol(const char *text, char *out, size_t n)
 {
 	const char *p = text, *hit = NULL, *rx, *end;
+	char joined[256];
+	size_t used = 0, len;
 
 	while ((p = strstr(p, " TX ATDP\\r")) != NULL)
 		hit = p++;
-	if (hit == NULL || (rx = strstr(hit, " RX ")) == NULL)
+	if (hit == NULL)
 		return false;
-	rx += 4;
+	joined[0] = 0;
+	for (p = strchr(hit, '\n'); p && !strstr(joined, "\\r"); p = *end ? end : NULL) {
+		p++;
+		end = p + strcspn(p, "\n");
+		rx = strstr(p, " RX ");
+		if (rx == NULL || rx > end || used + (size_t)(end - rx - 4) >= sizeof joined)
+			break; /* the answer ended: the next command, or too long */
+		len = (size_t)(end - rx - 4);
+		memcpy(joined + used, rx + 4, len);
+		used += len;
+		joined[used] = 0;
+	}
+	rx = strncmp(joined, "AUTO, ", 6) == 0 ? joined + 6 : joined;
 	end = strstr(rx, "\\r");
 	if (end == NULL)
-		end = rx + strcspn(rx, "\n");
-	if (strncmp(rx, "AUTO, ", 6) == 0)
-		rx += 6;
+		end = rx + strlen(rx);
 	if (end <= rx)
 		return false;
 	snprintf(out, n, "%.*s", (int)(end - rx), rx);

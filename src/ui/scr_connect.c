@@ -37,6 +37,8 @@ static const struct ui_binding connect_bindings[] = {
 	{ '\n', 0, "Enter", "connect to the selected port (type an address in the TCP field)",
 	  "Enter", "Connect", 2, ACT_CONNECT },
 	{ KEY_F(5), 0, "F5", "look for serial ports again", "F5", "Rescan", 50, ACT_REFRESH },
+	{ 'S', 0, "S", "sessions kept on this machine: details, export, import", "S", "Sessions",
+	  96, ACT_SESSIONS },
 	{ UI_KEY_ESC, 0, "Esc", "stop connecting where that is safe", NULL, NULL, 0, ACT_BACK },
 	{ 0, 0, NULL, NULL, NULL, NULL, 0, ACT_NONE },
 };
@@ -216,6 +218,10 @@ static int connect_action(struct ui *u, struct ui_screen *s, enum ui_action act,
 	char port[UI_PORT_MAX];
 
 	(void)key;
+	if (act == ACT_SESSIONS) {
+		ui_push(u, ui_sessions_screen(u));
+		return UI_HANDLED | UI_REDRAW;
+	}
 	if (act == ACT_REFRESH) {
 		build_rows(u, c);
 		list_view_set_count(&s->list, c->n);

@@ -1,5 +1,7 @@
 /* scr_dialog.c: dialogs drawn over the screen below: a yes/no question
- * whose first answer is No, and a message that stays until a key. */
+ * whose first answer is No, a one-line text question (for a file path with
+ * Tab completion), a list of choices, and a message that stays until a
+ * key. */
 #include "config.h"
 
 #include <curses.h>
@@ -21,6 +23,7 @@ struct ask {
 	void (*answer)(struct ui *u, bool yes, void *arg);
 	void *arg;
 	int buttons_y, no_x, yes_x;
+	struct ui_scroll sc;
 };
 
 static const struct ui_binding ask_bindings[] = {
@@ -55,7 +58,7 @@ static void ask_draw(struct ui *u, struct ui_screen *s, struct ui_rect area)
 
 	(void)area;
 	snprintf(body, sizeof body, "%s", a->body);
-	r = ui_draw_dialog(u, a->title, body, 2);
+	r = ui_draw_dialog_scroll(u, a->title, body, 2, &a->sc);
 	a->buttons_y = r.y + r.h - 3;
 	x = r.x + r.w / 2 - 9;
 	a->no_x = x;
@@ -77,6 +80,9 @@ static int ask_action(struct ui *u, struct ui_screen *s, enum ui_action act, int
 	case ACT_NO: give_answer(u, a, false); return UI_HANDLED | UI_POP;
 	case ACT_OPEN: give_answer(u, a, a->yes_focused); return UI_HANDLED | UI_POP;
 	case ACT_SWITCH: a->yes_focused = !a->yes_focused; return UI_HANDLED | UI_REDRAW;
+	case ACT_UP: case ACT_DOWN: case ACT_PAGE_UP: case ACT_PAGE_DOWN: case ACT_HOME:
+	case ACT_END:
+		return UI_HANDLED | (ui_scroll_move(&a->sc, act) ? UI_REDRAW : 0);
 	case ACT_HELP: case ACT_QUIT: case ACT_LOG: return 0;
 	default: return UI_HANDLED; /* nothing else acts while a question is open */
 	}
@@ -145,18 +151,30 @@ bool ui_ask_answers_to(const struct ui_screen *s, void (*answer)(struct ui *u, b
 	return s && s->ops == &ui_ask_ops && ((const struct ask *)s->data)->answer == answer;
 }
 
+#define MATCHES_SHOWN 8
+
 /* A one-line text question. */
 struct input {
 	char title[128];
 	char *body;
 	struct ui_entry en;
 	bool answered;
+	struct ui_lines matches; /* path questions: the names Tab left open */
+	size_t nmatches;
 	void (*answer)(struct ui *u, const char *text, void *arg);
 	void *arg;
 };
 
 static const struct ui_binding input_bindings[] = {
 	{ '\n', 0, "Enter", "take the typed value", "Enter", "OK", 2, ACT_OPEN },
+	{ UI_KEY_ESC, 0, "Esc", "close without changing anything", "Esc", "Cancel", 90, ACT_NO },
+	{ 0, 0, NULL, NULL, NULL, NULL, 0, ACT_NONE },
+};
+
+static const struct ui_binding path_bindings[] = {
+	{ '\n', 0, "Enter", "take the typed path", "Enter", "OK", 2, ACT_OPEN },
+	{ '\t', 0, "Tab", "complete the file or directory name and list the names that fit", "Tab",
+	  "Complete", 5, ACT_COMPLETE },
 	{ UI_KEY_ESC, 0, "Esc", "close without changing anything", "Esc", "Cancel", 90, ACT_NO },
 	{ 0, 0, NULL, NULL, NULL, NULL, 0, ACT_NONE },
 };
@@ -171,16 +189,57 @@ static void give_text(struct ui *u, struct input *in, const char *text)
 		in->answer(u, text, in->arg);
 }
 
+/* The names Tab left open, below the field; returns the rows they take. */
+static int matches_rows(const struct input *in)
+{
+	size_t n = in->matches.n;
+
+	if (n < 2)
+		return 0;
+	return (int)(n > MATCHES_SHOWN ? MATCHES_SHOWN + 1 : n);
+}
+
+/* Draws the names Tab left open from row y. */
+static void draw_matches(struct ui *u, const struct input *in, int y, int x, int w)
+{
+	size_t i;
+
+	for (i = 0; i < in->matches.n && i < MATCHES_SHOWN; i++)
+		ui_putf(u, y + (int)i, x, w, R_DIM, "  %s", in->matches.v[i]);
+	if (in->matches.n > MATCHES_SHOWN)
+		ui_putf(u, y + MATCHES_SHOWN, x, w, R_DIM, "  ... and %zu more",
+			in->matches.n - MATCHES_SHOWN);
+}
+
 /* Draws the question and its field. */
 static void input_draw(struct ui *u, struct ui_screen *s, struct ui_rect area)
 {
 	struct input *in = s->data;
+	bool path = s->ops == &ui_path_ops;
+	int extra = matches_rows(in);
 	struct ui_rect r;
 
 	(void)area;
-	r = ui_draw_dialog(u, in->title, in->body, 2);
-	ui_draw_entry(u, r.y + r.h - 3, r.x + 2, r.w - 4, "> ", &in->en, true);
-	ui_put(u, r.y + r.h - 2, r.x + 2, r.w - 4, R_DIM, "Enter takes it   Esc closes");
+	r = ui_draw_dialog(u, in->title, in->body, 2 + extra);
+	ui_draw_entry(u, r.y + r.h - 3 - extra, r.x + 2, r.w - 4, "> ", &in->en, true);
+	draw_matches(u, in, r.y + r.h - 2 - extra, r.x + 2, r.w - 4);
+	ui_put(u, r.y + r.h - 2, r.x + 2, r.w - 4, R_DIM,
+	       path ? "Enter takes it   Tab completes   Esc closes" : "Enter takes it   Esc closes");
+}
+
+/* Tab in a path question: completes as far as the names agree. */
+static void complete(struct ui *u, struct input *in)
+{
+	char out[UI_ENTRY_MAX];
+	size_t n = ui_complete_path(in->en.text, out, sizeof out, &in->matches);
+
+	if (n == 0)
+		ui_say(u, APP_INFO, "no file or directory starts with that");
+	else if (n > 1 && strcmp(out, in->en.text) == 0)
+		ui_say(u, APP_INFO, "%zu names fit: type more", n);
+	ui_entry_set(&in->en, out);
+	if (n < 2)
+		ui_lines_free(&in->matches);
 }
 
 /* The field takes typed keys. */
@@ -201,6 +260,7 @@ static int input_action(struct ui *u, struct ui_screen *s, enum ui_action act, i
 	switch (act) {
 	case ACT_OPEN: give_text(u, in, in->en.text); return UI_HANDLED | UI_POP;
 	case ACT_NO: give_text(u, in, NULL); return UI_HANDLED | UI_POP;
+	case ACT_COMPLETE: complete(u, in); return UI_HANDLED | UI_REDRAW;
 	case ACT_HELP: case ACT_QUIT: return 0;
 	default: return UI_HANDLED;
 	}
@@ -215,6 +275,7 @@ static void input_destroy(struct ui_screen *s)
 		return;
 	if (s->u)
 		give_text(s->u, in, NULL);
+	ui_lines_free(&in->matches);
 	free(in->body);
 	free(in);
 }
@@ -229,10 +290,21 @@ const struct ui_screen_ops ui_input_ops = {
 	.destroy = input_destroy,
 };
 
-/* A one-line text question. */
-struct ui_screen *ui_input_screen(struct ui *u, const char *title, const char *body,
-				  const char *initial,
-				  void (*answer)(struct ui *u, const char *text, void *arg), void *arg)
+const struct ui_screen_ops ui_path_ops = {
+	.name = "Path",
+	.bindings = path_bindings,
+	.overlay = true,
+	.draw = input_draw,
+	.action = input_action,
+	.entry = input_entry,
+	.destroy = input_destroy,
+};
+
+/* A text question of either kind. */
+static struct ui_screen *text_question(struct ui *u, const struct ui_screen_ops *ops,
+				       const char *title, const char *body, const char *initial,
+				       void (*answer)(struct ui *u, const char *text, void *arg),
+				       void *arg)
 {
 	struct input *in = calloc(1, sizeof *in);
 
@@ -246,13 +318,183 @@ struct ui_screen *ui_input_screen(struct ui *u, const char *title, const char *b
 	ui_entry_set(&in->en, initial);
 	in->answer = answer;
 	in->arg = arg;
-	return ui_screen_new(u, &ui_input_ops, in);
+	return ui_screen_new(u, ops, in);
+}
+
+/* A one-line text question. */
+struct ui_screen *ui_input_screen(struct ui *u, const char *title, const char *body,
+				  const char *initial,
+				  void (*answer)(struct ui *u, const char *text, void *arg), void *arg)
+{
+	return text_question(u, &ui_input_ops, title, body, initial, answer, arg);
+}
+
+/* A one-line question for a file path, with Tab completion. */
+struct ui_screen *ui_path_screen(struct ui *u, const char *title, const char *body,
+				 const char *initial,
+				 void (*answer)(struct ui *u, const char *text, void *arg), void *arg)
+{
+	return text_question(u, &ui_path_ops, title, body, initial, answer, arg);
+}
+
+/* A list of choices and who gets the answer. */
+struct choice {
+	char title[128];
+	char *body;
+	struct ui_lines items;
+	bool answered;
+	void (*choose)(struct ui *u, int index, void *arg);
+	void *arg;
+};
+
+static const struct ui_binding choice_bindings[] = {
+	{ '\n', ' ', "Enter Space", "choose the highlighted answer", "Enter", "Choose", 2,
+	  ACT_OPEN },
+	{ UI_KEY_ESC, 'q', "Esc q", "close without choosing (cancel)", "Esc", "Cancel", 90,
+	  ACT_NO },
+	{ 0, 0, NULL, NULL, NULL, NULL, 0, ACT_NONE },
+};
+
+/* Gives the choice (or -1) once. */
+static void give_choice(struct ui *u, struct choice *c, int index)
+{
+	if (c->answered)
+		return;
+	c->answered = true;
+	if (c->choose)
+		c->choose(u, index, c->arg);
+}
+
+/* Text of a choice, numbered. */
+static void choice_row(struct ui *u, struct ui_screen *s, size_t row, char *out, size_t n)
+{
+	struct choice *c = s->data;
+
+	(void)u;
+	if (row < c->items.n)
+		snprintf(out, n, " %zu  %s", row + 1, c->items.v[row]);
+}
+
+#define CHOICE_HINT "1-9 or Enter picks, Esc cancels"
+
+/* Draws the question and the choices as a list: the box is laid out with
+ * the choices' text in it, so it is as wide as the widest of them. */
+static void choice_draw(struct ui *u, struct ui_screen *s, struct ui_rect area)
+{
+	struct choice *c = s->data;
+	int rows = (int)c->items.n < LINES - 12 ? (int)c->items.n : LINES - 12, i;
+	int body_lines = layout_box(c->body, COLS, LINES - 4, 0).nlines;
+	char *text, row[300];
+	size_t len = strlen(c->body) + 64;
+	struct ui_rect r;
+
+	(void)area;
+	for (i = 0; i < rows; i++)
+		len += strlen(c->items.v[i]) + 8;
+	if ((text = malloc(len)) == NULL)
+		return;
+	snprintf(text, len, "%s\n", c->body);
+	for (i = 0; i < rows; i++) {
+		choice_row(u, s, (size_t)i, row, sizeof row);
+		snprintf(text + strlen(text), len - strlen(text), "\n%s", row);
+	}
+	snprintf(text + strlen(text), len - strlen(text), "\n\n%s", CHOICE_HINT);
+	r = ui_draw_dialog(u, c->title, text, 0);
+	free(text);
+	ui_draw_list(u, s, (struct ui_rect){ r.y + 2 + body_lines, r.x + 2, rows, r.w - 4 });
+	ui_put(u, r.y + r.h - 3, r.x + 2, r.w - 4, R_DIM, CHOICE_HINT);
+}
+
+/* Keys of the choice list: digits pick at once. */
+static int choice_action(struct ui *u, struct ui_screen *s, enum ui_action act, int key)
+{
+	struct choice *c = s->data;
+
+	if (act == ACT_NONE && key >= '1' && key <= '9' && (size_t)(key - '1') < c->items.n) {
+		give_choice(u, c, key - '1');
+		return UI_HANDLED | UI_POP;
+	}
+	switch (act) {
+	case ACT_OPEN:
+		give_choice(u, c, c->items.n ? (int)s->list.selected : -1);
+		return UI_HANDLED | UI_POP;
+	case ACT_NO: give_choice(u, c, -1); return UI_HANDLED | UI_POP;
+	case ACT_UP: case ACT_DOWN: case ACT_HOME: case ACT_END: case ACT_PAGE_UP:
+	case ACT_PAGE_DOWN: case ACT_HELP: case ACT_QUIT: case ACT_LOG: case ACT_SEARCH:
+	case ACT_SEARCH_NEXT: case ACT_SEARCH_PREV:
+		return 0;
+	default: return UI_HANDLED;
+	}
+}
+
+/* Recounts the choices. */
+static void choice_refresh(struct ui *u, struct ui_screen *s)
+{
+	struct choice *c = s->data;
+
+	(void)u;
+	list_view_set_count(&s->list, c->items.n);
+}
+
+/* Closing without a choice means cancel. */
+static void choice_destroy(struct ui_screen *s)
+{
+	struct choice *c = s->data;
+
+	if (c == NULL)
+		return;
+	if (s->u)
+		give_choice(s->u, c, -1);
+	ui_lines_free(&c->items);
+	free(c->body);
+	free(c);
+}
+
+const struct ui_screen_ops ui_choice_ops = {
+	.name = "Choice",
+	.bindings = choice_bindings,
+	.overlay = true,
+	.draw = choice_draw,
+	.action = choice_action,
+	.update = choice_refresh,
+	.row_text = choice_row,
+	.destroy = choice_destroy,
+};
+
+/* A list of choices. */
+struct ui_screen *ui_choice_screen(struct ui *u, const char *title, const char *body,
+				   const char *const *choices, size_t n,
+				   void (*choose)(struct ui *u, int index, void *arg), void *arg)
+{
+	struct choice *c = calloc(1, sizeof *c);
+	size_t i;
+
+	if (c == NULL || (c->body = strdup(body)) == NULL) {
+		free(c);
+		if (choose)
+			choose(u, -1, arg);
+		return NULL;
+	}
+	snprintf(c->title, sizeof c->title, "%s", title);
+	for (i = 0; i < n; i++)
+		ui_lines_add(&c->items, choices[i]);
+	c->choose = choose;
+	c->arg = arg;
+	return ui_screen_new(u, &ui_choice_ops, c);
+}
+
+/* True when s is a choice list whose answer goes to choose(). */
+bool ui_choice_answers_to(const struct ui_screen *s,
+			  void (*choose)(struct ui *u, int index, void *arg))
+{
+	return s && s->ops == &ui_choice_ops && ((const struct choice *)s->data)->choose == choose;
 }
 
 /* A message box. */
 struct tell {
 	char title[128];
 	char *body;
+	struct ui_scroll sc;
 };
 
 static const struct ui_binding tell_bindings[] = {
@@ -268,17 +510,24 @@ static void tell_draw(struct ui *u, struct ui_screen *s, struct ui_rect area)
 	struct ui_rect r;
 
 	(void)area;
-	r = ui_draw_dialog(u, t->title, t->body, 1);
+	r = ui_draw_dialog_scroll(u, t->title, t->body, 1, &t->sc);
 	ui_put(u, r.y + r.h - 2, r.x + 2, r.w - 4, R_DIM, "(press any key)");
 }
 
-/* Any key but help and F10 closes the message. */
+/* Any key but help and F10 closes the message; the movement keys scroll
+ * a long one instead. */
 static int tell_action(struct ui *u, struct ui_screen *s, enum ui_action act, int key)
 {
+	struct tell *t = s->data;
+
 	(void)u;
-	(void)s;
 	if (act == ACT_HELP || (act == ACT_QUIT && key != 'q'))
 		return 0;
+	if (t->sc.total > t->sc.visible && ui_scroll_move(&t->sc, act))
+		return UI_HANDLED | UI_REDRAW;
+	if (t->sc.total > t->sc.visible && (act == ACT_UP || act == ACT_DOWN || act == ACT_PAGE_UP ||
+					    act == ACT_PAGE_DOWN || act == ACT_HOME || act == ACT_END))
+		return UI_HANDLED; /* at an end already */
 	return UI_HANDLED | UI_POP;
 }
 

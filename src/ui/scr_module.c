@@ -1,6 +1,7 @@
 /* scr_module.c: one module: its identification (part, software,
- * hardware, serial, system name, CAN IDs) and its coding features. Later
- * sections (DTCs, live data, flash procedures) go below the features. */
+ * hardware, serial, system name, CAN IDs), its fault codes, flash
+ * procedures and live data one key away (F7, F6, F9), and its coding
+ * features. */
 #include "config.h"
 
 #include <curses.h>
@@ -23,12 +24,17 @@ static const struct ui_binding module_bindings[] = {
 	  "(nothing is written yet)", "Spc", "Toggle", 3, ACT_TOGGLE },
 	{ KEY_F(2), 'w', "F2 w", "review the marked changes, then write them", "F2", "Review", 20,
 	  ACT_REVIEW },
-	{ KEY_F(4), 'c', "F4 c", "coding: the features of every module", "F4", "Coding", 40,
+	{ KEY_F(4), 'c', "F4 c", "coding: the features of every module", NULL, NULL, 0,
 	  ACT_CODING },
 	{ KEY_F(5), 'r', "F5 r", "read the coding features again", "F5", "Reread", 50,
 	  ACT_REFRESH },
-	{ KEY_F(6), 't', "F6 t", "adapter terminal: type AT commands by hand", "F6", "Term", 60,
-	  ACT_TERMINAL },
+	{ KEY_F(6), 'f', "F6 f", "flash wizard for this module's procedures", "F6", "Flash", 60,
+	  ACT_FLASH },
+	{ KEY_F(7), 'd', "F7 d", "fault codes of this module: read, details, clear", "F7",
+	  "Faults", 70, ACT_FAULTS },
+	{ KEY_F(9), 'l', "F9 l", "live data: OBD-II values of the engine with trends", "F9", "Live",
+	  90, ACT_LIVE },
+	{ 't', 0, "t", "adapter terminal: type AT commands by hand", NULL, NULL, 0, ACT_TERMINAL },
 	{ 0, 0, NULL, NULL, NULL, NULL, 0, ACT_NONE },
 };
 
@@ -66,20 +72,83 @@ static enum ui_role module_role(struct ui *u, struct ui_screen *s, size_t row)
 static int draw_ident(struct ui *u, const struct app_module *md, struct ui_rect a)
 {
 	static const char *const labels[] = { "Part number", "Software", "Hardware",
-					       "Serial number", "System name" };
-	const char *values[] = { md->part, md->sw, md->hw, md->serial, md->system };
+					       "Serial number", "System name", "Supplier" };
+	const char *values[] = { md->part, md->sw, md->hw, md->serial, md->system, md->supplier };
 	int y = a.y, i;
 
 	ui_draw_header(u, y++, a.x, a.w, "Identification");
 	ui_putf(u, y++, a.x, a.w, R_NORMAL, "  %-14s %0*X -> %0*X%s", "CAN IDs", md->ext ? 8 : 3,
 		(unsigned)md->tx, md->ext ? 8 : 3, (unsigned)md->rx, md->ext ? " (29-bit)" : "");
-	for (i = 0; i < 5; i++)
-		ui_putf(u, y++, a.x, a.w, values[i][0] ? R_NORMAL : R_DIM, "  %-14s %s", labels[i],
-			values[i][0] ? values[i] : "-");
+	for (i = 0; i < 6; i++)
+		if (values[i][0] || i < 5)
+			ui_putf(u, y++, a.x, a.w, values[i][0] ? R_NORMAL : R_DIM, "  %-14s %s",
+				labels[i], values[i][0] ? values[i] : "-");
+	if (md->discovered)
+		ui_putf(u, y++, a.x, a.w, R_DIM, "  %-14s %s", "Found",
+			"by probing: the brand script does not declare it");
 	if (!md->present)
 		ui_putf(u, y++, a.x, a.w, R_ERROR, "  %-14s %s", "State", md->error[0] ? md->error
 										  : "no answer");
 	return y - a.y;
+}
+
+/* The module's fault codes in one line. */
+static void dtc_line(const struct ui *u, size_t mi, char *out, size_t n)
+{
+	const struct app_module_dtcs *md = &u->snap->dtcs[mi];
+	size_t i, used;
+
+	if (!md->read) {
+		snprintf(out, n, "%s", md->error[0] ? md->error : "not read yet: F7 reads them");
+		return;
+	}
+	used = (size_t)snprintf(out, n, "%zu stored%s", md->n, md->n ? ":" : " (F7 for details)");
+	for (i = 0; i < md->n && i < 4 && used < n; i++)
+		used += (size_t)snprintf(out + used, n - used, " %s%s", md->dtcs[i].code,
+					 i + 1 < md->n ? "," : "");
+	if (md->n > 4 && used < n)
+		snprintf(out + used, n - used, " ...");
+	if (md->n && used < n)
+		snprintf(out + strlen(out), n - strlen(out), "   F7 shows them");
+}
+
+/* The module's flash procedures in one line. */
+static void flash_line(const struct ui *u, const struct app_module *md, char *out, size_t n)
+{
+	size_t i, used = 0, count = 0;
+
+	out[0] = 0;
+	for (i = 0; i < u->snap->nflash && used < n; i++) {
+		if (strcmp(u->snap->flash[i].module, md->id) != 0)
+			continue;
+		used += (size_t)snprintf(out + used, n - used, "%s%s (%s)", count ? ", " : "",
+					 u->snap->flash[i].id, u->snap->flash[i].name);
+		count++;
+	}
+	if (count == 0)
+		snprintf(out, n, "none in the brand script");
+	else if (used < n)
+		snprintf(out + used, n - used, "   F6 starts the wizard");
+}
+
+/* Fault codes, flash and live data, one line each; returns the rows used. */
+static int draw_diag(struct ui *u, size_t mi, struct ui_rect a)
+{
+	const struct app_module *md = &u->snap->modules[mi];
+	char text[512];
+	bool any;
+
+	ui_draw_header(u, a.y, a.x, a.w, "Fault codes, flash, live data");
+	dtc_line(u, mi, text, sizeof text);
+	ui_putf(u, a.y + 1, a.x, a.w, u->snap->dtcs[mi].n ? R_WARN : R_NORMAL, "  %-14s %s",
+		"Fault codes", text);
+	flash_line(u, md, text, sizeof text);
+	any = strcmp(text, "none in the brand script") != 0;
+	ui_putf(u, a.y + 2, a.x, a.w, any ? R_NORMAL : R_DIM, "  %-14s %s", "Flash", text);
+	ui_putf(u, a.y + 3, a.x, a.w, R_NORMAL, "  %-14s %s", "Live data",
+		md->tx == 0x7E0 && !md->ext ? "F9: OBD-II values of this engine, with trends"
+					    : "F9: OBD-II values of the engine (7E0)");
+	return 4;
 }
 
 /* Draws the identification and the features. */
@@ -94,6 +163,7 @@ static void module_draw(struct ui *u, struct ui_screen *s, struct ui_rect area)
 		return;
 	}
 	used = draw_ident(u, &u->snap->modules[m->module], a);
+	used += draw_diag(u, m->module, (struct ui_rect){ a.y + used, a.x, 4, a.w });
 	ui_draw_header(u, a.y + used + 1, a.x, a.w, "Coding features (Space marks, F2 reviews)");
 	if (m->n == 0) {
 		ui_put(u, a.y + used + 2, a.x, a.w, R_DIM, "  none known for this module");
@@ -119,6 +189,9 @@ static int module_action(struct ui *u, struct ui_screen *s, enum ui_action act, 
 	case ACT_TERMINAL:
 		ui_push(u, ui_log_screen(u, UI_LOG_TERMINAL));
 		return UI_HANDLED | UI_REDRAW;
+	case ACT_FAULTS: ui_push(u, ui_dtc_screen(u, (int)m->module)); return UI_HANDLED | UI_REDRAW;
+	case ACT_FLASH: ui_push(u, ui_flash_screen(u, (int)m->module)); return UI_HANDLED | UI_REDRAW;
+	case ACT_LIVE: ui_push(u, ui_live_screen(u)); return UI_HANDLED | UI_REDRAW;
 	default: return 0;
 	}
 }

@@ -1,6 +1,8 @@
 /* scr_vehicle.c: the root screen: the vehicle (VIN, brand script, adapter,
- * protocol, battery, session) and its modules with their identification;
- * Enter opens a module. While connecting it shows the probe's steps. */
+ * protocol, battery, session) and its modules with their identification
+ * and fault-code counts; Enter opens a module, other keys the coding,
+ * fault codes, live data, flash wizard and sessions. While connecting it
+ * shows the probe's steps. */
 #include "config.h"
 
 #include <curses.h>
@@ -16,20 +18,39 @@ struct vehicle {
 };
 
 static const struct ui_binding vehicle_bindings[] = {
-	{ '\n', 0, "Enter", "open the selected module: identification and coding", "Enter",
-	  "Open", 2, ACT_OPEN },
-	{ KEY_F(2), 'w', "F2 w", "review the marked coding changes and write them", "F2",
-	  "Review", 20, ACT_REVIEW },
+	{ '\n', 0, "Enter",
+	  "open the selected module: identification, fault codes, flash, coding", "Enter", "Open",
+	  2, ACT_OPEN },
+	{ KEY_F(2), 'w', "F2 w", "review the marked coding changes and write them", NULL, NULL, 0,
+	  ACT_REVIEW },
 	{ KEY_F(4), 'c', "F4 c", "coding: every feature of every module", "F4", "Coding", 40,
 	  ACT_CODING },
 	{ KEY_F(5), 'r', "F5 r", "read the coding features again (scan first if needed)", "F5",
 	  "Reread", 50, ACT_REFRESH },
-	{ KEY_F(6), 't', "F6 t", "adapter terminal: type AT commands by hand", "F6", "Term", 60,
-	  ACT_TERMINAL },
+	{ KEY_F(6), 'f', "F6 f", "flash wizard: write new software into a module", "F6", "Flash",
+	  60, ACT_FLASH },
+	{ KEY_F(7), 'd', "F7 d", "fault codes of every module: read, details, clear", "F7",
+	  "Faults", 70, ACT_FAULTS },
+	{ KEY_F(9), 'l', "F9 l", "live data: OBD-II values of the engine with trends", "F9", "Live",
+	  90, ACT_LIVE },
+	{ 'S', 0, "S", "sessions kept on this machine: details, export, import, restore", "S",
+	  "Sessions", 96, ACT_SESSIONS },
+	{ 't', 0, "t", "adapter terminal: type AT commands by hand", NULL, NULL, 0, ACT_TERMINAL },
 	{ UI_KEY_ESC, 0, "Esc", "stop the running operation where that is safe", NULL, NULL, 0,
 	  ACT_BACK },
 	{ 0, 0, NULL, NULL, NULL, NULL, 0, ACT_NONE },
 };
+
+/* A module's fault-code count for its row ("2 DTC", "-" before a read). */
+static const char *dtc_count(const struct ui *u, size_t i)
+{
+	static char text[16];
+
+	if (!u->snap->dtcs[i].read)
+		return "-";
+	snprintf(text, sizeof text, "%zu DTC", u->snap->dtcs[i].n);
+	return text;
+}
 
 /* Text of a module row. */
 static void vehicle_row(struct ui *u, struct ui_screen *s, size_t row, char *out, size_t n)
@@ -41,8 +62,9 @@ static void vehicle_row(struct ui *u, struct ui_screen *s, size_t row, char *out
 		return;
 	m = &u->snap->modules[row];
 	if (m->present)
-		snprintf(out, n, " %-4s %-26s %03X/%03X  part %-14s sw %-6s hw %-12s %s", m->id,
-			 m->name, (unsigned)m->tx, (unsigned)m->rx, m->part, m->sw, m->hw, m->system);
+		snprintf(out, n, " %-4s %-26s %03X/%03X  %-5s part %-14s sw %-6s hw %-12s %s", m->id,
+			 m->name, (unsigned)m->tx, (unsigned)m->rx, dtc_count(u, row), m->part, m->sw,
+			 m->hw, m->system);
 	else
 		snprintf(out, n, " %-4s %-26s %03X/%03X  no answer: %s", m->id, m->name,
 			 (unsigned)m->tx, (unsigned)m->rx, m->error[0] ? m->error : "silent");
@@ -137,6 +159,15 @@ static int vehicle_action(struct ui *u, struct ui_screen *s, enum ui_action act,
 		return UI_HANDLED | UI_REDRAW;
 	case ACT_TERMINAL:
 		ui_push(u, ui_log_screen(u, UI_LOG_TERMINAL));
+		return UI_HANDLED | UI_REDRAW;
+	case ACT_SESSIONS: ui_push(u, ui_sessions_screen(u)); return UI_HANDLED | UI_REDRAW;
+	case ACT_FAULTS: case ACT_FLASH: case ACT_LIVE:
+		if (!u->snap->scanned) {
+			ui_say(u, APP_INFO, "not scanned yet");
+			return UI_HANDLED | UI_REDRAW;
+		}
+		ui_push(u, act == ACT_FAULTS ? ui_dtc_screen(u, -1)
+			   : act == ACT_FLASH ? ui_flash_screen(u, -1) : ui_live_screen(u));
 		return UI_HANDLED | UI_REDRAW;
 	default: return 0;
 	}

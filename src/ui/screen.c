@@ -178,6 +178,28 @@ void ui_pop(struct ui *u)
 	u->dirty = true;
 }
 
+/* Closes screen s wherever it is on the stack (never the root): a dialog
+ * whose answer opened another screen closes under it. */
+static void close_screen(struct ui *u, struct ui_screen *s)
+{
+	int i;
+
+	if (ui_top(u) == s) {
+		ui_pop(u);
+		return;
+	}
+	for (i = 1; i < u->depth - 1 && u->stack[i] != s; i++)
+		;
+	if (i >= u->depth - 1)
+		return;
+	memmove(&u->stack[i], &u->stack[i + 1], (size_t)(u->depth - i - 1) * sizeof *u->stack);
+	u->depth--;
+	if (u->run.owner == s)
+		u->run.owner = NULL;
+	screen_free(s);
+	u->dirty = true;
+}
+
 /* Closes every screen and makes s the root. */
 void ui_set_root(struct ui *u, struct ui_screen *s)
 {
@@ -361,8 +383,8 @@ static void apply_action(struct ui *u, struct ui_screen *s, enum ui_action act, 
 		flags |= default_action(u, s, act);
 	if (flags & UI_REDRAW)
 		u->dirty = true;
-	if ((flags & UI_POP) && ui_top(u) == s)
-		ui_pop(u);
+	if (flags & UI_POP)
+		close_screen(u, s);
 	if (flags & UI_QUIT)
 		ask_quit(u);
 }
@@ -417,8 +439,8 @@ static void handle_mouse(struct ui *u)
 	}
 	if (flags & UI_REDRAW)
 		u->dirty = true;
-	if ((flags & UI_POP) && ui_top(u) == s)
-		ui_pop(u);
+	if (flags & UI_POP)
+		close_screen(u, s);
 	if (flags & UI_QUIT)
 		ask_quit(u);
 }
@@ -496,6 +518,17 @@ static void draw_message(struct ui *u)
 	}
 	if (ui_busy(u) && ui_top(u)->ops == &ui_ask_ops) {
 		ui_put(u, y, 0, COLS, R_HEADER, "waiting for your answer: y yes, n no");
+		return;
+	}
+	if (ui_busy(u) && ui_top(u)->ops == &ui_choice_ops) {
+		ui_put(u, y, 0, COLS, R_HEADER, "waiting for your answer: pick one, Esc cancels");
+		return;
+	}
+	if (ui_busy(u) && u->run.has_progress) {
+		snprintf(text, sizeof text, "%s %s ", ui_spinner(u), u->run.progress_step);
+		ui_put(u, y, 0, COLS, R_HEADER, text);
+		ui_draw_progress(u, y, (int)layout_width(text), COLS - (int)layout_width(text),
+				 &u->run.progress);
 		return;
 	}
 	if (ui_busy(u)) {

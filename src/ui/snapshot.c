@@ -54,6 +54,23 @@ static void read_protocol(struct ui_snapshot *s)
 		fclose(f);
 }
 
+/* Copies the flash procedures for the vehicle. */
+static void copy_flash(struct ui_snapshot *s, const struct app *a)
+{
+	struct app_flash_proc p[UI_FLASH_MAX];
+	size_t n = s->scanned ? app_flash_list(a, p, UI_FLASH_MAX) : 0, i;
+
+	for (i = 0; i < n; i++) {
+		struct ui_flash_proc *d = &s->flash[i];
+		snprintf(d->id, sizeof d->id, "%s", p[i].id ? p[i].id : "");
+		snprintf(d->name, sizeof d->name, "%s", p[i].name ? p[i].name : p[i].id);
+		snprintf(d->module, sizeof d->module, "%s", p[i].module ? p[i].module : "");
+		d->size = p[i].size;
+		d->readout = p[i].readout;
+	}
+	s->nflash = n;
+}
+
 /* Copies the app's state. */
 void ui_snapshot_take(struct ui_snapshot *s, const struct app *a)
 {
@@ -79,6 +96,9 @@ void ui_snapshot_take(struct ui_snapshot *s, const struct app *a)
 		s->modules[s->nmodules++] = *app_module(a, i);
 	for (i = 0; i < app_feature_count(a) && i < APP_MAX_FEATURES; i++)
 		copy_feature(&s->features[s->nfeatures++], app_feature(a, i));
+	for (i = 0; i < s->nmodules; i++)
+		s->dtcs[i] = *app_module_dtcs(a, i);
+	copy_flash(s, a);
 	read_protocol(s);
 }
 
@@ -97,6 +117,32 @@ int ui_snapshot_feature(const struct ui_snapshot *s, const char *id)
 const char *ui_feature_value_text(const struct ui_feature *f)
 {
 	return f->known ? f->value_text : "?";
+}
+
+/* The index of a module by id. */
+int ui_snapshot_module(const struct ui_snapshot *s, const char *id)
+{
+	size_t i;
+
+	for (i = 0; i < s->nmodules; i++)
+		if (strcmp(s->modules[i].id, id) == 0)
+			return (int)i;
+	return -1;
+}
+
+/* Fault codes read in all, of one module or of every module. */
+size_t ui_snapshot_dtc_count(const struct ui_snapshot *s, int module, bool *read)
+{
+	size_t i, n = 0;
+
+	*read = false;
+	for (i = 0; i < s->nmodules; i++) {
+		if ((module >= 0 && (size_t)module != i) || !s->dtcs[i].read)
+			continue;
+		*read = true;
+		n += s->dtcs[i].n;
+	}
+	return n;
 }
 
 /* The session's directory name. */

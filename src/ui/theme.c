@@ -7,17 +7,26 @@
 static const char *const spin_utf8[] = { "\u280b", "\u2819", "\u2839", "\u2838", "\u283c",
 					 "\u2834", "\u2826", "\u2827", "\u2807", "\u280f" };
 static const char *const spin_ascii[] = { "|", "/", "-", "\\" };
+static const char *const spark_utf8[] = { "\u2581", "\u2582", "\u2583", "\u2584",
+					  "\u2585", "\u2586", "\u2587", "\u2588" };
+static const char *const spark_ascii[] = { "_", ".", "-", "~", "=", "+", "*", "#" };
+static const char *const part_utf8[] = { "\u258f", "\u258e", "\u258d", "\u258c",
+					 "\u258b", "\u258a", "\u2589" };
 
 static const struct ui_glyphs glyphs_utf8 = {
 	"\u2500", "\u2502", "\u250c", "\u2510", "\u2514", "\u2518",
 	" \u2502 ", "\u2192", "\u2713", "\u2717", " \u203a ",
 	spin_utf8, 10,
+	spark_utf8, 8,
+	"\u2588", "\u2591", part_utf8, 7,
 };
 
 static const struct ui_glyphs glyphs_ascii = {
 	"-", "|", "+", "+", "+", "+",
 	" | ", "->", "*", "x", " > ",
 	spin_ascii, 4,
+	spark_ascii, 8,
+	"#", "-", NULL, 0,
 };
 
 /* Foreground and background of each role in the default theme. */

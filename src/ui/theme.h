@@ -36,6 +36,11 @@ struct ui_glyphs {
 	const char *crumb;    /* between screen titles */
 	const char *const *spinner;
 	int nspinner;
+	const char *const *spark; /* sparkline levels, lowest first */
+	int nspark;
+	const char *bar_full, *bar_empty;  /* progress bar cells */
+	const char *const *bar_part;       /* eighths of a cell (none in ASCII) */
+	int nbar_part;
 };
 
 /* The UTF-8 or ASCII glyph set. */

@@ -220,6 +220,12 @@ static void take_signals(struct ui *u)
 				resize(u);
 				continue;
 			}
+			if (sigs[i] == SIGINT && ui_busy(u) && !u->leaving) {
+				ui_interrupt(u); /* stops the operation; a second one leaves */
+				if (u->leaving)
+					u->signal = SIGINT;
+				continue;
+			}
 			u->signal = sigs[i];
 			if (sigs[i] == SIGHUP)
 				hang_up(u);

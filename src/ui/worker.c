@@ -1,7 +1,9 @@
-/* worker.c: the operation thread, its event queue and the blocking
- * confirmation handed over to the console thread. */
+/* worker.c: the operation thread, its event queue, the blocking
+ * questions handed over to the console thread, and throttled progress. */
 #include "config.h"
 #include "ui/worker.h"
+
+#include "util/clock.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -20,8 +22,10 @@ struct ui_worker {
 	struct ui_job *pending; /* submitted, not started */
 	struct ui_job *current; /* submitted, its DONE not yet taken */
 	bool asking, answered, answer;
+	int choice;             /* the answer to a choice question */
 	bool refuse, stopping;
 	atomic_bool cancellable;
+	int64_t progress_ms;    /* when the last progress event was queued */
 };
 
 /* Makes a descriptor non-blocking and close-on-exec. */
@@ -114,6 +118,18 @@ static void hook_message(void *arg, enum app_level level, const char *text)
 	pthread_mutex_unlock(&w->lock);
 }
 
+/* Waits (lock held) until the console answers the question just queued,
+ * or the worker stops or refuses questions; false in those cases. */
+static bool wait_answer_locked(struct ui_worker *w)
+{
+	w->asking = true;
+	w->answered = false;
+	while (!w->answered && !w->stopping && !w->refuse)
+		pthread_cond_wait(&w->cond, &w->lock);
+	w->asking = false;
+	return w->answered && !w->refuse && !w->stopping;
+}
+
 /* App hook: queues a question and waits for the answer; No when the
  * console leaves, and at once when called off the worker thread. */
 static bool hook_confirm(void *arg, const char *title, const char *body)
@@ -133,15 +149,81 @@ static bool hook_confirm(void *arg, const char *title, const char *body)
 		ui_event_free(ev);
 		return false;
 	}
-	w->asking = true;
-	w->answered = false;
 	push_locked(w, ev);
-	while (!w->answered && !w->stopping && !w->refuse)
-		pthread_cond_wait(&w->cond, &w->lock);
-	yes = w->answered && w->answer && !w->refuse && !w->stopping;
-	w->asking = false;
+	yes = wait_answer_locked(w) && w->answer;
 	pthread_mutex_unlock(&w->lock);
 	return yes;
+}
+
+/* Copies a script's choices into a question event; false out of memory. */
+static bool copy_choices(struct ui_event *ev, const char *const *choices, size_t n)
+{
+	size_t i;
+
+	ev->choices = calloc(n ? n : 1, sizeof *ev->choices);
+	if (ev->choices == NULL)
+		return false;
+	for (i = 0; i < n; i++) {
+		ev->choices[i] = strdup(choices[i] ? choices[i] : "");
+		if (ev->choices[i] == NULL)
+			return false;
+		ev->nchoices++;
+	}
+	return true;
+}
+
+/* App hook: a script's question with choices; blocks for the index of the
+ * answer, -1 (cancel) when the console leaves or off the worker thread. */
+static int hook_ask(void *arg, const char *question, const char *const *choices, size_t n)
+{
+	struct ui_worker *w = arg;
+	struct ui_event *ev;
+	int k = -1;
+
+	if (!pthread_equal(pthread_self(), w->thread) || n == 0)
+		return -1;
+	ev = event_new(UI_EV_ASK, APP_INFO, question, NULL);
+	if (ev == NULL || !copy_choices(ev, choices, n)) {
+		ui_event_free(ev);
+		return -1;
+	}
+	pthread_mutex_lock(&w->lock);
+	if (w->refuse || w->stopping) {
+		pthread_mutex_unlock(&w->lock);
+		ui_event_free(ev);
+		return -1;
+	}
+	push_locked(w, ev);
+	if (wait_answer_locked(w) && w->choice >= 0 && (size_t)w->choice < n)
+		k = w->choice;
+	pthread_mutex_unlock(&w->lock);
+	return k;
+}
+
+/* App hook: progress of a long step; queues an event at most every
+ * UI_PROGRESS_MS, and always the first and the last. */
+static void hook_progress(void *arg, const struct app_progress *p)
+{
+	struct ui_worker *w = arg;
+	struct ui_event *ev;
+	int64_t now = clock_ms();
+	bool last = p->total > 0 && p->done >= p->total;
+
+	pthread_mutex_lock(&w->lock);
+	if (!last && w->progress_ms && now - w->progress_ms < UI_PROGRESS_MS) {
+		pthread_mutex_unlock(&w->lock);
+		return;
+	}
+	w->progress_ms = now;
+	pthread_mutex_unlock(&w->lock);
+	ev = event_new(UI_EV_PROGRESS, APP_PROGRESS, p->step ? p->step : "", NULL);
+	if (ev == NULL)
+		return;
+	ev->progress = *p;
+	ev->progress.step = ev->title;
+	pthread_mutex_lock(&w->lock);
+	push_locked(w, ev);
+	pthread_mutex_unlock(&w->lock);
 }
 
 /* Releases what start made. */
@@ -192,7 +274,8 @@ int ui_worker_fd(const struct ui_worker *w)
 /* Hooks for the app that report through this worker. */
 struct app_hooks ui_worker_hooks(struct ui_worker *w)
 {
-	struct app_hooks h = { .arg = w, .message = hook_message, .confirm = hook_confirm };
+	struct app_hooks h = { .arg = w, .message = hook_message, .confirm = hook_confirm,
+			       .ask = hook_ask, .progress = hook_progress };
 
 	return h;
 }
@@ -207,6 +290,7 @@ int ui_worker_submit(struct ui_worker *w, struct ui_job *job, struct error *e)
 	}
 	w->current = job;
 	w->pending = job;
+	w->progress_ms = 0;
 	atomic_store(&w->cancellable, job->cancellable);
 	pthread_cond_broadcast(&w->cond);
 	pthread_mutex_unlock(&w->lock);
@@ -243,6 +327,24 @@ void ui_worker_set_cancellable(struct ui_worker *w, bool cancellable)
 	atomic_store(&w->cancellable, cancellable);
 }
 
+/* Queues data for the console. */
+bool ui_worker_post(struct ui_worker *w, void *data, void (*free_data)(void *data))
+{
+	struct ui_event *ev = event_new(UI_EV_DATA, APP_INFO, NULL, NULL);
+
+	if (ev == NULL) {
+		if (free_data)
+			free_data(data);
+		return false;
+	}
+	ev->data = data;
+	ev->free_data = free_data;
+	pthread_mutex_lock(&w->lock);
+	push_locked(w, ev);
+	pthread_mutex_unlock(&w->lock);
+	return true;
+}
+
 /* Empties the wake-up pipe. */
 static void drain_pipe(struct ui_worker *w)
 {
@@ -276,10 +378,17 @@ struct ui_event *ui_worker_next(struct ui_worker *w)
 /* Frees an event. */
 void ui_event_free(struct ui_event *ev)
 {
+	size_t i;
+
 	if (ev == NULL)
 		return;
 	free(ev->title);
 	free(ev->text);
+	for (i = 0; i < ev->nchoices; i++)
+		free(ev->choices[i]);
+	free(ev->choices);
+	if (ev->free_data)
+		ev->free_data(ev->data);
 	free(ev);
 }
 
@@ -290,6 +399,20 @@ void ui_worker_answer(struct ui_worker *w, bool yes)
 	if (w->asking && !w->answered) {
 		w->answered = true;
 		w->answer = yes;
+		w->choice = -1; /* a yes/no answer picks no choice */
+		pthread_cond_broadcast(&w->cond);
+	}
+	pthread_mutex_unlock(&w->lock);
+}
+
+/* Answers the choice question the worker waits on. */
+void ui_worker_choose(struct ui_worker *w, int choice)
+{
+	pthread_mutex_lock(&w->lock);
+	if (w->asking && !w->answered) {
+		w->answered = true;
+		w->answer = choice >= 0;
+		w->choice = choice;
 		pthread_cond_broadcast(&w->cond);
 	}
 	pthread_mutex_unlock(&w->lock);

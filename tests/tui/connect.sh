@@ -33,6 +33,8 @@ check_contains "modules listed" "Central electrics" "$screen"
 check_eq "the port is remembered as recent" "sim:demo" "$(cat "$XDG_STATE_HOME/obdcon/recent" 2>&1)"
 
 tui_keys F8
+tui_wait "(Tab switches)" 5
+tui_keys Home
 if tui_wait "connecting to sim:demo" 5; then pass "the probe's steps are in the log"; else fail "probe steps in the log" "$(tui_screen)"; fi
 check_contains "the log has the fingerprint step" "adapter ELM327 v2.2" "$(tui_screen)"
 tui_keys F10

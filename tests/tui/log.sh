@@ -19,8 +19,12 @@ check_contains "messages view shows the scan" "module 17 Instrument cluster: par
 tui_keys Tab
 if tui_wait "transcript.log: every byte on the link" 5; then pass "Tab shows the adapter traffic"; else fail "traffic view" "$(tui_screen)"; fi
 screen=$(tui_screen)
-check_contains "traffic: requests sent" " TX 22" "$screen"
+check_contains "traffic: requests sent (the fault codes read last)" " TX 19" "$screen"
 check_contains "traffic: replies received" " RX 7" "$screen"
+tui_keys /
+tui_type "TX 22F1"
+tui_keys Enter
+if tui_wait " TX 22F1" 5; then pass "an identification request is found in the traffic"; else fail "TX 22 in traffic" "$(tui_screen)"; fi
 tui_keys /
 tui_type "TX ATZ"
 tui_keys Enter

@@ -60,6 +60,10 @@ if tui_screen_escapes | grep -qE "$COLOUR"; then fail "theme = mono: no colour e
 frame=$(help_frame)
 check_contains "ascii = on: ASCII frame in a UTF-8 locale" "+- obdcon keys" "$frame"
 tui_keys F8
+tui_wait "(Tab switches)" 5
+tui_keys /
+tui_type "config:"
+tui_keys Enter
 if tui_wait "config:2: unknown key 'colour'" 5; then pass "a bad config line is reported in the log"; else fail "config error in log" "$(tui_screen)"; fi
 tui_keys q
 if tui_wait "__EXITED__ 0" 15; then pass "a bad config line does not stop the console"; else fail "exit" "$(tui_screen)"; fi

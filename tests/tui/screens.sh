@@ -17,7 +17,8 @@ check_contains "vehicle screen: session directory" "Session   $SESSIONS/" "$scre
 check_contains "vehicle screen: coding summary" "8 coding features, 1 unsupported, 0 marked" "$screen"
 check_contains "vehicle screen: module identification on its row" "part 06K906070AB    sw 2130   hw 06K907425B" "$screen"
 check_contains "status line at 200 columns: send path and session" "[elm-" "$(tui_screen | tail -n 2 | head -n 1)"
-check_contains "key bar of the vehicle screen" "F1Help EnterOpen F2Review F3Search F4Coding F5Reread F6Term F8Log F10Quit" "$screen"
+check_contains "key bar of the vehicle screen" "F1Help EnterOpen F3Search F4Coding F5Reread F6Flash F7Faults F8Log F9Live SSessions F10Quit" "$screen"
+check_contains "vehicle screen: fault-code counts on the module rows" "7E0/7E8  1 DTC" "$screen"
 
 tui_keys Enter
 if tui_wait "Module 01 Engine electronics" 5; then pass "Enter opens the module, named in the title"; else fail "module screen" "$(tui_screen)"; fi
@@ -65,6 +66,25 @@ if tui_wait_gone "Vehicle › Coding" 5; then pass "Esc goes back to the vehicle
 tui_keys Escape
 sleep 0.5
 check_contains "Esc on the root screen stays" "Modules" "$(tui_screen)"
+
+# the screens for fault codes, live data, flashing and sessions, each from
+# its key, with its bar and its help, and back with Esc
+walk() {
+	key=$1 title=$2 text=$3 bar=$4
+	tui_keys "$key"
+	if tui_wait "$title" 5 && tui_wait "$text" 5; then pass "$key opens $title"; else fail "$title" "$(tui_screen)"; fi
+	check_contains "$title: its key bar" "$bar" "$(tui_screen | tail -n 1)"
+	tui_keys F1
+	if tui_wait "Keys on this screen" 5; then pass "$title: help from its bindings"; else fail "$title help" "$(tui_screen)"; fi
+	tui_keys Escape
+	tui_wait_gone "Keys on this screen" 5
+	tui_keys Escape
+	if tui_wait_gone "$title" 5; then pass "$title: Esc goes back"; else fail "$title back" "$(tui_screen)"; fi
+}
+walk F7 "Vehicle › Fault codes (all modules)" "P0301  030100" "F1Help EnterDetails F3Search F5Read F7Clear F8Log EscBack F10Quit"
+walk F9 "Vehicle › Live data" "[x] 0C  Engine speed" "F1Help EnterStart SpcMark F3Search pPause F5Supported F8Log EscBack F10Quit"
+walk F6 "Vehicle › Flash" "1. Choose the flash procedure" "F1Help EnterNext TabComplete F3Search F8Log EscBack F10Quit"
+walk S "Vehicle › Sessions" "this one" "F1Help EnterDetails F3Search tTranscript eExport iImport RRestore F8Log EscBack F10Quit"
 
 # the mouse: a click on the key bar, a click to select a row, a second
 # click on it does what Enter does

@@ -23,6 +23,19 @@ static const struct ui_binding screen_table[] = {
 	{ 0, 0, NULL, NULL, NULL, NULL, 0, ACT_NONE },
 };
 
+/* A screen table too wide for 80 columns with Search and Log. */
+static const struct ui_binding wide_table[] = {
+	{ '\n', 0, "Enter", "open", "Enter", "Open", 2, ACT_OPEN },
+	{ KEY_F(2), 0, "F2", "first", "F2", "First", 20, ACT_REVIEW },
+	{ KEY_F(4), 0, "F4", "second", "F4", "Second", 40, ACT_CODING },
+	{ KEY_F(5), 0, "F5", "third", "F5", "Third", 50, ACT_REFRESH },
+	{ KEY_F(6), 0, "F6", "fourth", "F6", "Fourth", 60, ACT_FLASH },
+	{ KEY_F(7), 0, "F7", "fifth", "F7", "Fifth", 70, ACT_FAULTS },
+	{ KEY_F(9), 0, "F9", "sixth", "F9", "Sixth", 91, ACT_LIVE },
+	{ 'S', 0, "S", "seventh", "S", "Seventh", 96, ACT_SESSIONS },
+	{ 0, 0, NULL, NULL, NULL, NULL, 0, ACT_NONE },
+};
+
 /* Global keys map to the actions the help promises, vi keys included. */
 static void test_global_keys(void **state)
 {
@@ -108,12 +121,30 @@ static void test_bar(void **state)
 		assert_int_not_equal(items[i].action, ACT_SEARCH);
 		assert_int_not_equal(items[i].action, ACT_BACK);
 	}
-	n = ui_bar_layout(NULL, 0, 12, items, UI_BAR_MAX);
+	/* too narrow: Search and Log go first, then Back, Help and Quit stay */
+	n = ui_bar_layout(NULL, 0, 20, items, UI_BAR_MAX);
 	assert_int_equal(n, 2);
 	assert_string_equal(items[0].label, "Help");
-	assert_string_equal(items[1].label, "Log"); /* F3Search did not fit, F8Log did */
+	assert_string_equal(items[1].label, "Quit");
+	assert_int_equal(items[1].x, 7);
+	n = ui_bar_layout(NULL, 0, 12, items, UI_BAR_MAX);
+	assert_int_equal(n, 1);
+	assert_string_equal(items[0].label, "Help");
 	for (i = 0; i < n; i++)
 		assert_true(items[i].x + items[i].width - 1 <= 12);
+	/* the screen's own items stay longer than Search and Log, the
+	 * rightmost of them going first */
+	n = ui_bar_layout(wide_table, 0, 80, items, UI_BAR_MAX);
+	for (i = 0; i < n; i++) {
+		assert_int_not_equal(items[i].action, ACT_SEARCH);
+		assert_int_not_equal(items[i].action, ACT_LOG);
+		assert_true(items[i].x + items[i].width - 1 <= 80);
+	}
+	assert_string_equal(items[n - 1].label, "Quit");
+	assert_string_equal(items[n - 2].label, "Back");
+	assert_string_equal(items[n - 3].label, "Fifth"); /* Seventh, then Sixth left out */
+	n = ui_bar_layout(wide_table, 0, 200, items, UI_BAR_MAX);
+	assert_int_equal(n, 13); /* all of them, Search and Log included */
 }
 
 /* Moving keeps the selection in range and in view. */
@@ -274,6 +305,17 @@ static void test_fit(void **state)
 	layout_fit("a\tb", 3, out, sizeof out);
 	assert_string_equal(out, "a b");
 	assert_int_equal(layout_width("\xe2\x94\x80x"), 2);
+	layout_list_fit("failed, confirmed, pending, MIL, failed this cycle, failed since clear", 30,
+			out, sizeof out);
+	assert_string_equal(out, "failed, confirmed, pending +3");
+	layout_list_fit("failed, confirmed", 30, out, sizeof out);
+	assert_string_equal(out, "failed, confirmed");
+	layout_list_fit("not tested since clear, MIL", 12, out, sizeof out);
+	assert_string_equal(out, "not tested s"); /* even the first does not fit */
+	layout_list_fit("a, b, c", 6, out, sizeof out);
+	assert_string_equal(out, "a +2");
+	layout_list_fit("", 6, out, sizeof out);
+	assert_string_equal(out, "");
 }
 
 /* Dialogs wrap long lines at spaces, size themselves and say when clipped. */

@@ -18,8 +18,10 @@
 #include "ui/console.h"
 
 static const struct ui_screen_ops *const all_screens[] = {
-	&ui_connect_ops, &ui_vehicle_ops, &ui_module_ops, &ui_coding_ops, &ui_review_ops,
-	&ui_log_ops,     &ui_help_ops,    &ui_ask_ops,    &ui_tell_ops,
+	&ui_connect_ops, &ui_vehicle_ops, &ui_module_ops,   &ui_coding_ops, &ui_review_ops,
+	&ui_log_ops,     &ui_help_ops,    &ui_ask_ops,      &ui_tell_ops,   &ui_input_ops,
+	&ui_choice_ops,  &ui_path_ops,    &ui_text_ops,     &ui_dtc_ops,    &ui_live_ops,
+	&ui_sessions_ops, &ui_flash_ops,
 };
 #define NSCREENS (sizeof all_screens / sizeof all_screens[0])
 
@@ -116,6 +118,40 @@ static void test_expected_keys(void **state)
 	assert_int_equal(ui_action_for_key(ui_ask_ops.bindings, KEY_F(10)), ACT_QUIT);
 	assert_int_equal(ui_action_for_key(ui_help_ops.bindings, '?'), ACT_BACK);
 	assert_true(ui_ask_ops.overlay && ui_tell_ops.overlay && !ui_coding_ops.overlay);
+	assert_true(ui_choice_ops.overlay && ui_path_ops.overlay && !ui_flash_ops.overlay);
+}
+
+/* The keys of the screens for fault codes, live data, flashing and
+ * sessions, from the vehicle and the module screens and on them. */
+static void test_new_screen_keys(void **state)
+{
+	(void)state;
+	assert_int_equal(ui_action_for_key(ui_vehicle_ops.bindings, KEY_F(7)), ACT_FAULTS);
+	assert_int_equal(ui_action_for_key(ui_vehicle_ops.bindings, 'd'), ACT_FAULTS);
+	assert_int_equal(ui_action_for_key(ui_vehicle_ops.bindings, KEY_F(9)), ACT_LIVE);
+	assert_int_equal(ui_action_for_key(ui_vehicle_ops.bindings, KEY_F(6)), ACT_FLASH);
+	assert_int_equal(ui_action_for_key(ui_vehicle_ops.bindings, 'S'), ACT_SESSIONS);
+	assert_int_equal(ui_action_for_key(ui_connect_ops.bindings, 'S'), ACT_SESSIONS);
+	assert_int_equal(ui_action_for_key(ui_module_ops.bindings, KEY_F(7)), ACT_FAULTS);
+	assert_int_equal(ui_action_for_key(ui_module_ops.bindings, 'l'), ACT_LIVE);
+	assert_int_equal(ui_action_for_key(ui_module_ops.bindings, 'f'), ACT_FLASH);
+	assert_int_equal(ui_action_for_key(ui_module_ops.bindings, 't'), ACT_TERMINAL);
+	assert_int_equal(ui_action_for_key(ui_dtc_ops.bindings, KEY_F(7)), ACT_CLEAR);
+	assert_int_equal(ui_action_for_key(ui_dtc_ops.bindings, KEY_F(5)), ACT_REFRESH);
+	assert_int_equal(ui_action_for_key(ui_dtc_ops.bindings, '\n'), ACT_OPEN);
+	assert_int_equal(ui_action_for_key(ui_dtc_ops.bindings, 'c'), ACT_NONE); /* no slip */
+	assert_int_equal(ui_action_for_key(ui_live_ops.bindings, 'p'), ACT_PAUSE);
+	assert_int_equal(ui_action_for_key(ui_live_ops.bindings, ' '), ACT_TOGGLE);
+	assert_int_equal(ui_action_for_key(ui_live_ops.bindings, UI_KEY_ESC), ACT_BACK);
+	assert_int_equal(ui_action_for_key(ui_sessions_ops.bindings, 'e'), ACT_EXPORT);
+	assert_int_equal(ui_action_for_key(ui_sessions_ops.bindings, 'i'), ACT_IMPORT);
+	assert_int_equal(ui_action_for_key(ui_sessions_ops.bindings, 'R'), ACT_RESTORE);
+	assert_int_equal(ui_action_for_key(ui_sessions_ops.bindings, 'r'), ACT_REFRESH);
+	assert_int_equal(ui_action_for_key(ui_sessions_ops.bindings, 't'), ACT_TRANSCRIPT);
+	assert_int_equal(ui_action_for_key(ui_flash_ops.bindings, '\t'), ACT_COMPLETE);
+	assert_int_equal(ui_action_for_key(ui_path_ops.bindings, '\t'), ACT_COMPLETE);
+	assert_int_equal(ui_action_for_key(ui_choice_ops.bindings, UI_KEY_ESC), ACT_NO);
+	assert_int_equal(ui_action_for_key(ui_text_ops.bindings, 'q'), ACT_BACK);
 }
 
 /* The log keeps the newest lines, splits multi-line messages and finds
@@ -163,6 +199,14 @@ static void test_transcript(void **state)
 	assert_true(ui_transcript_protocol(t, out, sizeof out));
 	assert_string_equal(out, "ISO 15765-4 (CAN 29/500)");
 	assert_false(ui_transcript_protocol("2026 TX ATZ\\r\n", out, sizeof out));
+	/* a slow link splits the answer over several reads */
+	assert_true(ui_transcript_protocol("t TX ATDP\\r\nt RX ISO\nt RX  15765-4 (C\n"
+					   "t RX AN 11/500)\\r\\r>\nt TX ATH1\\r\n", out, sizeof out));
+	assert_string_equal(out, "ISO 15765-4 (CAN 11/500)");
+	assert_true(ui_transcript_protocol("t TX ATDP\\r\nt RX AUTO, SAE J1939 (CAN 29/250)\n",
+					   out, sizeof out));
+	assert_string_equal(out, "SAE J1939 (CAN 29/250)");
+	assert_false(ui_transcript_protocol("t TX ATDP\\r\nt TX ATZ\\r\n", out, sizeof out));
 	ui_transcript_line("2026-11-27T22:59:08.060Z TX ATZ\\r", out, sizeof out);
 	assert_string_equal(out, "22:59:08.060 TX ATZ\\r");
 	ui_transcript_line("odd line", out, sizeof out);
@@ -322,6 +366,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_tables_sane),  cmocka_unit_test(test_bars_fit),
 		cmocka_unit_test(test_help_per_screen), cmocka_unit_test(test_expected_keys),
+		cmocka_unit_test(test_new_screen_keys),
 		cmocka_unit_test(test_log_ring),     cmocka_unit_test(test_transcript),
 		cmocka_unit_test(test_read_tail),    cmocka_unit_test(test_pending),
 		cmocka_unit_test(test_typed_requests),

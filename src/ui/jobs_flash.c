@@ -164,7 +164,11 @@ static int run_restore(struct ui_job *job, struct error *e)
 {
 	struct job_data *jd = (struct job_data *)job;
 	int rc = app_restore(jd->app, jd->path, &jd->res, e);
+	struct error re;
 
+	/* the restore verified its writes; this only refreshes the coding screen */
+	if (rc == 0)
+		(void)app_read_features(jd->app, &re);
 	take_snapshot(jd);
 	return rc;
 }

@@ -32,6 +32,8 @@ static const struct ui_binding coding_bindings[] = {
 	{ KEY_F(5), 'r', "F5 r", "read the coding features again from the vehicle", "F5",
 	  "Reread", 50, ACT_REFRESH },
 	{ 'u', 0, "u", "forget every marked change", NULL, NULL, 0, ACT_FORGET },
+	{ 'U', 0, "U", "undo: write back the values this session backed up before its first "
+	  "change (asks first, No by default)", "U", "Undo", 40, ACT_RESTORE },
 	{ 0, 0, NULL, NULL, NULL, NULL, 0, ACT_NONE },
 };
 
@@ -241,6 +243,9 @@ static int coding_action(struct ui *u, struct ui_screen *s, enum ui_action act, 
 		return UI_HANDLED | UI_REDRAW;
 	case ACT_REFRESH:
 		ui_start_reread(u);
+		return UI_HANDLED | UI_REDRAW;
+	case ACT_RESTORE:
+		ui_start_restore(u, u->snap->session);
 		return UI_HANDLED | UI_REDRAW;
 	case ACT_FORGET:
 		u->pending.n = 0;

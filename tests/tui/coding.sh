@@ -74,14 +74,26 @@ tui_keys y
 if tui_wait "Lock doors when driving off  (09 Central electrics): now 30kmh" 10; then pass "the choice is written and read back"; else fail "choice written" "$(tui_screen)"; fi
 tui_keys Enter
 
+# undo: the session's backups written back, after the same confirmation
+tui_wait_gone "now 30kmh" 5
+tui_keys U
+if tui_wait "Restore backed-up values?" 10; then pass "U asks before undoing the session's changes"; else fail "undo question" "$(tui_screen)"; fi
+check_contains "the question says where the values go back to" "back to the value saved on" "$(tui_screen)"
+tui_keys y
+if tui_wait "Restored" 15; then pass "the undo writes the backed-up values back"; else fail "undo" "$(tui_screen)"; fi
+tui_keys Enter
+if tui_wait "[ ] Fold mirrors on lock" 10; then pass "after the undo the coding screen shows the original values"; else fail "undo shown" "$(tui_screen)"; fi
+check_contains "the second switch is back too" "[ ] Horn chirp on lock" "$(tui_screen)"
+
 tui_keys F10
 tui_wait "__EXITED__ 0" 15
 dir=$(only_session)
+check "the undo wrote the original switches back" grep -q ' TX 2E0601001E' "$dir/transcript.log"
 # (the adapter may be sent a response-count digit after the request)
 check "one write request carried both bits" grep -q ' TX 2E0601051E' "$dir/transcript.log"
-check_eq "one write of DID 0601 for both switches" 1 "$(grep -c ' TX 2E0601' "$dir/transcript.log")"
+check_eq "one write of DID 0601 for both switches" 1 "$(grep -c ' TX 2E0601051E' "$dir/transcript.log")"
 check "the choice is written into DID 0600 (first frame of a long request)" grep -q ' TX 10..2E0600' "$dir/transcript.log"
-check_eq "the session records two verified writes" 2 "$(grep -c 'wrote 09 DID 060[01] and read it back: OK' "$dir/events.log")"
+check_eq "the session records two verified writes and their two undos" 4 "$(grep -c 'wrote 09 DID 060[01] and read it back: OK' "$dir/events.log")"
 check_eq "the backup holds the values from before" "00 1e" "$(od -An -tx1 "$dir/backups/09-0601.bin" | tr -s ' ' | sed 's/^ //; s/ $//')"
 tui_stop
 finish

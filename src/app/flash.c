@@ -223,17 +223,17 @@ static int watch_voltage(struct flash_ctx *c, struct error *e)
 			 c->proc->min_volts);
 }
 
-/* Reports download progress: bytes, percentage, throughput, ETA. */
-static void report_progress(struct flash_ctx *c, uint64_t done, uint64_t total)
+/* Reports the progress of a download or read-out: bytes, percentage, throughput, ETA. */
+static void report_progress(struct flash_ctx *c, const char *step, uint64_t done, uint64_t total)
 {
 	double secs = (double)(clock_us() - c->started_us) / 1e6;
 	double rate = secs > 0 ? (double)done / secs : 0;
-	struct app_progress p = { "download", done, total, rate,
+	struct app_progress p = { step, done, total, rate,
 				  rate > 0 ? (double)(total - done) / rate : -1 };
 
 	if (c->a->hooks.progress)
 		c->a->hooks.progress(c->a->hooks.arg, &p);
-	app_say(c->a, APP_PROGRESS, "download %llu/%llu bytes (%.0f%%), %.0f B/s, %.0f s left",
+	app_say(c->a, APP_PROGRESS, "%s %llu/%llu bytes (%.0f%%), %.0f B/s, %.0f s left", step,
 		(unsigned long long)done, (unsigned long long)total,
 		total ? 100.0 * (double)done / (double)total : 100.0, rate, p.eta_s > 0 ? p.eta_s : 0);
 }
@@ -299,7 +299,7 @@ static int send_blocks(struct flash_ctx *c, struct uds_transfer *x, uint32_t add
 		if (journal_block_confirmed(&c->j, b, e) < 0)
 			return -(int)e->kind;
 		if (b % 8 == 7 || b + 1 == blocks)
-			report_progress(c, (uint64_t)off + n, size);
+			report_progress(c, "download", (uint64_t)off + n, size);
 	}
 	return 0;
 }
@@ -897,7 +897,7 @@ static int upload(struct flash_ctx *c, uint8_t *buf, struct error *e)
 			return error_set(e, ERR_PROTOCOL, "empty upload block at 0x%zX", got);
 		got += n;
 		if (x.blocks % 16 == 0)
-			report_progress(c, got, c->proc->size);
+			report_progress(c, "read-out", got, c->proc->size);
 	}
 	return uds_transfer_exit(c->a->uds, &c->t, NULL, 0, NULL, 0, NULL, e);
 }

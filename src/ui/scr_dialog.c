@@ -160,7 +160,6 @@ struct input {
 	struct ui_entry en;
 	bool answered;
 	struct ui_lines matches; /* path questions: the names Tab left open */
-	size_t nmatches;
 	void (*answer)(struct ui *u, const char *text, void *arg);
 	void *arg;
 };

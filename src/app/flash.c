@@ -46,6 +46,7 @@ struct flash_ctx {
 	size_t nsteps, step;        /* steps known, step running */
 	bool resume;                /* continuing an interrupted flash */
 	bool erased;                /* this run erased (a download starts over) */
+	bool dl_resumed;            /* this run's download took up confirmed blocks */
 	const struct journal *old;  /* the interrupted flash's journal */
 	size_t restart_step;        /* steps before it are skipped on resume */
 	int64_t started_us;
@@ -353,10 +354,12 @@ static int op_download(void *ctx, uint32_t addr, uint32_t size, uint8_t format, 
 		return error_set(e, ERR_SCRIPT, "download range outside the procedure's region");
 	switch (resume_point(c, &m, &chunk, e, &rc)) {
 	case DL_COMPLETE:
+		c->dl_resumed = true;
 		app_say(c->a, APP_INFO, "the module confirmed every block before the interruption: "
 			"nothing left to send");
 		return step_done(c, e);
 	case DL_RESUME:
+		c->dl_resumed = true;
 		app_say(c->a, APP_INFO, "resuming the download at block %llu of %llu",
 			(unsigned long long)c->j.dl.confirmed + 1, (unsigned long long)c->j.dl.blocks);
 		break;
@@ -826,6 +829,21 @@ static double expected_rate(const struct adapter_info *i)
 	}
 }
 
+/* Brings the module back to its default session first. A console killed
+ * in the middle of a flash or a read-out leaves the module in its
+ * programming session with the transfer still open (the session would
+ * time out, but the next console's requests keep it alive), and such a
+ * module refuses a new download or upload. Leaving the session ends it. */
+static void default_session(struct flash_ctx *c)
+{
+	struct error e;
+
+	error_clear(&e);
+	if (uds_session(c->a->uds, &c->t, 0x01, NULL, &e) < 0)
+		app_say(c->a, APP_WARNING, "returning module %s to its default session: %s",
+			c->a->modules[c->module].id, e.text);
+}
+
 /* Checks battery, engine and adapter; writes the checklist into b. */
 static int preconditions(struct flash_ctx *c, struct buf *b, struct error *e)
 {
@@ -877,6 +895,7 @@ static int upload(struct flash_ctx *c, uint8_t *buf, struct error *e)
 	struct uds_transfer x;
 	size_t got = 0, n;
 
+	default_session(c);
 	if (uds_session(c->a->uds, &c->t, c->proc->readout_session, NULL, e) < 0)
 		return error_wrap(e, "read-out session");
 	if (c->proc->readout_level &&
@@ -1040,6 +1059,18 @@ static const char *session_name(const struct flash_ctx *c)
 	return base ? base + 1 : session_path(c->a->session);
 }
 
+/* Writes the manifest before the first step: the flash is named among
+ * the session's operations and the read-out backup listed with its hash,
+ * so a session killed during the flash shows what it was doing. (The
+ * journal comes after it: while the flash runs it is a file the manifest
+ * does not list.) */
+static int begin_record(struct flash_ctx *c, struct error *e)
+{
+	if (session_write_manifest(c->a->session, false, e) < 0)
+		return error_wrap(e, "nothing was written");
+	return 0;
+}
+
 /* Creates the journal of a new flash in the session. */
 static int start_journal(struct flash_ctx *c, const char *image_path, struct error *e)
 {
@@ -1120,6 +1151,41 @@ static void record_result(struct flash_ctx *c, const char *result)
 	session_write_manifest(c->a->session, false, NULL);
 }
 
+/* True when a resumed flash should start again from the erase: the
+ * module's check routine refused the image after the download took up the
+ * blocks confirmed before the interruption, so some of them are not in
+ * its memory (a module that lost them with its power, or a simulator that
+ * died with the console before it saved them). Asked once a run. */
+static bool redo_from_erase(struct flash_ctx *c, const struct error *e)
+{
+	size_t erase = find_step(c, "erase");
+
+	if (!c->dl_resumed || c->erased || e->kind != ERR_VERIFY || erase == c->nsteps ||
+	    strncmp(c->steps[c->step], "routine", 7) != 0)
+		return false;
+	app_say(c->a, APP_WARNING, "%s: the module lacks blocks it confirmed before the "
+		"interruption; erasing again and sending the whole image", e->text);
+	session_event(c->a->session, "flash: %s; erasing again and sending the whole image",
+		      e->text);
+	c->dl_resumed = false;
+	c->restart_step = erase;
+	c->step = 0;
+	return true;
+}
+
+/* Runs the procedure's steps (again from the erase when a resumed download
+ * proves incomplete). */
+static int run_procedure(struct flash_ctx *c, struct error *e)
+{
+	c->step = 0;
+	if (script_flash_run(c->a->scripts, c->fi, &flash_ops, c, e) == 0)
+		return 0;
+	if (!redo_from_erase(c, e))
+		return -(int)e->kind;
+	error_clear(e);
+	return script_flash_run(c->a->scripts, c->fi, &flash_ops, c, e);
+}
+
 /* Runs the steps for real and records the outcome. */
 static int run_steps(struct flash_ctx *c, struct app_flash_result *res, struct error *e)
 {
@@ -1127,8 +1193,7 @@ static int run_steps(struct flash_ctx *c, struct app_flash_result *res, struct e
 	char reason[JOURNAL_REASON_MAX + 1];
 	struct error je;
 
-	c->step = 0;
-	if (script_flash_run(c->a->scripts, c->fi, &flash_ops, c, e) < 0 || verify_after(c, e) < 0) {
+	if (run_procedure(c, e) < 0 || verify_after(c, e) < 0) {
 		snprintf(reason, sizeof reason, "%s", e->text);
 		journal_finish(&c->j, false, reason, &je);
 		res->written = c->j.no_return;
@@ -1219,6 +1284,7 @@ static int flash_prepare(struct flash_ctx *c, const char *image_path, struct buf
 	sha256_hex(c->data, c->proc->size, c->sha);
 	if (c->corrections[0])
 		app_say(c->a, APP_INFO, "checksums corrected: %s", c->corrections);
+	default_session(c);
 	if (preconditions(c, checklist, e) < 0 || dry_run(c, e) < 0)
 		return -(int)e->kind;
 	if (!c->resume && backup_readout(c, checklist, e) < 0)
@@ -1241,6 +1307,8 @@ int app_flash(struct app *a, const char *procedure, const char *image_path,
 	session_set_operation(a->session, "flash");
 	session_event(a->session, "flash %s with %s", procedure, image_path);
 	rc = flash_prepare(c, image_path, &checklist, e);
+	if (rc == 0)
+		rc = begin_record(c, e);
 	if (rc == 0)
 		rc = start_journal(c, image_path, e);
 	if (rc == 0) {
@@ -1321,6 +1389,8 @@ int app_flash_resume(struct app *a, const char *session, struct app_flash_result
 	if (rc == 0 && strcmp(c->sha, old.image_sha256) != 0)
 		rc = error_set(e, ERR_REFUSED, "%s is not the image of the interrupted flash "
 			       "(SHA-256 differs)", old.image_path);
+	if (rc == 0)
+		rc = begin_record(c, e);
 	if (rc == 0)
 		rc = adopt_journal(c, &old, e);
 	if (rc == 0)

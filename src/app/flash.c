@@ -1306,6 +1306,7 @@ int app_flash(struct app *a, const char *procedure, const char *image_path,
 	c->res = res;
 	session_set_operation(a->session, "flash");
 	session_event(a->session, "flash %s with %s", procedure, image_path);
+	session_write_manifest(a->session, false, NULL); /* killed from here on: "flash" */
 	rc = flash_prepare(c, image_path, &checklist, e);
 	if (rc == 0)
 		rc = begin_record(c, e);
@@ -1385,6 +1386,7 @@ int app_flash_resume(struct app *a, const char *session, struct app_flash_result
 	session_event(a->session, "flash --resume of %s from %s (%llu of %llu blocks confirmed)",
 		      old.procedure, session, (unsigned long long)old.dl.confirmed,
 		      (unsigned long long)old.dl.blocks);
+	session_write_manifest(a->session, false, NULL);
 	rc = flash_prepare(c, old.image_path, &checklist, e);
 	if (rc == 0 && strcmp(c->sha, old.image_sha256) != 0)
 		rc = error_set(e, ERR_REFUSED, "%s is not the image of the interrupted flash "

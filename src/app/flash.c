@@ -25,7 +25,9 @@
 
 #define FLASH_STEPS_MAX JOURNAL_MAX_STEPS
 #define VOLT_CHECK_EVERY 16    /* blocks between battery readings */
-#define VOLT_PAUSES 5          /* readings of 2 s a sag may last */
+#define VOLT_PAUSE_MS 1000     /* battery readings while a sag lasts */
+#define VOLT_REFUSALS 3        /* blocks a module refuses for low voltage (0x93) */
+#define NRC_VOLTAGE_LOW 0x93
 #define ERASE_TIMEOUT_MS 120000
 #define REBOOT_WAIT_MS 10000
 #define BLOCK_RETRIES 3        /* a block sent again after a transient failure */
@@ -202,26 +204,51 @@ static int op_erase(void *ctx, uint16_t routine, uint32_t addr, uint32_t size, s
 	return step_done(c, e);
 }
 
-/* Waits while the battery sags below the procedure's minimum (between
- * blocks); a sag that lasts stops the download. */
-static int watch_voltage(struct flash_ctx *c, struct error *e)
+/* Reads the battery; -1 with e set when the adapter cannot tell. */
+static int battery(struct flash_ctx *c, double *v, struct error *e)
 {
-	double v = 0;
-	int i;
+	if (adapter_voltage(c->a->adapter, v, e) < 0)
+		return error_wrap(e, "reading the battery voltage");
+	return 0;
+}
 
-	if (c->proc->min_volts <= 0)
+/* Waits between blocks while the battery sags below the procedure's
+ * minimum, reading it every second; a sag that outlasts the procedure's
+ * volts_wait stops the download (the journal keeps the blocks confirmed,
+ * so --resume goes on from there). refused: the module itself refused the
+ * last block for low voltage, so the wait lasts at least one reading. */
+static int watch_voltage(struct flash_ctx *c, uint64_t block, bool refused, struct error *e)
+{
+	int64_t start = clock_ms(), limit = (int64_t)(c->proc->volts_wait * 1000);
+	double v = 0;
+
+	if (c->proc->min_volts <= 0 && !refused)
 		return 0;
-	for (i = 0; i <= VOLT_PAUSES; i++) {
-		if (adapter_voltage(c->a->adapter, &v, e) < 0)
-			return error_wrap(e, "reading the battery voltage");
-		if (v >= c->proc->min_volts)
-			return 0;
-		app_say(c->a, APP_WARNING, "battery at %.1f V, below %.1f V: pausing the download",
-			v, c->proc->min_volts);
-		clock_sleep_us(2000000);
-	}
-	return error_set(e, ERR_REFUSED, "battery stayed at %.1f V (below %.1f V)", v,
-			 c->proc->min_volts);
+	if (battery(c, &v, e) < 0)
+		return -(int)e->kind;
+	if (v >= c->proc->min_volts && !refused)
+		return 0;
+	app_say(c->a, APP_WARNING, "battery at %.1f V%s: pausing the download before block %llu "
+		"(it goes on when the battery is back at %.1f V; at most %g s)", v,
+		refused ? " and the module refused the block (voltage too low, 0x93)" : "",
+		(unsigned long long)block + 1, c->proc->min_volts, c->proc->volts_wait);
+	do {
+		if (clock_ms() - start >= limit)
+			return error_set(e, ERR_REFUSED, "the battery stayed at %.1f V, below the %.1f V "
+					 "this flash needs, for %g s: charge it or connect a charger, "
+					 "then resume (the %llu blocks confirmed are kept)", v,
+					 c->proc->min_volts, c->proc->volts_wait,
+					 (unsigned long long)c->j.dl.confirmed);
+		clock_sleep_us(1000 * (limit - (clock_ms() - start) < VOLT_PAUSE_MS ?
+				       limit - (clock_ms() - start) : VOLT_PAUSE_MS));
+		if (uds_tester_present(c->a->uds, &c->t, false, e) < 0) /* keeps the session */
+			return error_wrap(e, "while the download paused");
+		if (battery(c, &v, e) < 0)
+			return -(int)e->kind;
+	} while (v < c->proc->min_volts);
+	app_say(c->a, APP_WARNING, "battery back at %.1f V after %.1f s: the download goes on", v,
+		(double)(clock_ms() - start) / 1000);
+	return 0;
 }
 
 /* Reports download progress: bytes, percentage, throughput, ETA. */
@@ -268,15 +295,28 @@ static void recover(struct flash_ctx *c)
 		app_say(c->a, APP_WARNING, "%s", re.text);
 }
 
-/* Sends one block, again with the same counter after a transient failure
- * (a module that took it acknowledges the repeat without writing). */
-static int send_block(struct flash_ctx *c, struct uds_transfer *x, const uint8_t *data, size_t n,
-		      struct error *e)
+/* True when the module refused a block because its voltage is too low. */
+static bool voltage_refusal(const struct error *e)
 {
-	int tries = 0, rc;
+	return e->kind == ERR_NEGATIVE && e->detail == NRC_VOLTAGE_LOW;
+}
 
-	while ((rc = uds_transfer_data(c->a->uds, &c->t, x, data, n, NULL, e)) < 0 &&
-	       transient(e) && ++tries <= BLOCK_RETRIES) {
+/* Sends one block, again with the same counter after a transient failure
+ * (a module that took it acknowledges the repeat without writing), and
+ * after a refusal for low voltage once the battery is back. */
+static int send_block(struct flash_ctx *c, struct uds_transfer *x, uint64_t block,
+		      const uint8_t *data, size_t n, struct error *e)
+{
+	int tries = 0, refusals = 0, rc;
+
+	while ((rc = uds_transfer_data(c->a->uds, &c->t, x, data, n, NULL, e)) < 0) {
+		if (voltage_refusal(e) && ++refusals <= VOLT_REFUSALS) {
+			if (watch_voltage(c, block, true, e) < 0)
+				return -(int)e->kind;
+			continue;
+		}
+		if (!transient(e) || ++tries > BLOCK_RETRIES)
+			break;
 		app_say(c->a, APP_WARNING, "%s: sending the block again (%d of %d)", e->text, tries,
 			BLOCK_RETRIES);
 		recover(c);
@@ -292,9 +332,10 @@ static int send_blocks(struct flash_ctx *c, struct uds_transfer *x, uint32_t add
 
 	for (b = c->j.dl.confirmed; b < blocks; b++) {
 		size_t off = (size_t)(b * chunk), n = size - off < chunk ? size - off : chunk;
-		if (b % VOLT_CHECK_EVERY == 0 && b > 0 && watch_voltage(c, e) < 0)
-			return -(int)e->kind;
-		if (send_block(c, x, c->data + (addr - c->proc->address) + off, n, e) < 0)
+		if (b % VOLT_CHECK_EVERY == 0 && b > 0 && watch_voltage(c, b, false, e) < 0)
+			return error_wrap(e, "before block %llu of %llu", (unsigned long long)b + 1,
+					  (unsigned long long)blocks);
+		if (send_block(c, x, b, c->data + (addr - c->proc->address) + off, n, e) < 0)
 			return error_wrap(e, "block %llu of %llu", (unsigned long long)b + 1,
 					  (unsigned long long)blocks);
 		if (journal_block_confirmed(&c->j, b, e) < 0)

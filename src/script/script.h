@@ -126,6 +126,7 @@ struct script_flash {
 	struct script_flash_ident ident[SCRIPT_FLASH_IDENT_MAX]; /* how the image names itself */
 	size_t nident;
 	double min_volts;    /* battery voltage needed (0: not checked) */
+	double volts_wait;   /* seconds a sag may pause the download (default 10) */
 	bool engine_off;     /* the engine must stand still (rpm 0) */
 	bool readout;        /* the module allows reading its software out */
 	uint8_t readout_session;

@@ -66,6 +66,20 @@ for v in vw:engine_sw ford:pcm_sw truck:engine_sw; do
 	check_contains "${v%%:*} offers ${v#*:}" "${v#*:}" "$out"
 done
 
+# --- obdcon check: each procedure against the simulated vehicles ---
+out=$("$OBDCON" check "$top_srcdir"/scripts/*.lua 2>&1); rc=$?
+check_eq "check: the shipped procedures fit the simulated vehicles (exit 0)" "0 5 files checked: no problems" "$rc $out"
+sed -e 's/size = 0x10000 },/size = 0x10800 },/' -e 's/job:erase { routine = 0xFF00 }/job:erase { routine = 0xFF01 }/' \
+	"$top_srcdir/scripts/demo.lua" >"$TEST_TMP/demo-bad.lua"
+out=$("$OBDCON" check "$TEST_TMP/demo-bad.lua" 2>&1); rc=$?
+check_eq "check: a procedure that does not fit exits 2" 2 "$rc"
+line=$(grep -n '^demo:flash {' "$TEST_TMP/demo-bad.lua" | cut -d: -f1)
+check_contains "check: a region past the module's memory, at the procedure's line" "demo-bad.lua:$line: flash 'engine_sw': region 0x0..0x10800 lies outside the flash memory of module 01 (7E0) of vehicle OBDDEMO0SIM000001 (0x0..0x10000)" "$out"
+sed -e 's/job:erase { routine = 0xFF00 }/job:erase { routine = 0xFF01 }/' "$top_srcdir/scripts/demo.lua" >"$TEST_TMP/demo-bad.lua"
+line=$(grep -n 'job:erase' "$TEST_TMP/demo-bad.lua" | cut -d: -f1)
+out=$("$OBDCON" check "$TEST_TMP/demo-bad.lua" 2>&1)
+check_contains "check: another erase routine than the module's, at the step's line" "demo-bad.lua:$line: flash 'engine_sw': erase routine FF01, but module 01 (7E0) of vehicle OBDDEMO0SIM000001 erases with routine FF00" "$out"
+
 # --- a good flash on the demo vehicle: read-out, corrected checksum ---
 S="$TEST_TMP/demo.state"
 "$OBDCON" --port "sim:demo,state=$S" readout engine_sw "$IMG/before.bin" >/dev/null 2>"$TEST_TMP/err"; rc=$?

@@ -213,12 +213,12 @@ static int apply_line(struct sim *s, char *line, int lineno, struct error *e)
 		int (*apply)(struct sim *, struct sim_ecu *, char **, int, struct error *);
 	} kinds[] = { { "did", 4, apply_did }, { "dtc", 5, apply_dtc }, { "flash", 4, apply_flash },
 		      { "erased", 3, apply_erased } };
-	char *words[WORDS_MAX], *save = NULL;
+	char *words[WORDS_MAX], *rest = NULL;
 	struct sim_ecu *ecu;
 	size_t i, n = 0;
 
-	for (char *w = strtok_r(line, " \t\r", &save); w && n < WORDS_MAX;
-	     w = strtok_r(NULL, " \t\r", &save))
+	for (char *w = strtok_r(line, " \t\r", &rest); w && n < WORDS_MAX;
+	     w = strtok_r(NULL, " \t\r", &rest))
 		words[n++] = w;
 	if (n == 0 || words[0][0] == '#')
 		return 0;

@@ -13,6 +13,7 @@ TESTS += \
 	tests/integration/manpage.sh \
 	tests/integration/flash.sh \
 	tests/integration/faults.sh \
+	tests/integration/crash.sh \
 	tests/tui/toggle.sh
 EXTRA_DIST += tests/tmux.sh \
 	tests/integration/flash.sh \
@@ -27,6 +28,7 @@ EXTRA_DIST += tests/tmux.sh \
 	tests/integration/layers.sh \
 	tests/integration/manpage.sh \
 	tests/integration/faults.sh \
+	tests/integration/crash.sh \
 	tests/tui/toggle.sh
 
 # A maker of flash images for flash.sh, independent of obdcon's code.

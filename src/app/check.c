@@ -1,5 +1,6 @@
 /* check.c: `obdcon check`: brand scripts validated without a car, against
- * every simulated vehicle (so a feature outside its DID is caught). */
+ * every simulated vehicle (so a feature outside its DID, or a flash
+ * procedure that does not fit a module's flash memory, is caught). */
 #include "config.h"
 
 #include <stdio.h>
@@ -17,28 +18,56 @@ struct check_set {
 	char vins[CHECK_VEHICLES_MAX][18];
 	struct sim_did_len *dids[CHECK_VEHICLES_MAX];
 	struct script_check_did *cdids[CHECK_VEHICLES_MAX];
+	struct script_check_flash *flash[CHECK_VEHICLES_MAX];
 	size_t n;
 };
 
-/* Adds one simulated vehicle's DIDs; a broken profile is skipped. */
+/* The flash memory of a simulated vehicle's modules, as the checker wants
+ * it; NULL when out of memory (or a broken profile). */
+static struct script_check_flash *vehicle_flashes(const char *name, size_t *n)
+{
+	struct sim_flash_layout *l;
+	struct script_check_flash *f;
+	struct error e;
+	size_t i;
+
+	if (sim_vehicle_flashes(name, &l, n, &e) < 0)
+		return NULL;
+	f = calloc(*n ? *n : 1, sizeof *f);
+	for (i = 0; f && i < *n; i++)
+		f[i] = (struct script_check_flash){ l[i].tx, l[i].addr, l[i].size, l[i].sector,
+						    l[i].erase_routine, l[i].check_routine,
+						    l[i].part_at, l[i].hw_at, l[i].sw_at };
+	free(l);
+	return f;
+}
+
+/* Adds one simulated vehicle's DIDs and flash memory; a broken profile is
+ * skipped. */
 static void add_vehicle(struct check_set *cs, const char *name)
 {
-	struct error e;
-	size_t n, i;
+	struct script_check_flash *flash;
 	struct sim_did_len *d;
+	struct error e;
+	size_t n, nflash, i;
 
 	if (cs->n == CHECK_VEHICLES_MAX ||
 	    sim_vehicle_dids(name, cs->vins[cs->n], sizeof cs->vins[cs->n], &d, &n, &e) < 0)
 		return;
 	cs->cdids[cs->n] = calloc(n ? n : 1, sizeof *cs->cdids[cs->n]);
-	if (cs->cdids[cs->n] == NULL) {
+	flash = vehicle_flashes(name, &nflash);
+	if (cs->cdids[cs->n] == NULL || flash == NULL) {
+		free(cs->cdids[cs->n]);
+		free(flash);
 		free(d);
 		return;
 	}
 	for (i = 0; i < n; i++)
 		cs->cdids[cs->n][i] = (struct script_check_did){ d[i].tx, d[i].did, d[i].len };
 	cs->dids[cs->n] = d;
-	cs->v[cs->n] = (struct script_check_vehicle){ cs->vins[cs->n], n, cs->cdids[cs->n] };
+	cs->flash[cs->n] = flash;
+	cs->v[cs->n] = (struct script_check_vehicle){ cs->vins[cs->n], n, cs->cdids[cs->n], nflash,
+						      flash };
 	cs->n++;
 }
 
@@ -69,6 +98,7 @@ int app_check_scripts(const char *const *files, size_t n,
 	for (i = 0; i < cs->n; i++) {
 		free(cs->dids[i]);
 		free(cs->cdids[i]);
+		free(cs->flash[i]);
 	}
 	free(cs);
 	return problems;

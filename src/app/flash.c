@@ -25,7 +25,9 @@
 
 #define FLASH_STEPS_MAX JOURNAL_MAX_STEPS
 #define VOLT_CHECK_EVERY 16    /* blocks between battery readings */
-#define VOLT_PAUSES 5          /* readings of 2 s a sag may last */
+#define VOLT_PAUSE_MS 1000     /* battery readings while a sag lasts */
+#define VOLT_REFUSALS 3        /* blocks a module refuses for low voltage (0x93) */
+#define NRC_VOLTAGE_LOW 0x93
 #define ERASE_TIMEOUT_MS 120000
 #define REBOOT_WAIT_MS 10000
 #define BLOCK_RETRIES 3        /* a block sent again after a transient failure */
@@ -46,6 +48,7 @@ struct flash_ctx {
 	size_t nsteps, step;        /* steps known, step running */
 	bool resume;                /* continuing an interrupted flash */
 	bool erased;                /* this run erased (a download starts over) */
+	bool dl_resumed;            /* this run's download took up confirmed blocks */
 	const struct journal *old;  /* the interrupted flash's journal */
 	size_t restart_step;        /* steps before it are skipped on resume */
 	int64_t started_us;
@@ -201,26 +204,51 @@ static int op_erase(void *ctx, uint16_t routine, uint32_t addr, uint32_t size, s
 	return step_done(c, e);
 }
 
-/* Waits while the battery sags below the procedure's minimum (between
- * blocks); a sag that lasts stops the download. */
-static int watch_voltage(struct flash_ctx *c, struct error *e)
+/* Reads the battery; -1 with e set when the adapter cannot tell. */
+static int battery(struct flash_ctx *c, double *v, struct error *e)
 {
-	double v = 0;
-	int i;
+	if (adapter_voltage(c->a->adapter, v, e) < 0)
+		return error_wrap(e, "reading the battery voltage");
+	return 0;
+}
 
-	if (c->proc->min_volts <= 0)
+/* Waits between blocks while the battery sags below the procedure's
+ * minimum, reading it every second; a sag that outlasts the procedure's
+ * volts_wait stops the download (the journal keeps the blocks confirmed,
+ * so --resume goes on from there). refused: the module itself refused the
+ * last block for low voltage, so the wait lasts at least one reading. */
+static int watch_voltage(struct flash_ctx *c, uint64_t block, bool refused, struct error *e)
+{
+	int64_t start = clock_ms(), limit = (int64_t)(c->proc->volts_wait * 1000);
+	double v = 0;
+
+	if (c->proc->min_volts <= 0 && !refused)
 		return 0;
-	for (i = 0; i <= VOLT_PAUSES; i++) {
-		if (adapter_voltage(c->a->adapter, &v, e) < 0)
-			return error_wrap(e, "reading the battery voltage");
-		if (v >= c->proc->min_volts)
-			return 0;
-		app_say(c->a, APP_WARNING, "battery at %.1f V, below %.1f V: pausing the download",
-			v, c->proc->min_volts);
-		clock_sleep_us(2000000);
-	}
-	return error_set(e, ERR_REFUSED, "battery stayed at %.1f V (below %.1f V)", v,
-			 c->proc->min_volts);
+	if (battery(c, &v, e) < 0)
+		return -(int)e->kind;
+	if (v >= c->proc->min_volts && !refused)
+		return 0;
+	app_say(c->a, APP_WARNING, "battery at %.1f V%s: pausing the download before block %llu "
+		"(it goes on when the battery is back at %.1f V; at most %g s)", v,
+		refused ? " and the module refused the block (voltage too low, 0x93)" : "",
+		(unsigned long long)block + 1, c->proc->min_volts, c->proc->volts_wait);
+	do {
+		if (clock_ms() - start >= limit)
+			return error_set(e, ERR_REFUSED, "the battery stayed at %.1f V, below the %.1f V "
+					 "this flash needs, for %g s: charge it or connect a charger, "
+					 "then resume (the %llu blocks confirmed are kept)", v,
+					 c->proc->min_volts, c->proc->volts_wait,
+					 (unsigned long long)c->j.dl.confirmed);
+		clock_sleep_us(1000 * (limit - (clock_ms() - start) < VOLT_PAUSE_MS ?
+				       limit - (clock_ms() - start) : VOLT_PAUSE_MS));
+		if (uds_tester_present(c->a->uds, &c->t, false, e) < 0) /* keeps the session */
+			return error_wrap(e, "while the download paused");
+		if (battery(c, &v, e) < 0)
+			return -(int)e->kind;
+	} while (v < c->proc->min_volts);
+	app_say(c->a, APP_WARNING, "battery back at %.1f V after %.1f s: the download goes on", v,
+		(double)(clock_ms() - start) / 1000);
+	return 0;
 }
 
 /* Reports the progress of a download or read-out: bytes, percentage, throughput, ETA. */
@@ -267,15 +295,28 @@ static void recover(struct flash_ctx *c)
 		app_say(c->a, APP_WARNING, "%s", re.text);
 }
 
-/* Sends one block, again with the same counter after a transient failure
- * (a module that took it acknowledges the repeat without writing). */
-static int send_block(struct flash_ctx *c, struct uds_transfer *x, const uint8_t *data, size_t n,
-		      struct error *e)
+/* True when the module refused a block because its voltage is too low. */
+static bool voltage_refusal(const struct error *e)
 {
-	int tries = 0, rc;
+	return e->kind == ERR_NEGATIVE && e->detail == NRC_VOLTAGE_LOW;
+}
 
-	while ((rc = uds_transfer_data(c->a->uds, &c->t, x, data, n, NULL, e)) < 0 &&
-	       transient(e) && ++tries <= BLOCK_RETRIES) {
+/* Sends one block, again with the same counter after a transient failure
+ * (a module that took it acknowledges the repeat without writing), and
+ * after a refusal for low voltage once the battery is back. */
+static int send_block(struct flash_ctx *c, struct uds_transfer *x, uint64_t block,
+		      const uint8_t *data, size_t n, struct error *e)
+{
+	int tries = 0, refusals = 0, rc;
+
+	while ((rc = uds_transfer_data(c->a->uds, &c->t, x, data, n, NULL, e)) < 0) {
+		if (voltage_refusal(e) && ++refusals <= VOLT_REFUSALS) {
+			if (watch_voltage(c, block, true, e) < 0)
+				return -(int)e->kind;
+			continue;
+		}
+		if (!transient(e) || ++tries > BLOCK_RETRIES)
+			break;
 		app_say(c->a, APP_WARNING, "%s: sending the block again (%d of %d)", e->text, tries,
 			BLOCK_RETRIES);
 		recover(c);
@@ -291,9 +332,10 @@ static int send_blocks(struct flash_ctx *c, struct uds_transfer *x, uint32_t add
 
 	for (b = c->j.dl.confirmed; b < blocks; b++) {
 		size_t off = (size_t)(b * chunk), n = size - off < chunk ? size - off : chunk;
-		if (b % VOLT_CHECK_EVERY == 0 && b > 0 && watch_voltage(c, e) < 0)
-			return -(int)e->kind;
-		if (send_block(c, x, c->data + (addr - c->proc->address) + off, n, e) < 0)
+		if (b % VOLT_CHECK_EVERY == 0 && b > 0 && watch_voltage(c, b, false, e) < 0)
+			return error_wrap(e, "before block %llu of %llu", (unsigned long long)b + 1,
+					  (unsigned long long)blocks);
+		if (send_block(c, x, b, c->data + (addr - c->proc->address) + off, n, e) < 0)
 			return error_wrap(e, "block %llu of %llu", (unsigned long long)b + 1,
 					  (unsigned long long)blocks);
 		if (journal_block_confirmed(&c->j, b, e) < 0)
@@ -353,10 +395,12 @@ static int op_download(void *ctx, uint32_t addr, uint32_t size, uint8_t format, 
 		return error_set(e, ERR_SCRIPT, "download range outside the procedure's region");
 	switch (resume_point(c, &m, &chunk, e, &rc)) {
 	case DL_COMPLETE:
+		c->dl_resumed = true;
 		app_say(c->a, APP_INFO, "the module confirmed every block before the interruption: "
 			"nothing left to send");
 		return step_done(c, e);
 	case DL_RESUME:
+		c->dl_resumed = true;
 		app_say(c->a, APP_INFO, "resuming the download at block %llu of %llu",
 			(unsigned long long)c->j.dl.confirmed + 1, (unsigned long long)c->j.dl.blocks);
 		break;
@@ -826,6 +870,21 @@ static double expected_rate(const struct adapter_info *i)
 	}
 }
 
+/* Brings the module back to its default session first. A console killed
+ * in the middle of a flash or a read-out leaves the module in its
+ * programming session with the transfer still open (the session would
+ * time out, but the next console's requests keep it alive), and such a
+ * module refuses a new download or upload. Leaving the session ends it. */
+static void default_session(struct flash_ctx *c)
+{
+	struct error e;
+
+	error_clear(&e);
+	if (uds_session(c->a->uds, &c->t, 0x01, NULL, &e) < 0)
+		app_say(c->a, APP_WARNING, "returning module %s to its default session: %s",
+			c->a->modules[c->module].id, e.text);
+}
+
 /* Checks battery, engine and adapter; writes the checklist into b. */
 static int preconditions(struct flash_ctx *c, struct buf *b, struct error *e)
 {
@@ -877,6 +936,7 @@ static int upload(struct flash_ctx *c, uint8_t *buf, struct error *e)
 	struct uds_transfer x;
 	size_t got = 0, n;
 
+	default_session(c);
 	if (uds_session(c->a->uds, &c->t, c->proc->readout_session, NULL, e) < 0)
 		return error_wrap(e, "read-out session");
 	if (c->proc->readout_level &&
@@ -1040,6 +1100,18 @@ static const char *session_name(const struct flash_ctx *c)
 	return base ? base + 1 : session_path(c->a->session);
 }
 
+/* Writes the manifest before the first step: the flash is named among
+ * the session's operations and the read-out backup listed with its hash,
+ * so a session killed during the flash shows what it was doing. (The
+ * journal comes after it: while the flash runs it is a file the manifest
+ * does not list.) */
+static int begin_record(struct flash_ctx *c, struct error *e)
+{
+	if (session_write_manifest(c->a->session, false, e) < 0)
+		return error_wrap(e, "nothing was written");
+	return 0;
+}
+
 /* Creates the journal of a new flash in the session. */
 static int start_journal(struct flash_ctx *c, const char *image_path, struct error *e)
 {
@@ -1120,6 +1192,41 @@ static void record_result(struct flash_ctx *c, const char *result)
 	session_write_manifest(c->a->session, false, NULL);
 }
 
+/* True when a resumed flash should start again from the erase: the
+ * module's check routine refused the image after the download took up the
+ * blocks confirmed before the interruption, so some of them are not in
+ * its memory (a module that lost them with its power, or a simulator that
+ * died with the console before it saved them). Asked once a run. */
+static bool redo_from_erase(struct flash_ctx *c, const struct error *e)
+{
+	size_t erase = find_step(c, "erase");
+
+	if (!c->dl_resumed || c->erased || e->kind != ERR_VERIFY || erase == c->nsteps ||
+	    strncmp(c->steps[c->step], "routine", 7) != 0)
+		return false;
+	app_say(c->a, APP_WARNING, "%s: the module lacks blocks it confirmed before the "
+		"interruption; erasing again and sending the whole image", e->text);
+	session_event(c->a->session, "flash: %s; erasing again and sending the whole image",
+		      e->text);
+	c->dl_resumed = false;
+	c->restart_step = erase;
+	c->step = 0;
+	return true;
+}
+
+/* Runs the procedure's steps (again from the erase when a resumed download
+ * proves incomplete). */
+static int run_procedure(struct flash_ctx *c, struct error *e)
+{
+	c->step = 0;
+	if (script_flash_run(c->a->scripts, c->fi, &flash_ops, c, e) == 0)
+		return 0;
+	if (!redo_from_erase(c, e))
+		return -(int)e->kind;
+	error_clear(e);
+	return script_flash_run(c->a->scripts, c->fi, &flash_ops, c, e);
+}
+
 /* Runs the steps for real and records the outcome. */
 static int run_steps(struct flash_ctx *c, struct app_flash_result *res, struct error *e)
 {
@@ -1127,8 +1234,7 @@ static int run_steps(struct flash_ctx *c, struct app_flash_result *res, struct e
 	char reason[JOURNAL_REASON_MAX + 1];
 	struct error je;
 
-	c->step = 0;
-	if (script_flash_run(c->a->scripts, c->fi, &flash_ops, c, e) < 0 || verify_after(c, e) < 0) {
+	if (run_procedure(c, e) < 0 || verify_after(c, e) < 0) {
 		snprintf(reason, sizeof reason, "%s", e->text);
 		journal_finish(&c->j, false, reason, &je);
 		res->written = c->j.no_return;
@@ -1219,6 +1325,7 @@ static int flash_prepare(struct flash_ctx *c, const char *image_path, struct buf
 	sha256_hex(c->data, c->proc->size, c->sha);
 	if (c->corrections[0])
 		app_say(c->a, APP_INFO, "checksums corrected: %s", c->corrections);
+	default_session(c);
 	if (preconditions(c, checklist, e) < 0 || dry_run(c, e) < 0)
 		return -(int)e->kind;
 	if (!c->resume && backup_readout(c, checklist, e) < 0)
@@ -1240,7 +1347,10 @@ int app_flash(struct app *a, const char *procedure, const char *image_path,
 	c->res = res;
 	session_set_operation(a->session, "flash");
 	session_event(a->session, "flash %s with %s", procedure, image_path);
+	session_write_manifest(a->session, false, NULL); /* killed from here on: "flash" */
 	rc = flash_prepare(c, image_path, &checklist, e);
+	if (rc == 0)
+		rc = begin_record(c, e);
 	if (rc == 0)
 		rc = start_journal(c, image_path, e);
 	if (rc == 0) {
@@ -1317,10 +1427,13 @@ int app_flash_resume(struct app *a, const char *session, struct app_flash_result
 	session_event(a->session, "flash --resume of %s from %s (%llu of %llu blocks confirmed)",
 		      old.procedure, session, (unsigned long long)old.dl.confirmed,
 		      (unsigned long long)old.dl.blocks);
+	session_write_manifest(a->session, false, NULL);
 	rc = flash_prepare(c, old.image_path, &checklist, e);
 	if (rc == 0 && strcmp(c->sha, old.image_sha256) != 0)
 		rc = error_set(e, ERR_REFUSED, "%s is not the image of the interrupted flash "
 			       "(SHA-256 differs)", old.image_path);
+	if (rc == 0)
+		rc = begin_record(c, e);
 	if (rc == 0)
 		rc = adopt_journal(c, &old, e);
 	if (rc == 0)

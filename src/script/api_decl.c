@@ -794,6 +794,10 @@ static void flash_fields(lua_State *L, struct script_flash *fl)
 	flash_readout(L, fl);
 	lua_getfield(L, 1, "volts");
 	fl->min_volts = lua_isnumber(L, -1) ? lua_tonumber(L, -1) : 0;
+	lua_getfield(L, 1, "volts_wait");
+	fl->volts_wait = lua_isnil(L, -1) ? 10 : lua_isnumber(L, -1) ? lua_tonumber(L, -1) : -1;
+	if (!(fl->volts_wait >= 0 && fl->volts_wait <= 600))
+		decl_error(L, "flash: volts_wait must be 0 to 600 seconds");
 	lua_getfield(L, 1, "engine_off");
 	fl->engine_off = lua_toboolean(L, -1);
 	lua_getfield(L, 1, "restart");
@@ -808,11 +812,11 @@ static void flash_fields(lua_State *L, struct script_flash *fl)
 	if (!lua_isnil(L, -1) && !lua_isfunction(L, -1))
 		decl_error(L, "flash: prepare must be a function(img)");
 	fl->has_prepare = lua_isfunction(L, -1);
-	lua_pop(L, 5);
+	lua_pop(L, 6);
 }
 
-/* brand:flash { id, name, module, region, accepts, ident, volts, engine_off,
- * readout, restart, prepare, run } declares a flash procedure. */
+/* brand:flash { id, name, module, region, accepts, ident, volts, volts_wait,
+ * engine_off, readout, restart, prepare, run } declares a flash procedure. */
 static int api_flash(lua_State *L)
 {
 	struct script_host *h = script_host_of(L);

@@ -126,6 +126,7 @@ struct script_flash {
 	struct script_flash_ident ident[SCRIPT_FLASH_IDENT_MAX]; /* how the image names itself */
 	size_t nident;
 	double min_volts;    /* battery voltage needed (0: not checked) */
+	double volts_wait;   /* seconds a sag may pause the download (default 10) */
 	bool engine_off;     /* the engine must stand still (rpm 0) */
 	bool readout;        /* the module allows reading its software out */
 	uint8_t readout_session;
@@ -326,16 +327,30 @@ struct script_check_did {
 	size_t len;
 };
 
+/* The flash memory of a module of a vehicle, for script_check. */
+struct script_check_flash {
+	uint32_t tx;                 /* request ID of the module */
+	uint32_t addr, size, sector; /* the memory and its erase unit */
+	uint16_t erase_routine, check_routine;
+	uint32_t part_at, hw_at, sw_at; /* offsets in the memory the module reads
+					 * F187, F191, F189 from (UINT32_MAX: none) */
+};
+
 struct script_check_vehicle {
 	const char *vin;
 	size_t n;
 	const struct script_check_did *dids;
+	size_t nflash;
+	const struct script_check_flash *flash;
 };
 
 /* Checks script files: syntax, declarations, overlapping bits in one DID,
  * locations outside the DIDs of the given vehicles (for vehicles a brand
- * matches), brands that can match nothing. Each problem is reported as
- * (file, line, message); returns the number of problems. */
+ * matches), brands that can match nothing, and flash procedures against
+ * the flash memory of those vehicles (region, sectors, erase and check
+ * routines, where the image names itself), their steps planned as the
+ * console plans them. Each problem is reported as (file, line, message);
+ * returns the number of problems. */
 int script_check(const char *const *files, size_t n, const struct script_check_vehicle *vehicles,
 		 size_t nv, void (*report)(void *arg, const char *file, int line, const char *msg),
 		 void *arg);

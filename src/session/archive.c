@@ -70,7 +70,8 @@ static int tree_walk(const char *root, const char *rel, int depth, struct sessio
 	if (d == NULL)
 		return error_set(e, ERR_IO, "opendir %s: %s", path, strerror(errno));
 	while (rc == 0 && (de = readdir(d)) != NULL) {
-		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0 ||
+		    fs_is_temp_name(de->d_name)) /* an atomic write cut by a crash */
 			continue;
 		if (join_rel(child, sizeof child, rel, de->d_name) < 0)
 			rc = error_set(e, ERR_ARG, "path too long: %s/%s", path, de->d_name);

@@ -33,8 +33,9 @@ struct session_tree {
 };
 
 /* Lists every directory and regular file under dir, recursively, sorted by
- * relative path (a directory before its contents); links and other file
- * types are skipped. */
+ * relative path (a directory before its contents); links, other file
+ * types and the temporary files of atomic writes a crash cut short
+ * (fs_is_temp_name) are skipped. */
 int session_tree_list(const char *dir, struct session_tree *t, struct error *e);
 /* Frees a listing. */
 void session_tree_free(struct session_tree *t);

@@ -112,8 +112,9 @@ static int replay_rx(struct replay_reader *rd, const uint8_t *p, size_t n)
 	return buf_append(&r->steps[r->n - 1].reply, p, n);
 }
 
-/* Decodes one escaped payload into out; NULL or why it is malformed. */
-static const char *replay_unescape(const char *p, const char *end, struct buf *out)
+/* Decodes one escaped payload into out; NULL or why it is malformed. In
+ * a cut line an escape the cut left unfinished ends the payload. */
+static const char *replay_unescape(const char *p, const char *end, bool cut, struct buf *out)
 {
 	static const char from[] = "\\rnt", to[] = "\\\r\n\t";
 
@@ -129,10 +130,10 @@ static const char *replay_unescape(const char *p, const char *end, struct buf *o
 			continue;
 		}
 		if (p + 1 >= end)
-			return "escape at the end of the line";
+			return cut ? NULL : "escape at the end of the line";
 		if (p[1] == 'x') {
 			if (end - p < 4)
-				return "truncated \\x escape";
+				return cut ? NULL : "truncated \\x escape";
 			hi = hex_digit(p[2]);
 			lo = hex_digit(p[3]);
 			if (hi < 0 || lo < 0)
@@ -152,8 +153,11 @@ static const char *replay_unescape(const char *p, const char *end, struct buf *o
 	return NULL;
 }
 
-/* Parses one line "<time> TX|RX <escaped>" (without its newline). */
-static const char *replay_line(struct replay_reader *rd, const char *p, const char *end)
+/* Parses one line "<time> TX|RX <escaped>" (without its newline); a cut
+ * line (the last, without a newline) that ends before its payload is
+ * dropped. */
+static const char *replay_line(struct replay_reader *rd, const char *p, const char *end,
+			       bool cut)
 {
 	const char *sp = memchr(p, ' ', (size_t)(end - p));
 	struct buf bytes = { 0 };
@@ -161,13 +165,15 @@ static const char *replay_line(struct replay_reader *rd, const char *p, const ch
 	bool tx;
 	int rc;
 
+	if (cut && (sp == NULL || end - (sp + 1) < 3))
+		return NULL;
 	if (sp == NULL || sp == p || sp - p > REPLAY_STAMP_MAX)
 		return "no timestamp";
 	p = sp + 1;
 	if (end - p < 3 || p[2] != ' ' || (memcmp(p, "TX", 2) != 0 && memcmp(p, "RX", 2) != 0))
 		return "TX or RX expected after the timestamp";
 	tx = p[0] == 'T';
-	why = replay_unescape(p + 3, end, &bytes);
+	why = replay_unescape(p + 3, end, cut, &bytes);
 	if (why == NULL) {
 		rc = tx ? replay_tx(rd, bytes.data, bytes.len) : replay_rx(rd, bytes.data, bytes.len);
 		if (rc < 0)
@@ -191,7 +197,7 @@ static int replay_lines(struct replay_reader *rd, const char *text, size_t len, 
 		if ((size_t)(stop - p) > SESSION_REPLAY_LINE_MAX)
 			why = "line too long";
 		else
-			why = replay_line(rd, p, stop);
+			why = replay_line(rd, p, stop, nl == NULL);
 		if (why != NULL)
 			return error_set(e, why == replay_nomem ? ERR_NOMEM : ERR_FORMAT,
 					 "%s:%zu: %s", REPLAY_FILE, rd->lineno, why);

@@ -23,7 +23,10 @@ typedef void (*session_replay_note_fn)(void *arg, const char *text);
 int session_replay_open(const char *dir_or_archive, struct session_replay **out,
 			struct error *e);
 /* Reads transcript text as session_transcript() writes it. A malformed
- * line is ERR_FORMAT "transcript.log:LINE: why". */
+ * line is ERR_FORMAT "transcript.log:LINE: why". A last line without its
+ * newline was cut by a crash (each line is one write(), which a kill can
+ * still cut short): what it holds whole is kept, a cut escape or header is
+ * dropped. */
 int session_replay_parse(const char *text, size_t len, struct session_replay **out,
 			 struct error *e);
 /* Sets who hears about commands that were never recorded. */

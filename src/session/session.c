@@ -563,13 +563,15 @@ int session_backup(struct session *s, const struct session_backup *b, char *path
 	rc = fs_write_atomic(full, b->data ? (const void *)b->data : "", b->len, 0600, e);
 	if (rc == 0)
 		rc = session_add_rec(s, b, rel, b->data, b->len, e);
+	/* The manifest lists the backup before anything is written to the car,
+	 * so a session that dies mid-write can still be restored; the event
+	 * follows it, so a session whose events name a backup has it listed. */
+	if (rc == 0)
+		rc = session_write_manifest(s, false, e);
 	if (rc < 0)
 		return error_wrap(e, "backup of %s DID %04X", b->module, b->did);
 	session_event(s, "backup %s DID %04X (%zu bytes) -> %s", b->module, b->did, b->len, rel);
-	/* The manifest lists the backup before anything is written to the car,
-	 * so a session that dies mid-write can still be restored. */
-	rc = session_write_manifest(s, false, e);
-	return rc < 0 ? error_wrap(e, "backup of %s DID %04X", b->module, b->did) : 0;
+	return 0;
 }
 
 /* Writes the "info" object. */

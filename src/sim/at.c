@@ -236,7 +236,7 @@ static enum at_result at_desc(struct sim *s, const char *arg, struct buf *out)
 }
 
 /* ATRV: the voltage at the OBD socket, "12.6V": the vehicle's battery
- * (charging while its engine runs), or the volts:V fault's. */
+ * (charging while its engine runs), or the volts:V or sag:V:MS@N fault's. */
 static enum at_result at_voltage(struct sim *s, const char *arg, struct buf *out)
 {
 	char text[16];

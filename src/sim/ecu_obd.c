@@ -260,12 +260,14 @@ static double running_value(const struct sim *s, const struct sim_live *l, enum 
 	return q == SIM_Q_AMBIENT ? l->ambient : l->fuel;
 }
 
-/* A live quantity now, in its unit; the voltage is the volts fault's
- * when that is on. */
+/* A live quantity now, in its unit; the voltage is the sag fault's while
+ * a sag lasts, else the volts fault's when that is on. */
 double sim_live_value(const struct sim *s, enum sim_quantity q)
 {
 	const struct sim_live *l = engine(s);
 
+	if (q == SIM_Q_VOLTAGE && sim_fault_sag(s) >= 0)
+		return sim_fault_sag(s);
 	if (q == SIM_Q_VOLTAGE && s->faults.volts > 0)
 		return s->faults.volts;
 	if (sim_engine_running(s))

@@ -22,6 +22,11 @@
  *   silent@N       the ECUs stop answering after N requests (vehicle)
  *   silent:ECU@N   only the ECU with that id (vehicle)
  *   volts:V        battery voltage at the OBD socket (ATRV, PID 42)
+ *   sag:V:MS@N     the battery sags: after N bytes in total, both ways, it
+ *                  reads V volts for MS milliseconds of modelled time
+ *                  (real time while the link is idle or throttled), then
+ *                  what it read before (a starter motor, a fan, a weak
+ *                  charger)
  *
  * Example: "eof@4000+pending:50+seed:7". Data requests are the OBD/UDS
  * lines and STPX commands, counted from 1. Random choices use xorshift64*
@@ -37,7 +42,7 @@
 
 #define KNOWN_FAULTS                                                                    \
 	"seed:N, drop:RATE, junk:RATE, reset@N, eof@N, bufferfull@N, canerror@N, pending:N, " \
-	"silent@N, silent:ECU@N, volts:V"
+	"silent@N, silent:ECU@N, volts:V, sag:V:MS@N"
 #define FAULT_TEXT_MAX 512
 
 /* Puts every fault off. */
@@ -47,6 +52,7 @@ void sim_faults_init(struct sim_faults *f)
 	f->seed = 1;
 	f->reset_at = f->eof_at = f->buffer_full_at = f->can_error_at = -1;
 	f->silent_after = -1;
+	f->sag_at = -1;
 }
 
 /* A count N (1 ... 2^31 - 1, or from 0 when zero_ok). */
@@ -94,6 +100,26 @@ static int silent_item(struct sim_faults *f, const char *item)
 	return 0;
 }
 
+/* sag:V:MS@N. */
+static int sag_item(struct sim_faults *f, const char *item)
+{
+	char volts[32], ms[32];
+	const char *colon, *at = strrchr(item, '@');
+	long n;
+
+	colon = strchr(item + 4, ':');
+	if (at == NULL || colon == NULL || colon > at || (size_t)(colon - item - 4) >= sizeof volts ||
+	    (size_t)(at - colon - 1) >= sizeof ms)
+		return -1;
+	snprintf(volts, sizeof volts, "%.*s", (int)(colon - item - 4), item + 4);
+	snprintf(ms, sizeof ms, "%.*s", (int)(at - colon - 1), colon + 1);
+	if (real_value(volts, 0, 40, &f->sag_volts) < 0 || count_value(ms, false, &n) < 0 ||
+	    count_value(at + 1, true, &f->sag_at) < 0)
+		return -1;
+	f->sag_ms = n;
+	return 0;
+}
+
 /* One item; -1 if it is unknown or its value is bad. */
 static int fault_item(struct sim_faults *f, const char *item)
 {
@@ -128,6 +154,8 @@ static int fault_item(struct sim_faults *f, const char *item)
 		return silent_item(f, item);
 	if (strncmp(item, "volts:", 6) == 0)
 		return real_value(item + 6, 0, 40, &f->volts);
+	if (strncmp(item, "sag:", 4) == 0)
+		return sag_item(f, item);
 	return -1;
 }
 
@@ -168,7 +196,7 @@ static bool chance(struct sim *s, double rate)
 	return (double)(sim_random(s) >> 11) * (1.0 / 9007199254740992.0) < rate;
 }
 
-/* Counts a byte on the link; closes it at eof@N. */
+/* Counts a byte on the link; closes it at eof@N, starts the sag at sag@N. */
 static void count_link(struct sim *s)
 {
 	struct sim_core *c = s->core;
@@ -176,6 +204,18 @@ static void count_link(struct sim *s)
 	c->link_count++;
 	if (s->faults.eof_at >= 0 && c->link_count >= (uint64_t)s->faults.eof_at)
 		c->closed = true;
+	if (s->faults.sag_at >= 0 && !c->sagging && c->link_count >= (uint64_t)s->faults.sag_at) {
+		c->sagging = true;
+		c->sag_end_us = s->now_us + (uint64_t)s->faults.sag_ms * 1000;
+	}
+}
+
+/* The voltage of a sag in progress (sag:V:MS@N), or a negative number. */
+double sim_fault_sag(const struct sim *s)
+{
+	const struct sim_core *c = s->core;
+
+	return c && c->sagging && s->now_us < c->sag_end_us ? s->faults.sag_volts : -1;
 }
 
 /* Puts a byte on the line unless the link is closed. */

@@ -118,10 +118,12 @@ static bool turn(struct serve *sv, const uint8_t *in, size_t n,
 	bool quit;
 
 	pthread_mutex_lock(sv->s->lock);
-	if (n > 0)
+	if (n > 0) {
 		take_input(sv, in, n);
-	else
+	} else {
 		catch_up(sv);
+		sim_state_save_if_changed(sv->s); /* the blocks of a download the console left */
+	}
 	*closed = sv->s->core->closed;
 	*wait_us = idle_us(sv);
 	quit = *stop != 0;

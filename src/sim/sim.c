@@ -432,24 +432,33 @@ void sim_list_profiles(struct buf *out)
 	buf_free(&names);
 }
 
+/* Loads vehicle profile name into v. */
+static int load_vehicle(const char *name, struct sim_vehicle *v, struct error *e)
+{
+	struct sdata d;
+	char *file = NULL;
+	int rc;
+
+	memset(v, 0, sizeof *v);
+	rc = sim_profile_load("vehicles", name, &d, &file, e);
+	if (rc == 0)
+		rc = sim_vehicle_load(&d, file, v, e);
+	sdata_free(&d);
+	free(file);
+	return rc;
+}
+
 /* Loads a vehicle profile and lists its VIN and DIDs with their lengths. */
 int sim_vehicle_dids(const char *name, char *vin, size_t vn, struct sim_did_len **out, size_t *n,
 		     struct error *e)
 {
 	struct sim_vehicle v;
-	struct sdata d;
-	char *file = NULL;
 	size_t i, k, total = 0;
 	int rc;
 
 	*out = NULL;
 	*n = 0;
-	memset(&v, 0, sizeof v);
-	rc = sim_profile_load("vehicles", name, &d, &file, e);
-	if (rc == 0)
-		rc = sim_vehicle_load(&d, file, &v, e);
-	sdata_free(&d);
-	free(file);
+	rc = load_vehicle(name, &v, e);
 	if (rc < 0)
 		return rc;
 	for (i = 0; i < v.necus; i++)
@@ -464,6 +473,48 @@ int sim_vehicle_dids(const char *name, char *vin, size_t vn, struct sim_did_len 
 			(*out)[(*n)++] = (struct sim_did_len){ v.ecus[i].tx, v.ecus[i].dids[k].id,
 							       v.ecus[i].dids[k].len };
 	snprintf(vin, vn, "%s", v.vin);
+	sim_vehicle_free(&v);
+	return 0;
+}
+
+/* The offset in the memory an image DID is read from, or UINT32_MAX. */
+static uint32_t image_did_at(const struct sim_flash *f, uint16_t did)
+{
+	size_t i;
+
+	for (i = 0; i < f->nimage_dids; i++)
+		if (f->image_dids[i].did == did)
+			return f->image_dids[i].off;
+	return UINT32_MAX;
+}
+
+/* Loads vehicle profile name and lists the flash memory of its ECUs. */
+int sim_vehicle_flashes(const char *name, struct sim_flash_layout **out, size_t *n,
+			struct error *e)
+{
+	struct sim_vehicle v;
+	size_t i;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	rc = load_vehicle(name, &v, e);
+	if (rc < 0)
+		return rc;
+	*out = calloc(v.necus ? v.necus : 1, sizeof **out);
+	if (*out == NULL) {
+		sim_vehicle_free(&v);
+		return error_set(e, ERR_NOMEM, "out of memory");
+	}
+	for (i = 0; i < v.necus; i++) {
+		const struct sim_flash *f = &v.ecus[i].m.flash;
+		if (!f->present)
+			continue;
+		(*out)[(*n)++] = (struct sim_flash_layout){
+			v.ecus[i].tx, f->addr, f->size, f->sector, f->erase_rid, f->check_rid,
+			image_did_at(f, 0xF187), image_did_at(f, 0xF191), image_did_at(f, 0xF189)
+		};
+	}
 	sim_vehicle_free(&v);
 	return 0;
 }

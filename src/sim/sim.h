@@ -93,6 +93,20 @@ struct sim_did_len {
  * (*out is freed by the caller with free()). */
 int sim_vehicle_dids(const char *name, char *vin, size_t vn, struct sim_did_len **out, size_t *n,
 		     struct error *e);
+/* The flash memory of one ECU of a simulated vehicle (for `obdcon check`):
+ * where it lies, its erase unit, its routines, and where the application
+ * reads its identification from. */
+struct sim_flash_layout {
+	uint32_t tx;                 /* request ID of its ECU */
+	uint32_t addr, size, sector; /* the memory and its erase unit */
+	uint16_t erase_routine, check_routine;
+	uint32_t part_at, hw_at, sw_at; /* offsets in the memory of F187, F191,
+					 * F189 (UINT32_MAX: not read from it) */
+};
+/* Loads vehicle profile name and lists the flash memory of each ECU that
+ * has one (*out is freed by the caller with free()). */
+int sim_vehicle_flashes(const char *name, struct sim_flash_layout **out, size_t *n,
+			struct error *e);
 /* Names of the vehicle profiles, one a line, into out. */
 void sim_vehicle_names(struct buf *out);
 

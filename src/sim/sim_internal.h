@@ -317,6 +317,9 @@ struct sim_faults {
 	long silent_after;    /* silent@N    ECUs stop answering after N requests */
 	char silent_ecu[16];  /* silent:ECU@N  only that ECU ("" = all) */
 	double volts;         /* volts:V     battery voltage, <= 0 when off */
+	long sag_at;          /* sag:V:MS@N  after N link bytes, ... */
+	double sag_volts;     /*             ... the battery reads V ... */
+	long sag_ms;          /*             ... for MS ms of modelled time */
 };
 
 /* The adapter's settings and input state (what AT commands change). */
@@ -597,6 +600,8 @@ struct sim_core {
 	uint64_t link_count;     /* bytes on the link both ways (eof@) */
 	long data_requests;      /* data requests so far (bufferfull@, canerror@) */
 	bool closed;             /* eof@ reached: the link is gone */
+	bool sagging;            /* sag@ reached: the battery sags ... */
+	uint64_t sag_end_us;     /* ... until this modelled time */
 	bool throttle;           /* serve in real time */
 	struct sim_ecu_tp *tp;   /* per ECU */
 	struct sim_stats stats;
@@ -650,6 +655,8 @@ void sim_out_commit(struct sim *s);
 bool sim_fault_input(struct sim *s);
 /* Counts a data request; SIM_FAULT_* for the one that hits it. */
 int sim_fault_request(struct sim *s);
+/* The battery voltage while a sag (sag:V:MS@N) lasts, else negative. */
+double sim_fault_sag(const struct sim *s);
 
 /* Faults that hit a data request. */
 enum { SIM_FAULT_NONE, SIM_FAULT_BUFFER_FULL, SIM_FAULT_CAN_ERROR };
@@ -783,7 +790,8 @@ int sim_live_load(const struct sdata *t, struct sim_ecu *ecu, const char *where,
 /* Frees the live DIDs. */
 void sim_live_free(struct sim_ecu *ecu);
 /* A live quantity now, in its unit (rpm, km/h, degrees C, %, V, km, s);
- * the voltage is the volts fault's when that is on. */
+ * the voltage is the sag fault's while a sag lasts, else the volts
+ * fault's when that is on. */
 double sim_live_value(const struct sim *s, enum sim_quantity q);
 /* True while the vehicle's engine runs. */
 bool sim_engine_running(const struct sim *s);

@@ -16,14 +16,27 @@
  * Lines starting with '#' are comments. Everything is saved atomically
  * after every request that changed the vehicle; a sidecar file is
  * rewritten only when its memory changed (erase, end of a download). The
- * blocks of a download in progress are saved once a second, and when the
- * simulator ends (the link closed, an eof@ fault): a console cut off in
- * the middle of a download finds every block the ECU took. */
+ * blocks of a download in progress are saved once a second (also while
+ * the link is idle), and when the simulator ends (the link closed, an
+ * eof@ fault, SIGTERM of obdcon sim): a console cut off in the middle of
+ * a download finds every block the ECU took.
+ *
+ * A save is crash-safe in two phases: each changed memory goes to
+ * FILE.ECU.flash.new (temporary name, fsync, rename), then the state file
+ * that names its SHA-256, then FILE.ECU.flash.new is renamed over
+ * FILE.ECU.flash. Killed between the phases, the next load finds the state
+ * file naming the .new file's contents and finishes the rename; killed
+ * before the state file, the old pair still agrees. A killed simulator
+ * (an in-process one dies with obdcon) thus loads as an ECU after a power
+ * loss: the sectors erased and the blocks saved, never a mix of two saves;
+ * blocks of the last second may be missing. */
 #include "config.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "sim/sim_internal.h"
 #include "util/clock.h"
@@ -116,11 +129,46 @@ static int apply_dtc(struct sim *s, struct sim_ecu *ecu, char **w, int lineno, s
 			 w[2]);
 }
 
+/* True if the file at path holds size bytes with that SHA-256; its
+ * contents go to b. */
+static bool sidecar_matches(const char *path, size_t size, const char *sha, struct buf *b)
+{
+	char digest[65];
+	struct error e;
+
+	buf_reset(b);
+	if (fs_read_file(path, b, size + 1, &e) < 0 || b->len != size)
+		return false;
+	sha256_hex(b->data, b->len, digest);
+	return strcmp(digest, sha) == 0;
+}
+
+/* Reads the sidecar the state file names: FILE.ECU.flash, or the
+ * FILE.ECU.flash.new a save killed before its last phase left (renamed
+ * into place then); a .new the state file does not name is stale. */
+static int read_sidecar(const char *path, size_t size, const char *sha, struct buf *b,
+			struct error *e)
+{
+	char next[4200];
+
+	snprintf(next, sizeof next, "%s.new", path);
+	if (sidecar_matches(path, size, sha, b)) {
+		unlink(next);
+		return 0;
+	}
+	if (sidecar_matches(next, size, sha, b)) {
+		if (rename(next, path) < 0)
+			return error_set(e, ERR_IO, "rename %s: %s", next, strerror(errno));
+		return 0;
+	}
+	return error_set(e, ERR_FORMAT, "%s does not match its size and SHA-256", path);
+}
+
 /* Applies "flash ECU SIZE SHA256": reads and checks the sidecar file. */
 static int apply_flash(struct sim *s, struct sim_ecu *ecu, char **w, int lineno, struct error *e)
 {
 	struct sim_flash *f = &ecu->m.flash;
-	char path[4096], digest[65];
+	char path[4096];
 	struct buf b = { 0 };
 	int rc = 0;
 
@@ -128,12 +176,8 @@ static int apply_flash(struct sim *s, struct sim_ecu *ecu, char **w, int lineno,
 		return error_set(e, ERR_FORMAT, "%s:%d: ECU %s has no flash memory of %s bytes",
 				 s->state_file, lineno, w[1], w[2]);
 	sidecar_path(s, ecu, path, sizeof path);
-	if (fs_read_file(path, &b, (size_t)f->size + 1, e) < 0)
-		return error_wrap(e, "%s:%d", s->state_file, lineno);
-	sha256_hex(b.data, b.len, digest);
-	if (b.len != f->size || strcmp(digest, w[3]) != 0)
-		rc = error_set(e, ERR_FORMAT, "%s:%d: %s does not match its size and SHA-256",
-			       s->state_file, lineno, path);
+	if (read_sidecar(path, f->size, w[3], &b, e) < 0)
+		rc = error_wrap(e, "%s:%d", s->state_file, lineno);
 	else if (sim_flash_mem(f) == NULL)
 		rc = error_set(e, ERR_NOMEM, "out of memory");
 	else
@@ -251,10 +295,11 @@ static void format_ecu(const struct sim_ecu *ecu, struct buf *b)
 	}
 }
 
-/* Writes every changed flash memory to its sidecar; -1 if one failed. */
+/* First phase: every changed flash memory to FILE.ECU.flash.new; -1 if
+ * one failed. */
 static int save_sidecars(struct sim *s)
 {
-	char path[4096];
+	char path[4096], next[4200];
 	size_t i;
 
 	for (i = 0; i < s->vehicle.necus; i++) {
@@ -263,11 +308,33 @@ static int save_sidecars(struct sim *s)
 		if (f->mem == NULL || f->gen == f->saved_gen)
 			continue;
 		sidecar_path(s, ecu, path, sizeof path);
-		if (fs_write_atomic(path, f->mem, f->size, 0600, &s->state_error) < 0)
+		snprintf(next, sizeof next, "%s.new", path);
+		if (fs_write_atomic(next, f->mem, f->size, 0600, &s->state_error) < 0)
 			return -1;
-		f->saved_gen = f->gen;
 	}
 	return 0;
+}
+
+/* Last phase, once the state file names them: the .new sidecars renamed
+ * into place. */
+static void commit_sidecars(struct sim *s)
+{
+	char path[4096], next[4200];
+	size_t i;
+
+	for (i = 0; i < s->vehicle.necus; i++) {
+		struct sim_ecu *ecu = &s->vehicle.ecus[i];
+		struct sim_flash *f = &ecu->m.flash;
+		if (f->mem == NULL || f->gen == f->saved_gen)
+			continue;
+		sidecar_path(s, ecu, path, sizeof path);
+		snprintf(next, sizeof next, "%s.new", path);
+		if (rename(next, path) < 0) {
+			error_set(&s->state_error, ERR_IO, "rename %s: %s", next, strerror(errno));
+			continue;
+		}
+		f->saved_gen = f->gen;
+	}
 }
 
 /* True if a flash memory changed since it was saved (download blocks). */
@@ -297,8 +364,10 @@ static void save(struct sim *s)
 		   s->vehicle.id);
 	for (i = 0; i < s->vehicle.necus; i++)
 		format_ecu(&s->vehicle.ecus[i], &b);
-	if (fs_write_atomic(s->state_file, b.data, b.len, 0600, &s->state_error) == 0)
+	if (fs_write_atomic(s->state_file, b.data, b.len, 0600, &s->state_error) == 0) {
 		s->saved_writes = writes;
+		commit_sidecars(s);
+	}
 	buf_free(&b);
 }
 

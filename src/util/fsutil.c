@@ -98,6 +98,24 @@ int fs_write_atomic(const char *path, const void *data, size_t n, mode_t mode, s
 	return 0;
 }
 
+/* True for a temporary name of fs_write_atomic: "NAME.tmp.DIGITS". */
+bool fs_is_temp_name(const char *name)
+{
+	const char *p = strstr(name, ".tmp.");
+	const char *last = NULL;
+
+	while (p) {
+		last = p;
+		p = strstr(p + 1, ".tmp.");
+	}
+	if (last == NULL || last == name || last[5] == 0)
+		return false;
+	for (p = last + 5; *p; p++)
+		if (*p < '0' || *p > '9')
+			return false;
+	return true;
+}
+
 /* Reads a whole file, refusing files over limit bytes. */
 int fs_read_file(const char *path, struct buf *b, size_t limit, struct error *e)
 {

@@ -13,6 +13,10 @@
 int fs_mkdir_p(const char *path, mode_t mode, struct error *e);
 /* Writes a file atomically: temporary name, fsync, rename, fsync of the directory. */
 int fs_write_atomic(const char *path, const void *data, size_t n, mode_t mode, struct error *e);
+/* True for the temporary name fs_write_atomic writes before its rename
+ * ("NAME.tmp.PID"): a file left under it by a killed process is not a
+ * file of its own, only an unfinished write of NAME. */
+bool fs_is_temp_name(const char *name);
 /* Reads a whole file into b, refusing files over limit bytes. */
 int fs_read_file(const char *path, struct buf *b, size_t limit, struct error *e);
 /* True if path names an existing directory. */

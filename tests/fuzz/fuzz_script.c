@@ -37,11 +37,13 @@ static void load_vehicles(void)
 {
 	struct buf names = { 0 };
 	struct sim_did_len *d;
+	struct sim_flash_layout *l;
 	struct script_check_did *cd;
+	struct script_check_flash *cf;
 	const char *p, *nl;
 	char name[128], *vin;
 	struct error e;
-	size_t n, i;
+	size_t n, nf, i;
 
 	sim_vehicle_names(&names);
 	for (p = buf_str(&names); (nl = strchr(p, '\n')) != NULL && nvehicles < VEHICLES_MAX;
@@ -58,7 +60,17 @@ static void load_vehicles(void)
 		for (i = 0; i < n; i++)
 			cd[i] = (struct script_check_did){ d[i].tx, d[i].did, d[i].len };
 		free(d);
-		vehicles[nvehicles++] = (struct script_check_vehicle){ vin, n, cd };
+		if (sim_vehicle_flashes(name, &l, &nf, &e) < 0)
+			abort();
+		cf = calloc(nf ? nf : 1, sizeof *cf);
+		if (cf == NULL)
+			abort();
+		for (i = 0; i < nf; i++)
+			cf[i] = (struct script_check_flash){ l[i].tx, l[i].addr, l[i].size, l[i].sector,
+							     l[i].erase_routine, l[i].check_routine,
+							     l[i].part_at, l[i].hw_at, l[i].sw_at };
+		free(l);
+		vehicles[nvehicles++] = (struct script_check_vehicle){ vin, n, cd, nf, cf };
 	}
 	buf_free(&names);
 }

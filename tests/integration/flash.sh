@@ -6,7 +6,9 @@
 # wrong checksum is corrected by the procedure and the module's check
 # routine accepts it; a link cut at 30, 60 and 95 % of the download
 # leaves the module in its boot loader and --resume ends with the right
-# image; a seed/key failure stops before the erase; --json parses.
+# image; a seed/key failure stops before the erase; --json parses; a
+# battery sag pauses the download and one that lasts stops it; blocks a
+# module lost are sent again from the erase.
 # Images come from tests/integration/mkimage (no obdcon code).
 . "$top_srcdir/tests/lib.sh"
 
@@ -63,6 +65,20 @@ for v in vw:engine_sw ford:pcm_sw truck:engine_sw; do
 	out=$("$OBDCON" --port "sim:${v%%:*}" flash --list 2>/dev/null)
 	check_contains "${v%%:*} offers ${v#*:}" "${v#*:}" "$out"
 done
+
+# --- obdcon check: each procedure against the simulated vehicles ---
+out=$("$OBDCON" check "$top_srcdir"/scripts/*.lua 2>&1); rc=$?
+check_eq "check: the shipped procedures fit the simulated vehicles (exit 0)" "0 5 files checked: no problems" "$rc $out"
+sed -e 's/size = 0x10000 },/size = 0x10800 },/' -e 's/job:erase { routine = 0xFF00 }/job:erase { routine = 0xFF01 }/' \
+	"$top_srcdir/scripts/demo.lua" >"$TEST_TMP/demo-bad.lua"
+out=$("$OBDCON" check "$TEST_TMP/demo-bad.lua" 2>&1); rc=$?
+check_eq "check: a procedure that does not fit exits 2" 2 "$rc"
+line=$(grep -n '^demo:flash {' "$TEST_TMP/demo-bad.lua" | cut -d: -f1)
+check_contains "check: a region past the module's memory, at the procedure's line" "demo-bad.lua:$line: flash 'engine_sw': region 0x0..0x10800 lies outside the flash memory of module 01 (7E0) of vehicle OBDDEMO0SIM000001 (0x0..0x10000)" "$out"
+sed -e 's/job:erase { routine = 0xFF00 }/job:erase { routine = 0xFF01 }/' "$top_srcdir/scripts/demo.lua" >"$TEST_TMP/demo-bad.lua"
+line=$(grep -n 'job:erase' "$TEST_TMP/demo-bad.lua" | cut -d: -f1)
+out=$("$OBDCON" check "$TEST_TMP/demo-bad.lua" 2>&1)
+check_contains "check: another erase routine than the module's, at the step's line" "demo-bad.lua:$line: flash 'engine_sw': erase routine FF01, but module 01 (7E0) of vehicle OBDDEMO0SIM000001 erases with routine FF00" "$out"
 
 # --- a good flash on the demo vehicle: read-out, corrected checksum ---
 S="$TEST_TMP/demo.state"
@@ -200,6 +216,57 @@ for cut in exit check; do
 		check_eq "cut during the check: and sent every block" 64 "$(grep -c ' TX 140236' "$dir/transcript.log")"
 	fi
 done
+
+# A battery sag during the download: the flash pauses between blocks,
+# warns (stderr and the session's events), goes on when the battery is
+# back and ends with the image; a module that refuses a block for low
+# voltage (0x93) gets it again once the battery is back; a sag that lasts
+# longer than the procedure's volts_wait stops the flash, which then
+# resumes where it stopped.
+sag=$((start + (end - start) * 15 / 64)) # block 16, before the battery is read
+copy_state "$S" "$TEST_TMP/sag.state" 01
+"$OBDCON" --port "sim:demo,state=$TEST_TMP/sag.state,faults=sag:11.5:800@$sag" flash engine_sw "$IMG/demo.bin" --yes >/dev/null 2>"$TEST_TMP/err"; rc=$?
+check_eq "sag: the flash ends well (exit 0)" 0 "$rc"
+check "sag: the memory equals the image" cmp "$IMG/demo-right.bin" "$TEST_TMP/sag.state.01.flash"
+check_contains "sag: the pause is announced" "warning: battery at 11.5 V: pausing the download before block 17 (it goes on when the battery is back at 12.0 V; at most 10 s)" "$(cat "$TEST_TMP/err")"
+check_contains "sag: and its end" "warning: battery back at 12.6 V after " "$(cat "$TEST_TMP/err")"
+dir=$(session_of "$TEST_TMP/err")
+check "sag: both are in the session's events" sh -c "grep -q 'battery at 11.5 V: pausing' '$dir/events.log' && grep -q 'battery back at 12.6 V' '$dir/events.log'"
+check "sag: the battery was read again during the pause" test "$(grep -c ' TX ATRV' "$dir/transcript.log")" -ge 3
+
+copy_state "$S" "$TEST_TMP/sag93.state" 01
+"$OBDCON" --port "sim:demo,state=$TEST_TMP/sag93.state,faults=sag:10.5:800@$((start + (end - start) * 8 / 64))" flash engine_sw "$IMG/demo.bin" --yes >/dev/null 2>"$TEST_TMP/err"; rc=$?
+check_eq "sag below the module's limit: the flash ends well (exit 0)" 0 "$rc"
+check "sag below the module's limit: the memory equals the image" cmp "$IMG/demo-right.bin" "$TEST_TMP/sag93.state.01.flash"
+check_contains "sag below the module's limit: the refused block waits for the battery" "warning: battery at 10.5 V and the module refused the block (voltage too low, 0x93): pausing the download before block" "$(cat "$TEST_TMP/err")"
+check "sag below the module's limit: the module said so (7F 36 93)" grep -q 'RX 7E8037F3693' "$(session_of "$TEST_TMP/err")/transcript.log"
+
+mkdir -p "$TEST_TMP/cfg-sag/obdcon/scripts"
+sed 's/volts = 12.0, engine_off = true,/volts = 12.0, volts_wait = 1, engine_off = true,/' \
+	"$top_srcdir/scripts/demo.lua" >"$TEST_TMP/cfg-sag/obdcon/scripts/demo.lua"
+copy_state "$S" "$TEST_TMP/sag2.state" 01
+XDG_CONFIG_HOME="$TEST_TMP/cfg-sag" "$OBDCON" --port "sim:demo,state=$TEST_TMP/sag2.state,faults=sag:11.5:60000@$sag" flash engine_sw "$IMG/demo.bin" --yes >/dev/null 2>"$TEST_TMP/err"; rc=$?
+check_eq "lasting sag: the flash stops (exit 1)" 1 "$rc"
+sess=$(basename "$(session_of "$TEST_TMP/err")")
+check_contains "lasting sag: the message says why and how to resume" "FLASH NOT FINISHED after the point of no return: module 01 needs its software; run obdcon --port PORT flash --resume $sess: before block 17 of 64: the battery stayed at 11.5 V, below the 12.0 V this flash needs, for 1 s: charge it or connect a charger, then resume (the 16 blocks confirmed are kept)" "$(cat "$TEST_TMP/err")"
+XDG_CONFIG_HOME="$TEST_TMP/cfg-sag" "$OBDCON" --port "sim:demo,state=$TEST_TMP/sag2.state" flash --resume "$sess" --yes >/dev/null 2>"$TEST_TMP/err"; rc=$?
+check_eq "lasting sag: --resume with the battery back exits 0" 0 "$rc"
+check "lasting sag: the memory equals the image" cmp "$IMG/demo-right.bin" "$TEST_TMP/sag2.state.01.flash"
+check_eq "lasting sag: the resume sent the 48 blocks left" 48 "$(grep -c ' TX 140236' "$(session_of "$TEST_TMP/err")/transcript.log")"
+
+# Blocks the module confirmed but lost (as a module that loses its power,
+# or a simulator that dies with obdcon before it saved them): the resume
+# goes on from the journal, the check routine refuses the image, and the
+# flash is done again from the erase.
+st="$TEST_TMP/lost.state"
+"$OBDCON" --port "sim:demo,state=$st,faults=eof@$((start + (end - start) / 2))" flash engine_sw "$IMG/demo.bin" --yes >/dev/null 2>"$TEST_TMP/err"
+sess=$(basename "$(session_of "$TEST_TMP/err")")
+head -c 65536 /dev/zero | tr '\000' '\377' >"$st.01.flash" # every sector erased, nothing written
+printf 'flash 01 65536 %s\nerased 01 1111111111111111\n' "$(sha256sum "$st.01.flash" | cut -d ' ' -f 1)" >"$st"
+"$OBDCON" --port "sim:demo,state=$st" flash --resume "$sess" --yes >/dev/null 2>"$TEST_TMP/err"; rc=$?
+check_eq "lost blocks: --resume exits 0" 0 "$rc"
+check_contains "lost blocks: it says why it erases again" "the module lacks blocks it confirmed before the interruption; erasing again and sending the whole image" "$(cat "$TEST_TMP/err")"
+check "lost blocks: the memory equals the image" cmp "$IMG/demo-right.bin" "$st.01.flash"
 
 # A module left in its boot loader refuses coding with the reason.
 printf 'erased 01 1000000000000000\n' >"$TEST_TMP/boot.state"

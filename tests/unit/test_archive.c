@@ -234,7 +234,8 @@ static void clean_session(const char *base, const char *vin, bool pack, char *di
 static void killed_session(const char *base, char *dir, size_t n)
 {
 	static const uint8_t val[] = { 0xCA, 0xFE };
-	int status, fds[2];
+	char tmp[PATH_MAX + 64];
+	int status, fds[2], fd;
 	pid_t pid;
 	ssize_t r;
 
@@ -254,6 +255,12 @@ static void killed_session(const char *base, char *dir, size_t n)
 			_exit(1);
 		session_transcript(s, SESSION_TX, (const uint8_t *)"2E2203CAFF\r", 11);
 		session_event(s, "writing DID 2203");
+		/* atomic writes the kill cut short leave their temporary files */
+		sfmt(tmp, sizeof tmp, "%s/backups/17-2204.bin.tmp.%ld", session_path(s),
+		     (long)getpid());
+		if ((fd = open(tmp, O_WRONLY | O_CREAT, 0600)) < 0 || write(fd, "\x01", 1) != 1)
+			_exit(1);
+		close(fd);
 		if (write(fds[1], session_path(s), strlen(session_path(s))) < 0)
 			_exit(1);
 		raise(SIGKILL);
@@ -977,13 +984,17 @@ static void test_killed_session(void **state)
 	sfmt(cmd, sizeof cmd, "tar -xOzf '%s' '%s/transcript.log'", out, base_name(dir));
 	run_capture(cmd, &m);
 	assert_non_null(strstr(buf_str(&m), "TX 2E2203CAFF\\r\n"));
+	sfmt(cmd, sizeof cmd, "tar -tzf '%s'", out);
+	run_capture(cmd, &m);
+	assert_non_null(strstr(buf_str(&m), "/backups/17-2203.bin\n"));
+	assert_null(strstr(buf_str(&m), ".tmp.")); /* the cut write is not packed */
 	assert_int_equal(session_open_existing(f->base, out, &v, &e), 0);
 	assert_false(v->stale);
 	assert_non_null(v->manifest.recovered);
 	assert_non_null(session_view_backup(v, "17", 0x2203));
 	session_view_close(v);
 	assert_int_equal(session_import(out, f->other, got, sizeof got, &e), 0);
-	sfmt(cmd, sizeof cmd, "diff -r '%s' '%s' | grep -c '^diff\\|^Only' || true", dir, got);
+	sfmt(cmd, sizeof cmd, "diff -r -x '*.tmp.*' '%s' '%s' | grep -c '^diff\\|^Only' || true", dir, got);
 	run_capture(cmd, &m);
 	assert_string_equal(buf_str(&m), "1\n"); /* only the manifest differs */
 	info = list(f->base, &n);

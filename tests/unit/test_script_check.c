@@ -1,8 +1,9 @@
 /* test_script_check.c: `obdcon check` diagnostics: one fixture per
  * diagnostic under tests/scripts/check, each naming the problems it must
  * produce ("-- expect: LINE: text" lines, or "-- expect: none"), checked
- * against a simulated vehicle whose DIDs the fixtures' brand matches; and
- * the shipped scripts check clean against the demo vehicle. */
+ * against a simulated vehicle whose DIDs and flash memory the fixtures'
+ * brand matches (flash_*.lua: procedures that fit it and ones that do
+ * not); and the shipped scripts check clean against the demo vehicle. */
 #include "config.h"
 
 #include <dirent.h>
@@ -48,8 +49,15 @@ static const struct script_check_did chk_dids[] = {
 	{ 0x70E, 0x0600, 4 },
 	{ 0x70E, 0x0601, 2 },
 	{ 0x714, 0x0600, 16 },
+	{ 0x7A0, 0xF187, 10 }, /* a module without flash memory */
 };
-static const struct script_check_vehicle chk_vehicle = { "CHK0SIMULATED0001", 3, chk_dids };
+/* The engine's flash: 256 KiB at 0x80000 in sectors of 16 KiB, its part
+ * number read from 0x200 and its software from 0x20C of the memory. */
+static const struct script_check_flash chk_flash[] = {
+	{ 0x7E0, 0x80000, 0x40000, 0x4000, 0xFF00, 0x0202, 0x200, UINT32_MAX, 0x20C },
+};
+static const struct script_check_vehicle chk_vehicle = { "CHK0SIMULATED0001", 4, chk_dids, 1,
+							 chk_flash };
 
 /* One fixture: exactly the expected problems, at the expected lines. */
 static void test_fixture(void **state)
@@ -104,7 +112,8 @@ static void test_several_files(void **state)
 	assert_non_null(strstr(r.msg[1], "cannot open"));
 }
 
-/* The shipped scripts check clean against the demo vehicle's DIDs. */
+/* The shipped scripts check clean against the demo vehicle's DIDs and
+ * flash memory. */
 static void test_shipped(void **state)
 {
 	static const struct script_check_did demo[] = {
@@ -112,7 +121,10 @@ static void test_shipped(void **state)
 		{ 0x70E, 0x0601, 2 },
 		{ 0x714, 0x0600, 16 },
 	};
-	const struct script_check_vehicle v = { "OBDDEMO0SIM000001", 3, demo };
+	static const struct script_check_flash flash[] = {
+		{ 0x7E0, 0, 0x10000, 0x1000, 0xFF00, 0x0202, UINT32_MAX, UINT32_MAX, 0x10C },
+	};
+	const struct script_check_vehicle v = { "OBDDEMO0SIM000001", 3, demo, 1, flash };
 	const char *files[] = { OBDCON_SRCDIR "/scripts/demo.lua",
 				OBDCON_SRCDIR "/scripts/generic.lua" };
 	struct reports r = { 0 };
@@ -168,7 +180,7 @@ static void test_man_example(void **state)
 		{ 0x70E, 0x0600, 16 },
 		{ 0x70E, 0x0601, 2 },
 	};
-	const struct script_check_vehicle v = { "XMP000000L0000001", 2, dids };
+	const struct script_check_vehicle v = { "XMP000000L0000001", 2, dids, 0, NULL };
 	char path[] = "/tmp/obdcon-test-example-XXXXXX.lua";
 	const char *files[] = { path };
 	struct reports r = { 0 };

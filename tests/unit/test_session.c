@@ -1029,11 +1029,19 @@ static void test_replay_malformed(void **state)
 		{ "T TX ATZ\\r\nT RX OK\\q\n", "transcript.log:2: unknown escape" },
 		{ "T TX ATZ\\r\nT RX OK\\x4\n", "transcript.log:2: truncated \\x escape" },
 		{ "T TX ATZ\\xG0\n", "transcript.log:1: bad \\x escape" },
-		{ "T TX ATZ\\", "transcript.log:1: escape at the end of the line" },
+		{ "T TX ATZ\\\n", "transcript.log:1: escape at the end of the line" },
+		{ "T TX ATZ\\x4\nT TX ATI\r\n", "transcript.log:1: truncated \\x escape" },
 		{ "T TX A\tZ\n", "transcript.log:1: unexpected byte" },
 		{ "T XX ATZ\n", "transcript.log:1: TX or RX expected after the timestamp" },
 		{ "\nT TX ATZ\n", "transcript.log:1: no timestamp" },
 		{ "T TX ok\nT TX ok\nTXATZ\n", "transcript.log:3: no timestamp" },
+	};
+	static const char *const cut[][2] = {
+		{ "T TX ATZ\\r\nT RX OK\\x4", "OK" },
+		{ "T TX ATZ\\r\nT RX OK\\r\\", "OK\r" },
+		{ "T TX ATZ\\r\nT RX OK\\x", "OK" },
+		{ "T TX ATZ\\r\nT R", "" },
+		{ "T TX ATZ\\r\n2026-11-28T01:3", "" },
 	};
 	struct session_replay *r = NULL;
 	struct error e;
@@ -1057,6 +1065,13 @@ static void test_replay_malformed(void **state)
 	assert_int_equal(session_replay_commands(r), 1); /* a last line without newline counts */
 	ask(r, "ATZ\r", "OK", 0);
 	session_replay_close(r);
+	/* a last line cut by a crash keeps what it holds whole */
+	for (i = 0; i < sizeof cut / sizeof cut[0]; i++) {
+		assert_int_equal(session_replay_parse(cut[i][0], strlen(cut[i][0]), &r, &e), 0);
+		assert_int_equal(session_replay_commands(r), 1);
+		ask(r, "ATZ\r", cut[i][1], 0);
+		session_replay_close(r);
+	}
 	assert_int_equal(session_replay_parse("", 0, &r, &e), 0);
 	assert_int_equal(session_replay_commands(r), 0);
 	session_replay_close(r);

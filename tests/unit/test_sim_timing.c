@@ -464,6 +464,39 @@ static void test_fault_parse(void **state)
 	assert_null(s);
 }
 
+/* sag:V:MS@N: the battery reads V once N bytes crossed the link, for MS
+ * milliseconds of modelled time; malformed items are refused. */
+static void test_sag_fault(void **state)
+{
+	struct error e = { 0 };
+	struct sim *s = quiet_sim(",faults=sag:10.5:2000@50"); /* 40 bytes so far */
+	struct buf out = { 0 };
+
+	(void)state;
+	assert_string_equal(feed(s, "ATRV\r"), "12.6V\r\r>"); /* the sag starts in its answer */
+	assert_string_equal(feed(s, "ATRV\r"), "10.5V\r\r>");
+	assert_int_equal(sim_run(s, sim_now_us(s) + 1500000, &out), 0);
+	assert_string_equal(feed(s, "ATRV\r"), "10.5V\r\r>");
+	assert_int_equal(sim_run(s, sim_now_us(s) + 500000, &out), 0);
+	assert_string_equal(feed(s, "ATRV\r"), "12.6V\r\r>");
+	assert_string_equal(feed(s, "ATRV\r"), "12.6V\r\r>"); /* once only */
+	sim_free(s);
+	s = quiet_sim(",faults=volts:11.9+sag:11.2:100@0");
+	assert_string_equal(feed(s, "ATRV\r"), "11.2V\r\r>");
+	assert_int_equal(sim_run(s, sim_now_us(s) + 100000, &out), 0);
+	assert_string_equal(feed(s, "ATRV\r"), "11.9V\r\r>"); /* back to the volts fault's */
+	sim_free(s);
+	s = NULL;
+	assert_int_equal(sim_create(",faults=sag:10.5@5", &s, &e), -ERR_ARG);
+	assert_non_null(strstr(e.text, "sag:V:MS@N"));
+	assert_int_equal(sim_create(",faults=sag:10.5:0@5", &s, &e), -ERR_ARG);
+	assert_int_equal(sim_create(",faults=sag:10.5:100", &s, &e), -ERR_ARG);
+	assert_int_equal(sim_create(",faults=sag:x:100@5", &s, &e), -ERR_ARG);
+	assert_int_equal(sim_create(",faults=sag:50:100@5", &s, &e), -ERR_ARG);
+	assert_null(s);
+	buf_free(&out);
+}
+
 /* A vehicle profile's faults string applies first, the spec's after it. */
 static void test_vehicle_faults(void **state)
 {
@@ -640,6 +673,7 @@ int main(void)
 		cmocka_unit_test(test_brd_timing),
 		cmocka_unit_test(test_stats),
 		cmocka_unit_test(test_fault_parse),
+		cmocka_unit_test(test_sag_fault),
 		cmocka_unit_test(test_vehicle_faults),
 		cmocka_unit_test(test_atrv_engine),
 		cmocka_unit_test(test_fault_reset),

@@ -1152,6 +1152,59 @@ static void test_state_file(void **state)
 	buf_free(&b);
 }
 
+/* A save is two-phase: a simulator killed after writing FILE.ECU.flash.new
+ * but before the state file loads the old pair (the stale .new goes); one
+ * killed after the state file but before the rename loads the .new. */
+static void test_state_phases(void **state)
+{
+	char spec[PATH_MAX + 64], file[PATH_MAX + 16], side[PATH_MAX + 32], next[PATH_MAX + 40];
+	uint8_t mem[16];
+	struct buf b = { 0 }, other = { 0 };
+	struct error e = { 0 };
+	struct sim *s;
+
+	(void)state;
+	snprintf(file, sizeof file, "%s/phase.state", tmp_home);
+	snprintf(side, sizeof side, "%s.01.flash", file);
+	snprintf(next, sizeof next, "%s.new", side);
+	snprintf(spec, sizeof spec, "demo,state=%s", file);
+	s = vsim(spec);
+	expect(s, "01", "1002", "5002003201F4");
+	unlock(s, "01", 0x11, key_demo_11);
+	assert_int_equal(send_hex(s, "01", "3101FF00440000100000001000"), 2);
+	s->now_us += 100 * MS;
+	sim_state_save_if_changed(s);
+	assert_int_equal(s->state_error.kind, ERR_NONE);
+	sim_free(s);
+	assert_false(fs_is_file(next));
+	read_file(side, &b);
+	assert_int_equal(b.data[0x1000], 0xFF);
+	/* killed before the state file: a .new the state does not name */
+	read_file(side, &other);
+	other.data[0x1000] = 0x42;
+	assert_int_equal(fs_write_atomic(next, other.data, other.len, 0600, &e), 0);
+	s = vsim(spec);
+	assert_int_equal(sim_get_memory(s, "01", 0x1000, mem, 1), 0);
+	assert_int_equal(mem[0], 0xFF);
+	sim_free(s);
+	assert_false(fs_is_file(next));
+	/* killed before the rename: the state names the .new */
+	assert_int_equal(rename(side, next), 0);
+	assert_int_equal(fs_write_atomic(side, other.data, other.len, 0600, &e), 0);
+	s = vsim(spec);
+	assert_int_equal(sim_get_memory(s, "01", 0x1000, mem, 1), 0);
+	assert_int_equal(mem[0], 0xFF);
+	expect(s, "01", "22F180", "62F180" "44454D4F2D424C2030313032"); /* still in its boot loader */
+	sim_free(s);
+	assert_false(fs_is_file(next));
+	read_file(side, &other);
+	assert_memory_equal(other.data, b.data, b.len);
+	remove(file);
+	remove(side);
+	buf_free(&b);
+	buf_free(&other);
+}
+
 /* engine=on|off starts or stops the engine of the profile; the vw
  * engine refuses programming while it runs. */
 static void test_engine_option(void **state)
@@ -1398,6 +1451,7 @@ int main(void)
 		cmocka_unit_test(test_flash_crc32),
 		cmocka_unit_test(test_readout),
 		cmocka_unit_test(test_state_file),
+		cmocka_unit_test(test_state_phases),
 		cmocka_unit_test(test_boot_loader),
 		cmocka_unit_test(test_engine_option),
 		cmocka_unit_test(test_adapter_29bit),

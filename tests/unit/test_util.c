@@ -12,6 +12,7 @@
 
 #include "util/buf.h"
 #include "util/error.h"
+#include "util/fsutil.h"
 #include "util/hex.h"
 #include "util/json.h"
 #include "util/sha256.h"
@@ -174,6 +175,20 @@ static void test_buf_limit(void **state)
 	buf_free(&b);
 }
 
+/* The temporary names of atomic writes, told from ordinary names. */
+static void test_temp_name(void **state)
+{
+	(void)state;
+	assert_true(fs_is_temp_name("journal.tmp.4242"));
+	assert_true(fs_is_temp_name("09-0601.bin.tmp.7"));
+	assert_true(fs_is_temp_name("a.tmp.b.tmp.12"));
+	assert_false(fs_is_temp_name("journal"));
+	assert_false(fs_is_temp_name("journal.tmp."));
+	assert_false(fs_is_temp_name("journal.tmp.12x"));
+	assert_false(fs_is_temp_name(".tmp.12"));
+	assert_false(fs_is_temp_name("notes.tmp"));
+}
+
 /* Runs the tests. */
 int main(void)
 {
@@ -182,6 +197,7 @@ int main(void)
 		cmocka_unit_test(test_json_strings),   cmocka_unit_test(test_json_pretty),
 		cmocka_unit_test(test_hex),            cmocka_unit_test(test_parse_uint),
 		cmocka_unit_test(test_error),          cmocka_unit_test(test_buf_limit),
+		cmocka_unit_test(test_temp_name),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -31,12 +31,12 @@ struct watch {
 	double rate;
 };
 
-/* Messages: only warnings and errors. */
+/* Messages: only warnings and errors, on stderr and not in the figures' format. */
 static void on_message(void *arg, enum app_level level, const char *text)
 {
 	(void)arg;
 	if (level == APP_WARNING || level == APP_ERROR)
-		fprintf(stderr, "bench: %s\n", text);
+		fprintf(stderr, "bench_flash: %s\n", text);
 }
 
 /* Confirmations: yes (the bench flashes a simulator). */
@@ -148,7 +148,7 @@ static int bench(const char *profile, int baud, const char *name, const char *im
 		printf("bench: %s_path %s\n", name, app_adapter_path(a));
 		printf("bench: %s_total %.1f s\n", name, res.seconds);
 	} else {
-		fprintf(stderr, "bench: %s: %s\n", name, e.text);
+		fprintf(stderr, "bench_flash: %s: %s\n", name, e.text);
 	}
 	if (a)
 		app_close(a, NULL, 0, &e);

@@ -57,14 +57,14 @@ static int rig_open(struct rig *r, const char *spec)
 
 	memset(r, 0, sizeof *r);
 	if (sim_spawn(spec, &r->link, &r->sim, &e) < 0) {
-		fprintf(stderr, "bench: %s: %s\n", spec, e.text);
+		fprintf(stderr, "bench_link: %s: %s\n", spec, e.text);
 		return -1;
 	}
 	r->adapter = adapter_new(r->link);
 	r->tp = isotp_new(r->adapter);
 	adapter_set_timeout(r->adapter, 60000);
 	if (adapter_init(r->adapter, &e) < 0) {
-		fprintf(stderr, "bench: %s: %s\n", spec, e.text);
+		fprintf(stderr, "bench_link: %s: %s\n", spec, e.text);
 		return -1;
 	}
 	return 0;
@@ -163,7 +163,7 @@ static int bench_send(const char *profile, int baud, const char *name)
 	isotp_get_stats(r.tp, &before);
 	s0 = rig_stats(&r);
 	if (isotp_request_opt(r.tp, &t, req, sizeof req, &opt, reply, &e) < 0) {
-		fprintf(stderr, "bench: %s at %d baud: %s\n", profile, baud, e.text);
+		fprintf(stderr, "bench_link: %s at %d baud: %s\n", profile, baud, e.text);
 		rc = -1;
 	}
 	s1 = rig_stats(&r);

@@ -31,6 +31,7 @@
 #define ERASE_TIMEOUT_MS 120000
 #define REBOOT_WAIT_MS 10000
 #define BLOCK_RETRIES 3        /* a block sent again after a transient failure */
+#define STEP_KEY_MAX 64        /* a step's name with its arguments */
 
 /* One flash in progress: what is programmed, with what, and its record. */
 struct flash_ctx {
@@ -45,6 +46,8 @@ struct flash_ctx {
 	bool dry;                   /* recording the steps, nothing sent */
 	const char *steps[FLASH_STEPS_MAX];
 	char step_names[FLASH_STEPS_MAX][JOURNAL_NAME_MAX + 1];
+	char step_keys[FLASH_STEPS_MAX][STEP_KEY_MAX]; /* each step with its arguments, as planned */
+	char next_key[STEP_KEY_MAX]; /* the arguments of the step about to begin ("" none) */
 	size_t nsteps, step;        /* steps known, step running */
 	bool resume;                /* continuing an interrupted flash */
 	bool erased;                /* this run erased (a download starts over) */
@@ -85,22 +88,27 @@ static void add_step_name(struct flash_ctx *c, const char *name)
 /* Names a step and, on a real run, records it as started. */
 static int step_begin(struct flash_ctx *c, struct error *e, const char *fmt, ...)
 {
-	char name[JOURNAL_NAME_MAX + 1];
+	char name[JOURNAL_NAME_MAX + 1], key[STEP_KEY_MAX];
 	va_list ap;
 
 	va_start(ap, fmt);
 	vsnprintf(name, sizeof name, fmt, ap);
 	va_end(ap);
+	snprintf(key, sizeof key, "%s%s", name, c->next_key);
+	c->next_key[0] = '\0';
 	if (c->dry) {
 		if (c->nsteps == FLASH_STEPS_MAX)
 			return error_set(e, ERR_ARG, "the procedure has more than %d steps",
 					 FLASH_STEPS_MAX);
+		snprintf(c->step_keys[c->nsteps], sizeof c->step_keys[0], "%s", key);
 		add_step_name(c, name);
 		return 0;
 	}
-	if (c->step >= c->nsteps)
+	if (c->step >= c->nsteps || strcmp(c->step_keys[c->step], key) != 0)
 		return error_set(e, ERR_SCRIPT, "the procedure takes other steps than when it was "
-				 "planned (step %zu: %s)", c->step + 1, name);
+				 "planned and confirmed (step %zu: %s where the plan has %s); "
+				 "nothing of this step was sent", c->step + 1, key,
+				 c->step < c->nsteps ? c->step_keys[c->step] : "no more steps");
 	if (!c->j.no_return && app_cancelled(c->a)) /* never once the module is erased */
 		return error_set(e, ERR_CANCELLED, "cancelled before the erase");
 	app_say(c->a, APP_PROGRESS, "flash: %s", name);
@@ -188,6 +196,7 @@ static int op_erase(void *ctx, uint16_t routine, uint32_t addr, uint32_t size, s
 	uint8_t rec[9], status[64];
 	size_t slen;
 
+	snprintf(c->next_key, sizeof c->next_key, " %08X+%X", addr, size);
 	if (step_begin(c, e, "erase %04X", routine) < 0)
 		return -(int)e->kind;
 	if (c->dry)
@@ -387,6 +396,7 @@ static int op_download(void *ctx, uint32_t addr, uint32_t size, uint8_t format, 
 	size_t chunk = 0;
 	int rc;
 
+	snprintf(c->next_key, sizeof c->next_key, " %08X+%X format %02X", addr, size, format);
 	if (step_begin(c, e, "download") < 0)
 		return -(int)e->kind;
 	if (c->dry)
@@ -1005,6 +1015,17 @@ static int backup_readout(struct flash_ctx *c, struct buf *checklist, struct err
 
 /* --- The run --- */
 
+/* Index of the first step whose name starts with prefix, or nsteps. */
+static size_t find_step(const struct flash_ctx *c, const char *prefix)
+{
+	size_t i;
+
+	for (i = 0; i < c->nsteps; i++)
+		if (strncmp(c->steps[i], prefix, strlen(prefix)) == 0)
+			return i;
+	return c->nsteps;
+}
+
 /* Records the procedure's steps by running it without sending anything. */
 static int dry_run(struct flash_ctx *c, struct error *e)
 {
@@ -1015,18 +1036,10 @@ static int dry_run(struct flash_ctx *c, struct error *e)
 	c->dry = false;
 	if (c->nsteps == 0)
 		return error_set(e, ERR_SCRIPT, "procedure %s takes no steps", c->proc->id);
+	if (find_step(c, "download") == c->nsteps)
+		return error_set(e, ERR_SCRIPT, "procedure %s never downloads: it would write "
+				 "nothing into the module", c->proc->id);
 	return 0;
-}
-
-/* Index of the first step whose name starts with prefix, or nsteps. */
-static size_t find_step(const struct flash_ctx *c, const char *prefix)
-{
-	size_t i;
-
-	for (i = 0; i < c->nsteps; i++)
-		if (strncmp(c->steps[i], prefix, strlen(prefix)) == 0)
-			return i;
-	return c->nsteps;
 }
 
 /* True when a resume continues the download where it stopped: the

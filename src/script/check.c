@@ -332,6 +332,17 @@ static int flash_module(struct checker *c, const struct script_flash *fl)
 	return -1;
 }
 
+/* True if the plan has a download step. */
+static bool plan_downloads(const struct plan *p)
+{
+	size_t i;
+
+	for (i = 0; i < p->n; i++)
+		if (p->steps[i].kind == 'D')
+			return true;
+	return false;
+}
+
 /* Plans a procedure into p; false (reported) when its run() fails. */
 static bool plan_procedure(struct checker *c, size_t fi, struct plan *p)
 {
@@ -347,6 +358,9 @@ static bool plan_procedure(struct checker *c, size_t fi, struct plan *p)
 		problem(c, line ? line : fl->line, "flash '%s': %s", fl->id, msg);
 		return false;
 	}
+	if (!plan_downloads(p))
+		problem(c, fl->line, "flash '%s': run() never downloads: the flash would write "
+			"nothing into the module", fl->id);
 	for (i = 0; i < p->n; i++)
 		if (p->steps[i].kind == 'D' &&
 		    (p->steps[i].addr < fl->address ||

@@ -171,6 +171,18 @@ check_eq "the JSON result says not ok and not written" "false false" "$(jq -r '"
 check "the module refused the key (0x35)" grep -q 'RX 7E8037F2735' "$(session_of "$TEST_TMP/err")/transcript.log"
 refused "seed/key failure" "$TEST_TMP/r8.state" 01 "$IMG/demo-right.bin" "$TEST_TMP/err"
 
+# A procedure whose run() takes other steps than the plan the user confirmed
+# (here a wait in the plan, the erase in the real run) is stopped there.
+mkdir -p "$TEST_TMP/cfg-div/obdcon/scripts"
+sed -e 's/^demo:flash {/local runs = 0\ndemo:flash {/' \
+	-e 's/^    job:erase { routine = 0xFF00 }/    runs = runs + 1; if runs == 1 then job:wait(10) end; job:erase { routine = 0xFF00 }/' \
+	"$top_srcdir/scripts/demo.lua" >"$TEST_TMP/cfg-div/obdcon/scripts/demo.lua"
+copy_state "$S" "$TEST_TMP/r9.state" 01
+XDG_CONFIG_HOME="$TEST_TMP/cfg-div" "$OBDCON" --port "sim:demo,state=$TEST_TMP/r9.state" flash engine_sw "$IMG/demo.bin" --yes >/dev/null 2>"$TEST_TMP/err"; rc=$?
+check_eq "a run unlike its plan exits 1" 1 "$rc"
+check_contains "it names the step that differs" "step 3: erase FF00 00000000+10000 where the plan has wait 10ms" "$(cat "$TEST_TMP/err")"
+refused "a run unlike its plan" "$TEST_TMP/r9.state" 01 "$IMG/demo-right.bin" "$TEST_TMP/err"
+
 # --- the link cut at 30, 60 and 95 % of the download, then --resume ---
 set -- $bytes
 start=$1 end=$2 checkat=$3

@@ -34,9 +34,9 @@
 -- Q). vin_wmi therefore holds the prefix up to and including that O,
 -- "WVWZZZAUZO", which no real car can have; match() refuses, in addition,
 -- any VIN without I, O or Q after the WMI.
--- The prefix is what keeps real vehicles out: this version of the console
--- chooses the brand by vin_wmi alone and does not call match() yet, which
--- is there as a second guard for when it does.
+-- The prefix keeps real vehicles out, and the console asks match() as a
+-- second guard once the prefix fits (a match() that fails counts as no
+-- match).
 --
 -- The simulated engine idles: it refuses coding writes (0x22,
 -- conditionsNotCorrect) while it runs, so engine features can be read but

@@ -116,10 +116,8 @@ int app_scan(struct app *a, struct error *e)
 		return -(int)e->kind;
 	if (session_set_vin(a->session, a->vin, e) < 0)
 		app_say(a, APP_WARNING, "session: %s", e->text);
-	if (script_match_vehicle(a->scripts, a->vin, NULL, &a->brand, e) < 0) {
-		app_say(a, APP_WARNING, "brand scripts: %s", e->text);
-		a->brand = script_match_vin(a->scripts, a->vin);
-	}
+	if (script_match_vehicle(a->scripts, a->vin, NULL, &a->brand, e) < 0) /* that brand skipped */
+		app_say(a, APP_WARNING, "brand scripts: %s; that brand does not match", e->text);
 	app_say(a, APP_INFO, "VIN %s, brand script %s", a->vin, app_brand_name(a));
 	if (a->brand >= 0)
 		session_set_info(a->session, "brand", script_brand(a->scripts, (size_t)a->brand)->id);

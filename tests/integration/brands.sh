@@ -360,4 +360,21 @@ check_eq "truck: refusals wrote nothing" "0201000005005500545255434B370000 01000
 	"$(state_did "$state" 17 0100) $(state_did "$state" 0B 0100)"
 
 real_vin_check truckreal "$profiles/truck500.lua" YV2RT40AOQSIM0007 YV2RT40A5PA000007
+
+# A brand whose match() fails does not match: the demo car keeps its own
+# brand script, and the failure is named.
+mkdir -p "$TEST_TMP/cfg-broken/obdcon/scripts"
+cat >"$TEST_TMP/cfg-broken/obdcon/scripts/broken.lua" <<'EOF'
+local b = brand { id = "broken", name = "Broken match", vin_wmi = { "OBDDEMO0" },
+  match = function(vin) return vin:nosuch() end }
+b:module { id = "99", name = "Nothing", tx = 0x7A0, rx = 0x7A8 }
+EOF
+out=$(XDG_CONFIG_HOME="$TEST_TMP/cfg-broken" "$OBDCON" --port sim:demo scan --json 2>"$TEST_TMP/err"); rc=$?
+check_eq "a failing match(): the scan exits 0" 0 "$rc"
+check_eq "a failing match(): the car keeps its brand" "obdcon demo vehicle (simulated)" \
+	"$(printf '%s' "$out" | jq -r .brand)"
+check_contains "a failing match(): the error is named with its line" "broken.lua:2:" "$(cat "$TEST_TMP/err")"
+check_contains "a failing match(): and that the brand does not match" "that brand does not match" \
+	"$(cat "$TEST_TMP/err")"
+
 finish

@@ -154,14 +154,15 @@ static int field_function(lua_State *L, const char *what, const char *key, bool 
 	return luaL_ref(L, LUA_REGISTRYINDEX);
 }
 
-/* Rejects fields a declaration does not know, so typos are caught. */
-static void check_known_fields(lua_State *L, const char *what, const char *const *known,
-			       const char *const *more)
+/* Rejects fields the table at idx does not know, so typos are caught. */
+static void known_fields_at(lua_State *L, int idx, const char *what, const char *const *known,
+			    const char *const *more)
 {
 	size_t i;
 
+	idx = lua_absindex(L, idx);
 	lua_pushnil(L);
-	while (lua_next(L, 1) != 0) {
+	while (lua_next(L, idx) != 0) {
 		const char *k = lua_type(L, -2) == LUA_TSTRING ? lua_tostring(L, -2) : NULL;
 		bool found = false;
 		for (i = 0; k && known[i] && !found; i++)
@@ -172,6 +173,13 @@ static void check_known_fields(lua_State *L, const char *what, const char *const
 			decl_error(L, "%s: unknown field '%s'", what, k ? k : "(non-string key)");
 		lua_pop(L, 1);
 	}
+}
+
+/* Rejects fields a declaration does not know, so typos are caught. */
+static void check_known_fields(lua_State *L, const char *what, const char *const *known,
+			       const char *const *more)
+{
+	known_fields_at(L, 1, what, known, more);
 }
 
 /* Pushes a declaration handle: a userdata holding the index, with the
@@ -693,7 +701,10 @@ static lua_Integer flash_int(lua_State *L, int idx, const char *what, const char
 /* Reads accepts = { part, hw, sw }. */
 static void flash_accepts(lua_State *L, struct script_flash *fl)
 {
+	static const char *const known[] = { "part", "hw", "sw", NULL };
+
 	if (lua_getfield(L, 1, "accepts") == LUA_TTABLE) {
+		known_fields_at(L, -1, "flash: accepts", known, NULL);
 		fl->npart = flash_list(L, -1, "part", fl->accept_part);
 		fl->nhw = flash_list(L, -1, "hw", fl->accept_hw);
 		fl->nsw = flash_list(L, -1, "sw", fl->accept_sw);
@@ -707,11 +718,13 @@ static void flash_accepts(lua_State *L, struct script_flash *fl)
  * table on top of the stack). */
 static void flash_ident_entry(lua_State *L, struct script_flash *fl)
 {
+	static const char *const known[] = { "at", "length", "module", NULL };
 	struct script_flash_ident *id = &fl->ident[fl->nident];
 	const char *field;
 
 	if (!lua_istable(L, -1))
 		decl_error(L, "flash: ident must be { at, length, module } or a list of them");
+	known_fields_at(L, -1, "flash: ident", known, NULL);
 	id->at = (uint32_t)flash_int(L, -1, "ident.", "at", 0, 0xFFFFFFFF);
 	id->len = (size_t)flash_int(L, -1, "ident.", "length", 0, 64);
 	lua_getfield(L, -1, "module");
@@ -754,6 +767,7 @@ static void flash_ident(lua_State *L, struct script_flash *fl)
 /* Reads readout = true | { session, level, key }. */
 static void flash_readout(lua_State *L, struct script_flash *fl)
 {
+	static const char *const known[] = { "session", "level", "key", NULL };
 	int t = lua_getfield(L, 1, "readout");
 
 	fl->readout = t == LUA_TTABLE || (t == LUA_TBOOLEAN && lua_toboolean(L, -1));
@@ -761,6 +775,7 @@ static void flash_readout(lua_State *L, struct script_flash *fl)
 	if (t != LUA_TTABLE && t != LUA_TBOOLEAN && t != LUA_TNIL)
 		decl_error(L, "flash: readout must be true, false or { session, level, key }");
 	if (t == LUA_TTABLE) {
+		known_fields_at(L, -1, "flash: readout", known, NULL);
 		fl->readout_session = (uint8_t)flash_int(L, -1, "readout.", "session", 3, 0x7F);
 		fl->readout_level = (uint8_t)flash_int(L, -1, "readout.", "level", 0, 0x7D);
 		if (fl->readout_level % 2 == 0 && fl->readout_level != 0)
@@ -779,11 +794,16 @@ static void flash_readout(lua_State *L, struct script_flash *fl)
 /* Reads what a procedure declares besides its functions. */
 static void flash_fields(lua_State *L, struct script_flash *fl)
 {
+	static const char *const known[] = { "id", "name", "module", "region", "accepts", "ident",
+		"volts", "volts_wait", "engine_off", "readout", "restart", "prepare", "run", NULL };
+	static const char *const region[] = { "address", "size", NULL };
 	const char *restart;
 
+	check_known_fields(L, "flash", known, NULL);
 	fl->module = script_strdup(L, field_string(L, "flash", "module", true));
 	if (lua_getfield(L, 1, "region") != LUA_TTABLE)
 		decl_error(L, "flash: region = { address, size } is required");
+	known_fields_at(L, -1, "flash: region", region, NULL);
 	fl->address = (uint32_t)flash_int(L, -1, "region.", "address", 0, 0xFFFFFFFF);
 	fl->size = (uint32_t)flash_int(L, -1, "region.", "size", 0, 0x1000000);
 	lua_pop(L, 1);
@@ -792,14 +812,14 @@ static void flash_fields(lua_State *L, struct script_flash *fl)
 	flash_accepts(L, fl);
 	flash_ident(L, fl);
 	flash_readout(L, fl);
-	lua_getfield(L, 1, "volts");
-	fl->min_volts = lua_isnumber(L, -1) ? lua_tonumber(L, -1) : 0;
+	fl->min_volts = field_number(L, "flash", "volts", false, 0, NULL);
+	if (!(fl->min_volts >= 0 && fl->min_volts <= 30))
+		decl_error(L, "flash: volts must be 0 to 30 (the battery voltage the flash needs)");
+	fl->engine_off = field_bool(L, "flash", "engine_off", false);
 	lua_getfield(L, 1, "volts_wait");
 	fl->volts_wait = lua_isnil(L, -1) ? 10 : lua_isnumber(L, -1) ? lua_tonumber(L, -1) : -1;
 	if (!(fl->volts_wait >= 0 && fl->volts_wait <= 600))
 		decl_error(L, "flash: volts_wait must be 0 to 600 seconds");
-	lua_getfield(L, 1, "engine_off");
-	fl->engine_off = lua_toboolean(L, -1);
 	lua_getfield(L, 1, "restart");
 	restart = lua_isstring(L, -1) ? lua_tostring(L, -1) : "erase";
 	if (strcmp(restart, "erase") != 0 && strcmp(restart, "block") != 0)
@@ -812,7 +832,7 @@ static void flash_fields(lua_State *L, struct script_flash *fl)
 	if (!lua_isnil(L, -1) && !lua_isfunction(L, -1))
 		decl_error(L, "flash: prepare must be a function(img)");
 	fl->has_prepare = lua_isfunction(L, -1);
-	lua_pop(L, 6);
+	lua_pop(L, 4);
 }
 
 /* brand:flash { id, name, module, region, accepts, ident, volts, volts_wait,

@@ -139,8 +139,27 @@ static void region_of(lua_State *L, int idx, const struct script_flash *fl, uint
 	*size = (uint32_t)opt_int(L, idx, "size", fl->size, 0xFFFFFFFF);
 }
 
-/* Makes argument 2 a table of step options (an empty one when omitted). */
-static void step_table(lua_State *L)
+/* Raises an error naming the first field of the table at argument 2 that
+ * is not in known (a misspelt option must not be ignored). */
+static void only_fields(lua_State *L, const char *what, const char *const *known)
+{
+	size_t i;
+
+	lua_pushnil(L);
+	while (lua_next(L, 2) != 0) {
+		const char *k = lua_type(L, -2) == LUA_TSTRING ? lua_tostring(L, -2) : NULL;
+		bool found = false;
+		for (i = 0; k && known[i] && !found; i++)
+			found = strcmp(k, known[i]) == 0;
+		if (!found)
+			luaL_error(L, "%s: unknown field '%s'", what, k ? k : "(non-string key)");
+		lua_pop(L, 1);
+	}
+}
+
+/* Makes argument 2 a table of step options (an empty one when omitted)
+ * holding only the known fields. */
+static void step_table(lua_State *L, const char *what, const char *const *known)
 {
 	lua_settop(L, 2);
 	if (lua_isnil(L, 2)) {
@@ -148,6 +167,7 @@ static void step_table(lua_State *L)
 		lua_replace(L, 2);
 	}
 	luaL_checktype(L, 2, LUA_TTABLE);
+	only_fields(L, what, known);
 }
 
 /* job:erase{ routine, address, size }: the erase routine (the point of no return). */
@@ -157,7 +177,9 @@ static int job_erase(lua_State *L)
 	uint32_t addr, size;
 	uint16_t routine;
 
-	step_table(L);
+	static const char *const known[] = { "routine", "address", "size", NULL };
+
+	step_table(L, "erase", known);
 	routine = (uint16_t)opt_int(L, 2, "routine", 0xFF00, 0xFFFF);
 	region_of(L, 2, r->fl, &addr, &size);
 	error_clear(&r->err);
@@ -173,7 +195,9 @@ static int job_download(lua_State *L)
 	uint32_t addr, size;
 	uint8_t format;
 
-	step_table(L);
+	static const char *const known[] = { "address", "size", "format", NULL };
+
+	step_table(L, "download", known);
 	region_of(L, 2, r->fl, &addr, &size);
 	format = (uint8_t)opt_int(L, 2, "format", 0x00, 0xFF);
 	error_clear(&r->err);
@@ -186,6 +210,7 @@ static int job_download(lua_State *L)
  * record. With expect, a first status byte other than it fails the step. */
 static int job_routine(lua_State *L)
 {
+	static const char *const known[] = { "id", "record", "expect", NULL };
 	struct flash_run *r = current(L, &JOB_KEY);
 	uint8_t status[256];
 	size_t rlen = 0, slen = 0;
@@ -194,6 +219,7 @@ static int job_routine(lua_State *L)
 	int expect;
 
 	luaL_checktype(L, 2, LUA_TTABLE);
+	only_fields(L, "routine", known);
 	id = (uint16_t)opt_int(L, 2, "id", 0, 0xFFFF);
 	expect = lua_getfield(L, 2, "expect") == LUA_TNIL ? -1 : (int)opt_int(L, 2, "expect", 0, 0xFF);
 	lua_pop(L, 1);
@@ -267,10 +293,12 @@ static int img_bytes(lua_State *L)
  * check will; returns old and new value. */
 static int img_checksum(lua_State *L, const char *kind)
 {
+	static const char *const known[] = { "from", "length", "at", "little_endian", NULL };
 	struct flash_run *r = current(L, &IMG_KEY);
 	struct script_checksum c;
 
 	luaL_checktype(L, 2, LUA_TTABLE);
+	only_fields(L, kind, known);
 	c.kind = kind;
 	c.from = (uint32_t)opt_int(L, 2, "from", 0, 0xFFFFFFFF);
 	c.length = (uint32_t)opt_int(L, 2, "length", 0, 0xFFFFFFFF);

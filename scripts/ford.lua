@@ -53,37 +53,12 @@ local ford = brand {
   match = function(vin, ident) return impossible_vin(vin) end,
 }
 
--- The simulator's seed/key operations on a 32-bit word, exactly as
--- src/sim/ecu_security.c applies them: the seed bytes (big-endian) go in,
--- the key is the low key_len bytes (default: the seed's length),
--- big-endian. obd.key.run takes 1-, 2- or 4-byte seeds only, and works on
--- the seed's width; the simulated Ford sends 3-byte seeds and computes on
--- 32 bits (a rotation carries bits through the top byte), hence this.
-local function sim_key(seed, steps, key_len)
-  local x = 0
-  for i = 1, #seed do
-    x = (x << 8) | seed:byte(i)
-  end
-  for _, step in ipairs(steps) do
-    local op, k = step[1], step[2]
-    if op == "xor" then x = x ~ k
-    elseif op == "add" then x = x + k
-    elseif op == "sub" then x = x - k
-    elseif op == "mul" then x = x * k
-    elseif op == "rol" then x = obd.key.rol(x, k)
-    elseif op == "ror" then x = obd.key.ror(x, k)
-    elseif op == "not" then x = ~x
-    elseif op == "swap" then x = obd.key.swap(x)
-    else error("unknown key step " .. tostring(op))
-    end
-    x = x & 0xFFFFFFFF
-  end
-  local n = key_len or #seed
-  local key = {}
-  for i = n - 1, 0, -1 do
-    key[#key + 1] = string.char((x >> (8 * i)) & 0xFF)
-  end
-  return table.concat(key)
+-- The simulator's seed/key operations work on a 32-bit word (see
+-- src/sim/ecu_security.c): the seed bytes (big-endian) go in, the key is
+-- the low bytes of the result with the seed's length. obd.key.run does the
+-- same with a width of 32, so the profile's lists are copied as they are.
+local function sim_key(seed, steps)
+  return obd.key.run(seed, steps, 32)
 end
 
 -- A security table for level 1 with the given operations.

@@ -55,39 +55,17 @@ local vw = brand {
   match = function(vin, ident) return impossible_vin(vin) end,
 }
 
--- The simulator's seed/key operations on a 32-bit word, exactly as
--- src/sim/ecu_security.c applies them: the seed bytes (big-endian) go in,
--- the key is the low key_len bytes (default: the seed's length), big-endian.
-local function sim_key(seed, steps, key_len)
-  local x = 0
-  for i = 1, #seed do
-    x = (x << 8) | seed:byte(i)
-  end
-  for _, step in ipairs(steps) do
-    local op, k = step[1], step[2]
-    if op == "xor" then x = x ~ k
-    elseif op == "add" then x = x + k
-    elseif op == "sub" then x = x - k
-    elseif op == "mul" then x = x * k
-    elseif op == "rol" then x = obd.key.rol(x, k)
-    elseif op == "ror" then x = obd.key.ror(x, k)
-    elseif op == "not" then x = ~x
-    elseif op == "swap" then x = obd.key.swap(x)
-    else error("unknown key step " .. tostring(op))
-    end
-    x = x & 0xFFFFFFFF
-  end
-  local n = key_len or #seed
-  local key = {}
-  for i = n - 1, 0, -1 do
-    key[#key + 1] = string.char((x >> (8 * i)) & 0xFF)
-  end
-  return table.concat(key)
+-- The simulator's seed/key operations work on a 32-bit word (see
+-- src/sim/ecu_security.c): the seed bytes (big-endian) go in, the key is
+-- the low bytes of the result with the seed's length. obd.key.run does the
+-- same with a width of 32, so the profile's lists are copied as they are.
+local function sim_key(seed, steps)
+  return obd.key.run(seed, steps, 32)
 end
 
 -- A security table for level 3 with the given operations.
-local function level3(steps, key_len)
-  return { level = 0x03, key = function(seed) return sim_key(seed, steps, key_len) end }
+local function level3(steps)
+  return { level = 0x03, key = function(seed) return sim_key(seed, steps) end }
 end
 
 -- A supported() predicate needing a minimum software version (F189, four
@@ -112,7 +90,7 @@ local gearbox = vw:module {
   id = "02", name = "Transmission electronics", tx = 0x7E1, rx = 0x7E9,
   write_session = 0x03,
   -- profile: mul 9E37, xor 7711 (2-byte seed and key)
-  security = level3({ { "mul", 0x9E37 }, { "xor", 0x7711 } }, 2),
+  security = level3({ { "mul", 0x9E37 }, { "xor", 0x7711 } }),
 }
 local central = vw:module {
   id = "09", name = "Central electrics", tx = 0x70E, rx = 0x778,

@@ -414,6 +414,10 @@ static uint32_t key_op(const char *op, uint32_t v, uint32_t k, unsigned w, bool 
 		return (v ^ k) & m;
 	if (strcmp(op, "add") == 0)
 		return (v + k) & m;
+	if (strcmp(op, "sub") == 0)
+		return (v - k) & m;
+	if (strcmp(op, "mul") == 0)
+		return (uint32_t)((uint64_t)v * k) & m;
 	if (strcmp(op, "rol") == 0)
 		return n ? ((v << n) | (v >> (w - n))) & m : v;
 	if (strcmp(op, "ror") == 0)
@@ -440,16 +444,48 @@ static int obd_key_op(lua_State *L)
 	unsigned w = key_width(L, operand ? 3 : 2);
 	bool ok;
 
-	if (v < 0 || (uint64_t)v > key_mask(w) || k < 0 || (uint64_t)k > 0xFFFFFFFFu)
+	if (v < 0 || (uint64_t)v > key_mask(w) || k < 0 || (uint64_t)k > key_mask(w))
 		return luaL_error(L, "obd.key.%s: values must be unsigned and fit in %d bits", op,
 				  (int)w);
 	lua_pushinteger(L, key_op(op, (uint32_t)v, (uint32_t)k, w, &ok));
 	return 1;
 }
 
-/* obd.key.run(seed, ops) -> key: the seed bytes read big-endian as one
- * value of 8, 16 or 32 bits, each { "op", operand } applied in order, the
- * result written back big-endian with the seed's length. */
+/* True for the key operations that take an operand. */
+static bool key_takes_operand(const char *op)
+{
+	return strcmp(op, "not") != 0 && strcmp(op, "swap") != 0;
+}
+
+/* The operand of step i of obd.key.run (its table on top): an integer
+ * that fits the width (a rotation: 0..width-1); raises an error otherwise. */
+static uint32_t key_step_operand(lua_State *L, lua_Integer i, const char *op, unsigned w)
+{
+	int isnum = 0;
+	lua_Integer k;
+	bool rotate = strcmp(op, "rol") == 0 || strcmp(op, "ror") == 0;
+
+	lua_rawgeti(L, -1, 2);
+	if (!key_takes_operand(op)) {
+		if (!lua_isnil(L, -1))
+			luaL_error(L, "obd.key.run: step %I: \"%s\" takes no operand", i, op);
+		lua_pop(L, 1);
+		return 0;
+	}
+	k = lua_tointegerx(L, -1, &isnum);
+	if (!isnum)
+		luaL_error(L, "obd.key.run: step %I: \"%s\" needs an integer operand", i, op);
+	if (k < 0 || (uint64_t)k > (rotate ? w - 1 : key_mask(w)))
+		luaL_error(L, "obd.key.run: step %I: operand %I of \"%s\" is outside 0..%I", i, k,
+			   op, (lua_Integer)(rotate ? w - 1 : key_mask(w)));
+	lua_pop(L, 1);
+	return (uint32_t)k;
+}
+
+/* obd.key.run(seed, ops [, width]) -> key: the seed bytes (1 to 4) read
+ * big-endian as one value of width bits (default: the seed's, 32 for 3
+ * bytes), each { "op", operand } applied in order, the result's low bytes
+ * written back big-endian with the seed's length. */
 static int obd_key_run(lua_State *L)
 {
 	size_t n, k;
@@ -457,29 +493,33 @@ static int obd_key_run(lua_State *L)
 	unsigned char out[4];
 	uint32_t v = 0;
 	lua_Integer i, nops;
+	unsigned w, min;
 	bool ok;
 
 	luaL_checktype(L, 2, LUA_TTABLE);
-	if (n != 1 && n != 2 && n != 4)
-		return luaL_error(L, "obd.key.run: the seed must be 1, 2 or 4 bytes (got %d)",
-				  (int)n);
+	if (n < 1 || n > 4)
+		return luaL_error(L, "obd.key.run: the seed must be 1 to 4 bytes (got %d)", (int)n);
+	min = n == 1 ? 8 : n == 2 ? 16 : 32;
+	w = lua_isnoneornil(L, 3) ? min : key_width(L, 3);
+	if (w < min)
+		return luaL_error(L, "obd.key.run: a %d-byte seed needs a width of %d bits or more",
+				  (int)n, (int)min);
+	lua_settop(L, 2);
 	for (k = 0; k < n; k++)
 		v = v << 8 | seed[k];
 	nops = (lua_Integer)lua_rawlen(L, 2);
 	for (i = 1; i <= nops; i++) {
-		lua_Integer operand;
+		const char *op;
 		if (lua_rawgeti(L, 2, i) != LUA_TTABLE || lua_rawgeti(L, -1, 1) != LUA_TSTRING)
 			return luaL_error(L, "obd.key.run: step %I must be { \"op\", operand }", i);
-		lua_rawgeti(L, -2, 2);
-		operand = lua_tointeger(L, -1);
-		if (operand < 0 || operand > 0xFFFFFFFF)
-			return luaL_error(L, "obd.key.run: step %I: operand out of range", i);
-		v = key_op(lua_tostring(L, -2), v, (uint32_t)operand, (unsigned)n * 8, &ok);
+		op = lua_tostring(L, -1);
+		lua_pop(L, 1);
+		key_op(op, 0, 0, w, &ok);
 		if (!ok)
 			return luaL_error(L, "obd.key.run: step %I: unknown operation \"%s\" (xor, "
-					     "add, rol, ror, not, swap)",
-					  i, lua_tostring(L, -2));
-		lua_pop(L, 3);
+					     "add, sub, mul, rol, ror, not, swap)", i, op);
+		v = key_op(op, v, key_step_operand(L, i, op, w), w, &ok);
+		lua_pop(L, 1);
 	}
 	for (k = 0; k < n; k++)
 		out[k] = (unsigned char)(v >> (8 * (n - 1 - k)));
@@ -506,6 +546,8 @@ static void push_key_table(lua_State *L)
 	lua_newtable(L);
 	add_closure(L, "xor", obd_key_op, "xor", 0, true);
 	add_closure(L, "add", obd_key_op, "add", 0, true);
+	add_closure(L, "sub", obd_key_op, "sub", 0, true);
+	add_closure(L, "mul", obd_key_op, "mul", 0, true);
 	add_closure(L, "rol", obd_key_op, "rol", 0, true);
 	add_closure(L, "ror", obd_key_op, "ror", 0, true);
 	add_closure(L, "not", obd_key_op, "not", 0, false);

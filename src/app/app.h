@@ -254,7 +254,9 @@ struct app_flash_pending {
 	char module[64];
 	char image[4096];     /* the image file it was writing */
 	bool image_present;   /* that file is still there */
-	bool no_return;       /* the erase was done: the module needs its software */
+	bool no_return;       /* the erase was journaled: the module may need its software */
+	bool module_runs;     /* the scan found the module running its software, not its boot loader */
+	char module_sw[APP_IDENT_MAX]; /* the software it runs then */
 	uint64_t confirmed, blocks; /* download progress (0 of 0 before it began) */
 	char state[320];      /* "failed: REASON" or "interrupted (...)" */
 };

@@ -1387,10 +1387,11 @@ static int load_old_journal(struct app *a, const char *session, struct journal *
 
 	if (session_open_existing(a->opt.sessions_dir, session, &v, e) < 0)
 		return error_wrap(e, "opening %s", session);
-	if (v->manifest.vin && strcmp(v->manifest.vin, a->vin) != 0) {
+	if (v->manifest.vin == NULL || strcmp(v->manifest.vin, a->vin) != 0) {
+		error_set(e, ERR_REFUSED, "the session is of another vehicle (VIN %s; this car is %s)",
+			  v->manifest.vin ? v->manifest.vin : "not recorded", a->vin);
 		session_view_close(v);
-		return error_set(e, ERR_REFUSED, "the session is of another vehicle (VIN %s; this car "
-				 "is %s)", v->manifest.vin, a->vin);
+		return -(int)e->kind;
 	}
 	snprintf(path, sizeof path, "%s/journal", v->dir);
 	rc = journal_load(j, path, NULL, e);
@@ -1401,6 +1402,21 @@ static int load_old_journal(struct app *a, const char *session, struct journal *
 		return error_set(e, ERR_REFUSED, "the flash of %s in %s ended well: nothing to resume",
 				 j->module, session);
 	return 0;
+}
+
+/* A module the interrupted flash left running its software (not its boot
+ * loader: the erase never reached it, or it was flashed since) holds none
+ * of the journal's blocks: the resume starts again from the erase. */
+static void restart_running_module(struct flash_ctx *c)
+{
+	const struct app_module *m = &c->a->modules[c->module];
+
+	app_say(c->a, APP_WARNING, "module %s runs its software%s%s, not its boot loader: the "
+		"blocks the journal confirmed are not in it; the flash starts again from the erase",
+		m->id, m->sw[0] ? " " : "", m->sw);
+	session_event(c->a->session, "flash --resume: module %s runs its software, not its boot "
+		      "loader; starting again from the erase", m->id);
+	c->restart_step = find_step(c, "erase");
 }
 
 /* Carries an old journal's progress into the new session's journal. */
@@ -1418,6 +1434,8 @@ static int adopt_journal(struct flash_ctx *c, const struct journal *old, struct 
 	c->j = *old;
 	snprintf(c->j.path, sizeof c->j.path, "%s/journal", session_path(c->a->session));
 	c->restart_step = find_step(c, block_restart(c->proc, old) ? "download" : "erase");
+	if (!c->a->modules[c->module].boot && c->restart_step > find_step(c, "erase"))
+		restart_running_module(c);
 	return journal_step(&c->j, c->steps[0], c->j.steps[0].state, e);
 }
 

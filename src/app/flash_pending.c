@@ -67,8 +67,22 @@ static bool superseded(const struct found *v, size_t n, size_t k)
 	return false;
 }
 
+/* Records whether the flash's module runs its software now (found by the
+ * scan, not in its boot loader) and which. */
+static void module_now(const struct app *a, const char *module, struct app_flash_pending *p)
+{
+	size_t i;
+
+	for (i = 0; i < a->nmodules; i++)
+		if (strcmp(a->modules[i].id, module) == 0 && a->modules[i].present &&
+		    !a->modules[i].boot) {
+			p->module_runs = true;
+			snprintf(p->module_sw, sizeof p->module_sw, "%s", a->modules[i].sw);
+		}
+}
+
 /* Fills what the console shows about one unfinished flash. */
-static void describe(const struct found *f, struct app_flash_pending *p)
+static void describe(const struct app *a, const struct found *f, struct app_flash_pending *p)
 {
 	const struct journal *j = &f->j;
 
@@ -81,6 +95,7 @@ static void describe(const struct found *f, struct app_flash_pending *p)
 	snprintf(p->image, sizeof p->image, "%s", j->image_path);
 	p->image_present = fs_is_file(j->image_path);
 	p->no_return = j->no_return;
+	module_now(a, j->module, p);
 	p->blocks = j->dl.active ? j->dl.blocks : 0;
 	p->confirmed = j->dl.active ? j->dl.confirmed : 0;
 	if (j->end == JOURNAL_FAILED)
@@ -109,7 +124,7 @@ size_t app_flash_pending(const struct app *a, struct app_flash_pending *out, siz
 	}
 	for (i = n; v && i-- > 0 && got < max;)
 		if (v[i].j.end != JOURNAL_OK && !finished_elsewhere(v, n, i) && !superseded(v, n, i))
-			describe(&v[i], &out[got++]);
+			describe(a, &v[i], &out[got++]);
 	free(v);
 	session_list_free(list, nlist);
 	return got;

@@ -449,10 +449,22 @@ static void resume_answer(struct ui *u, bool yes, void *arg)
 	ui_start_flash_resume(u, offered.session);
 }
 
+/* What an unfinished flash left in the module, as the scan found it. */
+static const char *resume_state(const struct app_flash_pending *p, char *out, size_t n)
+{
+	if (!p->no_return)
+		return "It stopped before the erase: the module is unchanged.";
+	if (!p->module_runs)
+		return "The erase was done: the module is in its boot loader and needs its software.";
+	snprintf(out, n, "The module runs its software%s%s now, not its boot loader: a resume "
+		 "flashes the image again from the erase.", p->module_sw[0] ? " " : "", p->module_sw);
+	return out;
+}
+
 /* Offers to resume the newest unfinished flash found at connect. */
 void ui_offer_resume(struct ui *u, const struct app_flash_pending *p, size_t n)
 {
-	char body[2048];
+	char body[2048], state[256];
 
 	offered = p[0];
 	snprintf(body, sizeof body,
@@ -463,8 +475,7 @@ void ui_offer_resume(struct ui *u, const struct app_flash_pending *p, size_t n)
 		 p->name, p->procedure, p->module, p->image,
 		 p->image_present ? "" : " (MISSING: put it back first)", p->state,
 		 (unsigned long long)p->confirmed, (unsigned long long)p->blocks,
-		 p->no_return ? "The erase was done: the module needs its software."
-			      : "It stopped before the erase: the module is unchanged.",
+		 resume_state(p, state, sizeof state),
 		 n > 1 ? "\n(More unfinished flashes are listed in the sessions screen.)" : "");
 	ui_say(u, APP_WARNING, "unfinished flash of module %s found in session %s", p->module,
 	       p->name);

@@ -207,6 +207,22 @@ for pct in 30 60 95; do
 	check_eq "EOF at $pct %: the resume sent only the blocks left" $((64 - confirmed)) "$(grep -c ' TX 140236' "$dir/transcript.log")"
 done
 
+# An interrupted flash resumed on another car is refused; resumed on a car
+# whose module runs its software (not its boot loader: here a copy of the
+# state the good flash above left), it starts again from the erase.
+n=$((start + (end - start) / 2))
+"$OBDCON" --port "sim:demo,state=$TEST_TMP/half.state,faults=eof@$n" flash engine_sw "$IMG/demo.bin" --yes >/dev/null 2>"$TEST_TMP/err"
+sess=$(basename "$(session_of "$TEST_TMP/err")")
+"$OBDCON" --port sim:vw flash --resume "$sess" --yes >/dev/null 2>"$TEST_TMP/err"; rc=$?
+check_eq "resume on another car exits 1" 1 "$rc"
+check_contains "and names both VINs" "the session is of another vehicle (VIN OBDDEMO0SIM000001; this car is WVWZZZAUZO" "$(cat "$TEST_TMP/err")"
+copy_state "$S" "$TEST_TMP/running.state" 01
+"$OBDCON" --port "sim:demo,state=$TEST_TMP/running.state" flash --resume "$sess" --yes >/dev/null 2>"$TEST_TMP/err"; rc=$?
+check_eq "resume on a module running its software exits 0" 0 "$rc"
+check_contains "it says the module runs its software" "module 01 runs its software 2131, not its boot loader" "$(cat "$TEST_TMP/err")"
+check "it erased again" grep -Eq "$ERASE" "$(session_of "$TEST_TMP/err")/transcript.log"
+check "the memory equals the image" cmp "$IMG/demo-right.bin" "$TEST_TMP/running.state.01.flash"
+
 # Cut after the last block was confirmed, before the transfer exit: the
 # resume sends nothing more; cut during the check routine, after the
 # download ended: the resume starts again from the erase.

@@ -45,6 +45,22 @@ printf '2E0601041E\n' | "$OBDCON" --port "$port" uds --to 70E:778 - 2>"$TEST_TMP
 check_eq "a changing request from stdin without --yes exits 2" 2 "$rc"
 check_contains "and is named" "2E0601041E" "$(cat "$TEST_TMP/err")"
 
+# Every line of stdin is checked before the first request is sent: a
+# refused line anywhere sends nothing, and is named by its number.
+out=$(printf '22F190\n2E0601041E\n' | "$OBDCON" --port "$port" uds --to 70E:778 - 2>"$TEST_TMP/err"); rc=$?
+check_eq "a refused second line exits 2" 2 "$rc"
+check_eq "and nothing was sent, not even the first line" "" "$out"
+check_contains "the line is named by its number" "stdin line 2 (nothing was sent)" "$(cat "$TEST_TMP/err")"
+printf '22F190\nZZ\n' | "$OBDCON" --port "$port" uds --to 70E:778 - 2>"$TEST_TMP/err"; rc=$?
+check_contains "a line that is not hex is named by its number" "stdin line 2 (nothing was sent): 'ZZ' is not a request in hex" "$(cat "$TEST_TMP/err")"
+# A line longer than any buffer is one request, refused whole (it used to
+# be cut in two, its tail sent as a request of its own: 11 01, a reset).
+long=$(awk 'BEGIN { printf "22 F1 90"; for (i = 0; i < 4095; i++) printf " 00"; printf " 11 01\n" }')
+out=$(printf '%s\n' "$long" | "$OBDCON" --port "$port" --yes uds --to 70E:778 - 2>"$TEST_TMP/err"); rc=$?
+check_eq "a request longer than 4095 bytes exits 2" 2 "$rc"
+check_contains "and says how long it is" "a request of 4100 bytes: the longest is 4095" "$(cat "$TEST_TMP/err")"
+check_eq "nothing was sent" "" "$out"
+
 out=$("$OBDCON" ports 2>&1); rc=$?
 check_eq "ports lists the serial ports and exits 0" 0 "$rc"
 finish

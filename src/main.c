@@ -1,6 +1,7 @@
 /* main.c: option parsing and dispatch to the console or a batch command. */
 #include "config.h"
 
+#include <errno.h>
 #include <getopt.h>
 #include <limits.h>
 #include <stdio.h>
@@ -10,6 +11,7 @@
 #include "cli/cli.h"
 #include "sim/sim.h"
 #include "ui/ui.h"
+#include "util/fsutil.h"
 #include "util/hex.h"
 
 /* Prints the full help to stdout (GNU --help). */
@@ -168,6 +170,17 @@ static const char *port_with_baud(const struct cli_options *opt, char *buf, size
 }
 
 /* Entry point. */
+/* The exit status rc, or 1 when standard output lost what was written
+ * to it (said on stderr). */
+static int output_checked(int rc)
+{
+	if (fs_stdout_flush() < 0) {
+		fprintf(stderr, "obdcon: writing to standard output failed: %s\n", strerror(errno));
+		return rc ? rc : 1;
+	}
+	return rc;
+}
+
 int main(int argc, char **argv)
 {
 	struct cli_options opt = { 0 };
@@ -175,14 +188,15 @@ int main(int argc, char **argv)
 	char portbuf[PATH_MAX + 32];
 	int rc;
 
+	fs_guard_std_fds();
 	if (argc > 1 && strcmp(argv[1], "sim") == 0)
-		return sim_main(argc - 1, argv + 1);
+		return output_checked(sim_main(argc - 1, argv + 1));
 	rc = parse_options(argc, argv, &opt);
 	if (rc >= 0)
-		return rc;
+		return output_checked(rc);
 	opt.port = port_with_baud(&opt, portbuf, sizeof portbuf);
 	if (opt.nargs > 0)
-		return cli_run(&opt);
+		return output_checked(cli_run(&opt));
 	uopt.port = opt.port;
 	uopt.pack_on_close = opt.pack;
 	uopt.fixed_baud = opt.baud != 0;

@@ -1205,20 +1205,27 @@ static void record_result(struct flash_ctx *c, const char *result)
 	session_write_manifest(c->a->session, false, NULL);
 }
 
-/* True when a resumed flash should start again from the erase: the
- * module's check routine refused the image after the download took up the
- * blocks confirmed before the interruption, so some of them are not in
+/* True (and set up) when a resumed flash must start again from the erase:
+ * the module's check routine refused the image after the download took up
+ * the blocks confirmed before the interruption, so some of them are not in
  * its memory (a module that lost them with its power, or a simulator that
- * died with the console before it saved them). Asked once a run. */
+ * died with the console before it saved them), or the module refused the
+ * resumed download itself (it holds no erased memory: it runs its
+ * software). Asked once a run. */
 static bool redo_from_erase(struct flash_ctx *c, const struct error *e)
 {
 	size_t erase = find_step(c, "erase");
 
-	if (!c->dl_resumed || c->erased || e->kind != ERR_VERIFY || erase == c->nsteps ||
-	    strncmp(c->steps[c->step], "routine", 7) != 0)
+	bool check_refused = e->kind == ERR_VERIFY && strncmp(c->steps[c->step], "routine", 7) == 0;
+	bool blocks_refused = e->kind == ERR_NEGATIVE && strcmp(c->steps[c->step], "download") == 0;
+
+	if (!c->dl_resumed || c->erased || erase == c->nsteps || !(check_refused || blocks_refused))
 		return false;
-	app_say(c->a, APP_WARNING, "%s: the module lacks blocks it confirmed before the "
-		"interruption; erasing again and sending the whole image", e->text);
+	app_say(c->a, APP_WARNING, "%s: the module %s; erasing again and sending the whole image",
+		e->text, check_refused ? "lacks blocks it confirmed before the interruption"
+				       : "refuses to go on with the interrupted download (it may "
+					 "run its software: the erase never reached it, or it was "
+					 "written since)");
 	session_event(c->a->session, "flash: %s; erasing again and sending the whole image",
 		      e->text);
 	c->dl_resumed = false;
@@ -1237,6 +1244,7 @@ static int run_procedure(struct flash_ctx *c, struct error *e)
 	if (!redo_from_erase(c, e))
 		return -(int)e->kind;
 	error_clear(e);
+	default_session(c); /* ends a refused transfer: the erase is taken again */
 	return script_flash_run(c->a->scripts, c->fi, &flash_ops, c, e);
 }
 
@@ -1404,21 +1412,6 @@ static int load_old_journal(struct app *a, const char *session, struct journal *
 	return 0;
 }
 
-/* A module the interrupted flash left running its software (not its boot
- * loader: the erase never reached it, or it was flashed since) holds none
- * of the journal's blocks: the resume starts again from the erase. */
-static void restart_running_module(struct flash_ctx *c)
-{
-	const struct app_module *m = &c->a->modules[c->module];
-
-	app_say(c->a, APP_WARNING, "module %s runs its software%s%s, not its boot loader: the "
-		"blocks the journal confirmed are not in it; the flash starts again from the erase",
-		m->id, m->sw[0] ? " " : "", m->sw);
-	session_event(c->a->session, "flash --resume: module %s runs its software, not its boot "
-		      "loader; starting again from the erase", m->id);
-	c->restart_step = find_step(c, "erase");
-}
-
 /* Carries an old journal's progress into the new session's journal. */
 static int adopt_journal(struct flash_ctx *c, const struct journal *old, struct error *e)
 {
@@ -1434,8 +1427,6 @@ static int adopt_journal(struct flash_ctx *c, const struct journal *old, struct 
 	c->j = *old;
 	snprintf(c->j.path, sizeof c->j.path, "%s/journal", session_path(c->a->session));
 	c->restart_step = find_step(c, block_restart(c->proc, old) ? "download" : "erase");
-	if (!c->a->modules[c->module].boot && c->restart_step > find_step(c, "erase"))
-		restart_running_module(c);
 	return journal_step(&c->j, c->steps[0], c->j.steps[0].state, e);
 }
 

@@ -160,6 +160,11 @@ static void define_keys(void)
 /* Sets up curses on the terminal; false when the terminal cannot be used. */
 static bool start_screen(struct ui *u, struct error *e)
 {
+	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
+		error_set(e, ERR_ARG, "the console needs a terminal on its standard input and output; "
+			  "for work without one use a batch command (obdcon --help lists them)");
+		return false;
+	}
 	screen = newterm(NULL, stdout, stdin);
 	if (screen == NULL) {
 		error_set(e, ERR_OPEN, "cannot use the terminal (TERM=%s)",

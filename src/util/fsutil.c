@@ -151,6 +151,25 @@ bool fs_is_dir(const char *path)
 	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
+/* Opens /dev/null on fds 0-2 where they are closed. */
+void fs_guard_std_fds(void)
+{
+	int fd;
+
+	for (fd = 0; fd <= 2; fd++) /* open() takes the lowest free fd: this one */
+		if (fcntl(fd, F_GETFD) < 0 && errno == EBADF &&
+		    open("/dev/null", fd == 0 ? O_RDONLY : O_WRONLY) < 0)
+			return;
+}
+
+/* Flushes stdout and tells whether everything written reached it. */
+int fs_stdout_flush(void)
+{
+	if (fflush(stdout) != 0 || ferror(stdout))
+		return -1;
+	return 0;
+}
+
 /* True if path names an existing regular file. */
 bool fs_is_file(const char *path)
 {

@@ -23,6 +23,12 @@ int fs_read_file(const char *path, struct buf *b, size_t limit, struct error *e)
 bool fs_is_dir(const char *path);
 /* True if path names an existing regular file. */
 bool fs_is_file(const char *path);
+/* Opens /dev/null on standard input, output and error where they are
+ * closed, so that no file the program opens later takes their place. */
+void fs_guard_std_fds(void);
+/* Flushes standard output; -1 (errno set) when something written to it
+ * was lost (a full disk, a closed pipe). */
+int fs_stdout_flush(void);
 /* Fsyncs a directory so renames inside it are durable. */
 void fs_sync_dir(const char *path);
 /* $XDG_DATA_HOME/obdcon (or ~/.local/share/obdcon) into out. */

@@ -42,4 +42,17 @@ check_eq "code without =VALUE exits 2" 2 "$rc"
 "$OBDCON" --demo code mirror_fold_on_lock=maybe 2>"$TEST_TMP/err"; rc=$?
 check_eq "code with a bad value exits 2" 2 "$rc"
 check_contains "bad value is named with what is allowed" '"maybe" is not off or on' "$(cat "$TEST_TMP/err")"
+# The console without a terminal says so and ends (it used to spin).
+timeout 20 "$OBDCON" --demo </dev/null >/dev/null 2>"$TEST_TMP/err"; rc=$?
+check_eq "the console without a terminal exits 2" 2 "$rc"
+check_contains "and says it needs one" "the console needs a terminal" "$(cat "$TEST_TMP/err")"
+# Output that cannot be written is an error; a closed stdout is not taken
+# by a session file (the samples went into the transcript once).
+"$OBDCON" --demo scan >/dev/full 2>"$TEST_TMP/err"; rc=$?
+check_eq "scan into a full disk exits 1" 1 "$rc"
+check_contains "and says the output was lost" "writing to standard output failed" "$(cat "$TEST_TMP/err")"
+XDG_DATA_HOME="$TEST_TMP/closed" "$OBDCON" --demo live 0C --count 5 >&- 2>/dev/null; rc=$?
+check_eq "live with stdout closed exits 0" 0 "$rc"
+t=$(find "$TEST_TMP/closed" -name transcript.log | head -n 1)
+check "its transcript holds no sample lines" sh -c "test -s '$t' && ! grep -q 'Engine speed' '$t'"
 finish

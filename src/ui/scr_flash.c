@@ -456,8 +456,9 @@ static const char *resume_state(const struct app_flash_pending *p, char *out, si
 		return "It stopped before the erase: the module is unchanged.";
 	if (!p->module_runs)
 		return "The erase was done: the module is in its boot loader and needs its software.";
-	snprintf(out, n, "The module runs its software%s%s now, not its boot loader: a resume "
-		 "flashes the image again from the erase.", p->module_sw[0] ? " " : "", p->module_sw);
+	snprintf(out, n, "The module answers with its software%s%s now, not its boot loader: if "
+		 "it refuses the resumed download, the resume starts again from the erase.",
+		 p->module_sw[0] ? " " : "", p->module_sw);
 	return out;
 }
 

@@ -8,6 +8,7 @@ TESTS += \
 	tests/integration/uds.sh \
 	tests/integration/adapters.sh \
 	tests/integration/diag.sh \
+	tests/integration/live.sh \
 	tests/integration/sessions.sh \
 	tests/integration/layers.sh \
 	tests/integration/manpage.sh \
@@ -24,6 +25,7 @@ EXTRA_DIST += tests/tmux.sh \
 	tests/integration/uds.sh \
 	tests/integration/adapters.sh \
 	tests/integration/diag.sh \
+	tests/integration/live.sh \
 	tests/integration/sessions.sh \
 	tests/integration/layers.sh \
 	tests/integration/manpage.sh \

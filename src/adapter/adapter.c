@@ -20,6 +20,7 @@
 #define STPX_INLINE_MAX 32   /* longer STPX payloads go through l: and DATA> */
 #define STPX_LINE_BYTES 64   /* payload bytes per line after DATA> */
 #define DEFAULT_ST_MS 200    /* ATST 32, the data sheet's default */
+#define OBD_SEARCH_RAW_MAX 1024 /* kept of the protocol search's OBD-II reply */
 
 struct adapter {
 	struct link *link;
@@ -311,27 +312,69 @@ static const char *protocol_cmd(const struct adapter *a, bool ext)
 	return ext ? "ATSP7" : "ATSP6";
 }
 
+static int set_protocol(struct adapter *a, bool ext, struct error *e);
+
+/* True for the reply ID of an OBD-II ECU (ISO 15765-4: 7E8..7EF, or
+ * 18DAF1xx on 29-bit identifiers). */
+static bool obd_reply_id(uint32_t id, bool ext)
+{
+	if (!ext)
+		return id >= 0x7E8 && id <= 0x7EF;
+	return (id & 0xFFFFFF00u) == 0x18DAF100u && id != 0x18DAF1F1u;
+}
+
+/* Remembers the lowest reply ID among the ECUs that answered the
+ * search's OBD-II request (raw is its reply), read with the identifier
+ * width the search found. */
+static void note_obd_ecu(struct adapter *a, const char *cmd, const uint8_t *raw, size_t n)
+{
+	struct elm_format f = { true, a->info.bus_ext };
+	size_t i;
+
+	a->info.obd_rx = 0;
+	elm_parse_data(cmd, raw, n, &f, &a->reply);
+	if (a->reply.status != ELM_DATA)
+		return;
+	for (i = 0; i < a->reply.nframes; i++) {
+		uint32_t id = a->reply.frames[i].id;
+		if (obd_reply_id(id, f.ext_ids) && (a->info.obd_rx == 0 || id < a->info.obd_rx))
+			a->info.obd_rx = id;
+	}
+}
+
 /* Finds the vehicle's CAN protocol: an automatic search (ATSP0) with an
- * OBD-II request, then ATDPN; 250 kbit/s buses (protocols 8 and 9) are
- * remembered. Without an answer (a car with no OBD-II engine ECU) 500
+ * OBD-II request, then ATDPN; 250 kbit/s buses (protocols 8 and 9) and
+ * 29-bit identifiers are remembered, and the adapter is left on the
+ * protocol found (ATDP then names it; targets of the other identifier
+ * width switch it per request). The ECU that answered is noted for live
+ * data. Without an answer (a car with no OBD-II engine ECU) 11-bit 500
  * kbit/s stays. The digit after the request is the response-count probe. */
 static int find_protocol(struct adapter *a, struct error *e)
 {
+	uint8_t answer[OBD_SEARCH_RAW_MAX];
+	const char *cmd = "01001", *d;
+	size_t nanswer;
 	char dpn[16];
-	const char *d;
-
 	bool searched;
 
-	if (adapter_command(a, "ATSP0", NULL, 0, e) < 0 || probe(a, "01001", &a->info.caps.count_digit, e) < 0)
+	if (adapter_command(a, "ATSP0", NULL, 0, e) < 0 || probe(a, cmd, &a->info.caps.count_digit, e) < 0)
 		return -(int)e->kind;
-	if (!a->info.caps.count_digit && probe(a, "0100", &searched, e) < 0)
-		return -(int)e->kind;
+	if (!a->info.caps.count_digit) {
+		cmd = "0100";
+		if (probe(a, cmd, &searched, e) < 0)
+			return -(int)e->kind;
+	}
+	nanswer = a->nraw < sizeof answer ? a->nraw : sizeof answer;
+	memcpy(answer, a->raw, nanswer);
 	if (adapter_command(a, "ATDPN", dpn, sizeof dpn, NULL) < 0)
 		dpn[0] = 0;
 	d = dpn[0] == 'A' ? dpn + 1 : dpn;
 	a->slow_can = d[0] == '8' || d[0] == '9';
 	a->info.bus_ext = d[0] == '7' || d[0] == '9';
+	note_obd_ecu(a, cmd, answer, nanswer);
 	a->fmt.ext_ids = false;
+	if (a->info.bus_ext)
+		return set_protocol(a, true, e);
 	return adapter_command(a, protocol_cmd(a, false), NULL, 0, e);
 }
 

@@ -47,6 +47,8 @@ struct adapter_info {
 	int baud;              /* UART rate, 0 when not a serial line */
 	int rtt_ms;            /* measured round trip of a short AT command */
 	bool bus_ext;          /* the protocol search found 29-bit identifiers */
+	uint32_t obd_rx;       /* lowest reply ID of the OBD-II ECUs that answered
+				* the protocol search (0: none answered) */
 	size_t junk;           /* junk bytes seen during the probe */
 };
 

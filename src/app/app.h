@@ -281,6 +281,11 @@ int app_live(struct app *a, const uint8_t *pids, size_t n, unsigned rounds, bool
 	     void (*fn)(void *arg, const struct app_sample *s), void *arg,
 	     struct app_live_stats *stats, struct error *e);
 
+/* The addressing of the OBD-II engine ECU live data reads: 7E0/7E8 on
+ * 11-bit identifiers; on 29-bit ones (normal fixed addressing) 18DAxxF1
+ * answered on 18DAF1xx, xx the ECU that answered at connect. */
+struct app_can_target app_live_engine(const struct app *a);
+
 /* A standard mode 01 PID with values (console_info.c). */
 struct app_pid {
 	uint8_t pid;

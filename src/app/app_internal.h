@@ -108,5 +108,8 @@ void app_ident_text(const uint8_t *data, size_t n, char *out, size_t cap);
 int app_discover(struct app *a, struct error *e);
 /* The UDS target of a module. */
 struct uds_target app_module_target(const struct app_module *m);
+/* The OBD-II engine ECU live data reads (app_live_engine), named after
+ * the module at its addressing when there is one (live.c). */
+struct uds_target app_engine_target(const struct app *a);
 
 #endif

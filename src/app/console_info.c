@@ -36,21 +36,10 @@ size_t app_live_pid_table(struct app_pid *out, size_t max)
 	return n;
 }
 
-/* The engine module: the OBD-II ECU at 7E0, as live data reads it. */
-static struct uds_target engine(const struct app *a)
-{
-	size_t i;
-
-	for (i = 0; i < a->nmodules; i++)
-		if (a->modules[i].tx == 0x7E0 && !a->modules[i].ext)
-			return app_module_target(&a->modules[i]);
-	return (struct uds_target){ "engine", { 0x7E0, 0x7E8, false } };
-}
-
 /* Reads which mode 01 PIDs with values the engine supports. */
 int app_live_supported(struct app *a, uint8_t *pids, size_t max, size_t *n, struct error *e)
 {
-	struct uds_target t = engine(a);
+	struct uds_target t = app_engine_target(a);
 	struct obd_pidset set;
 	uint8_t all[256];
 	size_t got, i;

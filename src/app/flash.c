@@ -830,16 +830,14 @@ static double rpm_of(struct flash_ctx *c, const struct uds_target *t)
 	return v[0].value;
 }
 
-/* Engine speed: from the module itself, else from the engine module at
- * its OBD-II address (7E0, or 18DA00F1 on 29-bit identifiers); -1 when
- * no module tells it. */
+/* Engine speed: from the module itself, else from the OBD-II engine ECU
+ * live data reads (7E0, or on 29-bit identifiers the ECU found at
+ * connect); -1 when no module tells it. */
 static double engine_rpm(struct flash_ctx *c)
 {
-	struct uds_target engine = { "engine", { 0x7E0, 0x7E8, false } };
+	struct uds_target engine = app_engine_target(c->a);
 	double rpm = rpm_of(c, &c->t);
 
-	if (c->t.can.ext)
-		engine.can = (struct can_target){ 0x18DA00F1, 0x18DAF100, true };
 	if (rpm < 0 && (engine.can.tx != c->t.can.tx || engine.can.ext != c->t.can.ext))
 		rpm = rpm_of(c, &engine);
 	return rpm;

@@ -10,15 +10,31 @@
 #include "diag/obd.h"
 #include "util/clock.h"
 
-/* The module live values come from: the OBD-II engine ECU. */
-static struct uds_target engine_target(const struct app *a)
+/* The OBD-II engine ECU's addressing: 7E0/7E8 on 11-bit identifiers
+ * (ISO 15765-4); on 29-bit ones the ECU that answered the protocol
+ * search at connect (18DAxxF1 answered on 18DAF1xx), else address 00. */
+struct app_can_target app_live_engine(const struct app *a)
 {
+	const struct adapter_info *i = a->adapter ? adapter_info(a->adapter) : NULL;
+	uint32_t rx;
+
+	if (i == NULL || !i->bus_ext)
+		return (struct app_can_target){ 0x7E0, 0x7E8, false };
+	rx = i->obd_rx ? i->obd_rx : 0x18DAF100u;
+	return (struct app_can_target){ 0x18DA00F1u | (rx & 0xFF) << 8, rx, true };
+}
+
+/* The engine as a UDS target: the module at its addressing when there
+ * is one (for its name), else a module of its own. */
+struct uds_target app_engine_target(const struct app *a)
+{
+	struct app_can_target c = app_live_engine(a);
 	size_t i;
 
 	for (i = 0; i < a->nmodules; i++)
-		if (a->modules[i].tx == 0x7E0 && !a->modules[i].ext)
+		if (a->modules[i].tx == c.tx && a->modules[i].ext == c.ext)
 			return app_module_target(&a->modules[i]);
-	return (struct uds_target){ "engine", { 0x7E0, 0x7E8, false } };
+	return (struct uds_target){ "engine", { c.tx, c.rx, c.ext } };
 }
 
 /* Hands every value of one PID's data to the callback. */
@@ -71,7 +87,7 @@ int app_live(struct app *a, const uint8_t *pids, size_t n, unsigned rounds, bool
 	     void (*fn)(void *arg, const struct app_sample *s), void *arg,
 	     struct app_live_stats *stats, struct error *e)
 {
-	struct uds_target t = engine_target(a);
+	struct uds_target t = app_engine_target(a);
 	struct app_live_stats st = { 0, 0, 0 };
 	int64_t t0 = clock_us();
 	size_t group = batched ? OBD_MAX_PIDS : 1, i;

@@ -59,7 +59,8 @@ static int read_vin(struct app *a, struct error *e)
 	return 0;
 }
 
-/* Fills the module list from the matched brand, or a generic engine module. */
+/* Fills the module list from the matched brand, or a generic engine module
+ * at the OBD-II engine ECU's addressing. */
 static void build_module_list(struct app *a)
 {
 	size_t i;
@@ -81,11 +82,13 @@ static void build_module_list(struct app *a)
 	}
 	if (a->nmodules == 0) {
 		struct app_module *m = &a->modules[a->nmodules++];
+		struct app_can_target en = app_live_engine(a);
 		memset(m, 0, sizeof *m);
 		snprintf(m->id, sizeof m->id, "engine");
 		snprintf(m->name, sizeof m->name, "Engine (OBD-II)");
-		m->tx = 0x7E0;
-		m->rx = 0x7E8;
+		m->tx = en.tx;
+		m->rx = en.rx;
+		m->ext = en.ext;
 		m->script_module = SIZE_MAX;
 	}
 }

@@ -42,6 +42,6 @@ tests_unit_test_ui_gauge_LDADD = $(TEST_LIBS)
 UI_TUI_TESTS = tests/tui/connect.sh tests/tui/screens.sh tests/tui/coding.sh \
 	tests/tui/search.sh tests/tui/log.sh tests/tui/resize.sh tests/tui/look.sh \
 	tests/tui/hangup.sh tests/tui/vehicles.sh tests/tui/faults.sh \
-	tests/tui/live.sh tests/tui/sessions.sh tests/tui/flash.sh
+	tests/tui/live.sh tests/tui/sessions.sh tests/tui/flash.sh tests/tui/truck.sh
 TESTS += $(UI_TUI_TESTS)
 EXTRA_DIST += $(UI_TUI_TESTS)

@@ -131,6 +131,19 @@ static void flash_line(const struct ui *u, const struct app_module *md, char *ou
 		snprintf(out + used, n - used, "   F6 starts the wizard");
 }
 
+/* The live data line: the OBD-II engine ECU (this module, or the
+ * engine at its identifiers). */
+static void live_line(const struct ui *u, const struct app_module *md, char *out, size_t n)
+{
+	const struct app_can_target *en = &u->snap->engine;
+
+	if (md->tx == en->tx && md->ext == en->ext)
+		snprintf(out, n, "F9: OBD-II values of this engine, with trends");
+	else
+		snprintf(out, n, "F9: OBD-II values of the engine (%0*X)", en->ext ? 8 : 3,
+			 (unsigned)en->tx);
+}
+
 /* Fault codes, flash and live data, one line each; returns the rows used. */
 static int draw_diag(struct ui *u, size_t mi, struct ui_rect a)
 {
@@ -145,9 +158,8 @@ static int draw_diag(struct ui *u, size_t mi, struct ui_rect a)
 	flash_line(u, md, text, sizeof text);
 	any = strcmp(text, "none in the brand script") != 0;
 	ui_putf(u, a.y + 2, a.x, a.w, any ? R_NORMAL : R_DIM, "  %-14s %s", "Flash", text);
-	ui_putf(u, a.y + 3, a.x, a.w, R_NORMAL, "  %-14s %s", "Live data",
-		md->tx == 0x7E0 && !md->ext ? "F9: OBD-II values of this engine, with trends"
-					    : "F9: OBD-II values of the engine (7E0)");
+	live_line(u, md, text, sizeof text);
+	ui_putf(u, a.y + 3, a.x, a.w, R_NORMAL, "  %-14s %s", "Live data", text);
 	return 4;
 }
 

@@ -92,6 +92,7 @@ void ui_snapshot_take(struct ui_snapshot *s, const struct app *a)
 	if (s->connected)
 		app_adapter_fingerprint(a, s->fingerprint, sizeof s->fingerprint);
 	s->volts = app_voltage(a);
+	s->engine = app_live_engine(a);
 	for (i = 0; i < app_module_count(a) && i < APP_MAX_MODULES; i++)
 		s->modules[s->nmodules++] = *app_module(a, i);
 	for (i = 0; i < app_feature_count(a) && i < APP_MAX_FEATURES; i++)

@@ -54,6 +54,7 @@ struct ui_snapshot {
 	char protocol[64];
 	char session[PATH_MAX];
 	double volts;
+	struct app_can_target engine; /* the OBD-II engine ECU live data reads */
 	size_t nflash;
 	struct ui_flash_proc flash[UI_FLASH_MAX];
 	size_t nmodules;

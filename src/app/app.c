@@ -42,15 +42,35 @@ static void record_script_errors(struct app *a)
 
 	for (i = 0; i < a->nscript_errors; i++)
 		session_event(a->session, "script error while loading: %s", a->script_errors[i]);
+	for (i = 0; i < a->script_load_log.len; i += strlen((char *)a->script_load_log.data + i) + 1)
+		session_event(a->session, "script (while loading): %s",
+			      (char *)a->script_load_log.data + i);
 }
 
-/* Script log() lines go to the session's events. */
+#define SCRIPT_LOAD_LOG_MAX (64u << 10) /* log() text kept from loading the scripts */
+
+/* Keeps a line the scripts logged while loading, up to SCRIPT_LOAD_LOG_MAX. */
+static void keep_load_log(struct app *a, const char *line)
+{
+	static const char full[] = "(more lines logged while loading were dropped)";
+
+	if (a->script_load_log.len + strlen(line) + sizeof full > SCRIPT_LOAD_LOG_MAX) {
+		line = full;
+		a->script_load_log_full = true;
+	}
+	buf_append(&a->script_load_log, line, strlen(line) + 1);
+}
+
+/* Script log() lines go to the session's events (those written while the
+ * scripts loaded, before there was a session, when it starts). */
 static void script_log(void *arg, const char *line)
 {
 	struct app *a = arg;
 
 	if (a->session)
 		session_event(a->session, "script: %s", line);
+	else if (!a->script_load_log_full)
+		keep_load_log(a, line);
 }
 
 /* A script's question goes to whoever drives the console; the answer is
@@ -400,6 +420,7 @@ int app_close(struct app *a, char *archive, size_t n, struct error *e)
 		rc = session_close(a->session, a->opt.pack_on_close, archive, n, e);
 	}
 	script_host_free(a->scripts);
+	buf_free(&a->script_load_log);
 	free(a);
 	return rc;
 }

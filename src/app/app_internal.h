@@ -10,6 +10,7 @@
 #include "script/script.h"
 #include "session/session.h"
 #include "sim/sim.h"
+#include "util/buf.h"
 
 #include <stdatomic.h>
 
@@ -47,6 +48,8 @@ struct app {
 	atomic_bool cancel;
 	char script_errors[8][512]; /* script load errors, for the session */
 	size_t nscript_errors;
+	struct buf script_load_log; /* log() lines of the scripts as they loaded, NUL-separated */
+	bool script_load_log_full;  /* lines beyond its limit were dropped */
 	struct app_module_dtcs dtcs[APP_MAX_MODULES];
 };
 

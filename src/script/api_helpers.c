@@ -5,6 +5,7 @@
  * except log, print and ask. */
 #include "config.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -30,14 +31,37 @@ static const char *join_args(lua_State *L)
 	return lua_tostring(L, -1);
 }
 
-/* log(...) and print(...): one line to the session's events. */
+#define LOG_LINE_MAX 1024        /* bytes of one logged line kept */
+#define LOG_TOTAL_MAX (1u << 20) /* text a host logs at the most */
+
+/* Hands one line to the logger. */
+static void log_line(struct script_host *h, const char *line)
+{
+	if (h->log)
+		h->log(h->log_arg, line);
+}
+
+/* log(...) and print(...): one line to the session's events; a line is
+ * cut at LOG_LINE_MAX bytes and a host logs LOG_TOTAL_MAX at the most. */
 static int api_log(lua_State *L)
 {
 	struct script_host *h = script_host_of(L);
 	const char *line = join_args(L);
+	size_t n = strlen(line);
+	char cut[LOG_LINE_MAX + 48];
 
-	if (h->log)
-		h->log(h->log_arg, line);
+	if (h->log_bytes >= LOG_TOTAL_MAX)
+		return 0;
+	if (n > LOG_LINE_MAX) {
+		snprintf(cut, sizeof cut, "%.*s... (%zu bytes cut)", LOG_LINE_MAX, line,
+			 n - LOG_LINE_MAX);
+		line = cut;
+		n = LOG_LINE_MAX;
+	}
+	h->log_bytes += n;
+	log_line(h, line);
+	if (h->log_bytes >= LOG_TOTAL_MAX)
+		log_line(h, "log: the scripts logged more than 1 MiB; further lines are dropped");
 	return 0;
 }
 

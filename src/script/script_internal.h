@@ -29,6 +29,7 @@ struct script_host {
 	bool pure;        /* running decode/encode/key: ask() refused */
 	void (*log)(void *arg, const char *line);
 	void *log_arg;
+	size_t log_bytes;        /* text logged so far (capped) */
 	int (*ask)(void *arg, const char *question, const char *const *choices, size_t n);
 	void *ask_arg;
 };

@@ -377,4 +377,30 @@ check_contains "a failing match(): the error is named with its line" "broken.lua
 check_contains "a failing match(): and that the brand does not match" "that brand does not match" \
 	"$(cat "$TEST_TMP/err")"
 
+# log() while the scripts load reaches the session's events (up to 64 KiB);
+# a long line is cut; a run of the scripts logs 1 MiB at the most.
+mkdir -p "$TEST_TMP/cfg-log/obdcon/scripts"
+cat >"$TEST_TMP/cfg-log/obdcon/scripts/zz_chatty.lua" <<'EOF'
+log("loaded " .. string.rep("x", 5000))
+for i = 1, 100 do log(string.rep("y", 1000)) end
+local b = brand { id = "chatty", name = "Chatty", vin_wmi = { "OBDDEMO0SIM" } }
+local m = b:module { id = "09", name = "Central electrics", tx = 0x70E, rx = 0x778 }
+m:feature { id = "noisy", name = "Noisy", kind = "custom", dids = { 0x0600 }, min = 0, max = 255,
+  decode = function(r)
+    for i = 1, 2000 do log(string.rep("z", 1000)) end
+    return obd.byte(r[0x0600], 0)
+  end }
+EOF
+XDG_CONFIG_HOME="$TEST_TMP/cfg-log" XDG_DATA_HOME="$TEST_TMP/data-log" "$OBDCON" --port sim:demo features >/dev/null 2>&1; rc=$?
+check_eq "chatty scripts: features exits 0" 0 "$rc"
+ev=$(find "$TEST_TMP/data-log" -name events.log | head -n 1)
+check "chatty scripts: the shipped script's load line is in the events" \
+	grep -q 'script (while loading): demo brand script loaded' "$ev"
+check "chatty scripts: a long line is cut" grep -q 'loaded x*\.\.\. (3983 bytes cut)' "$ev"
+check "chatty scripts: lines past 64 KiB while loading are dropped, and said so" \
+	grep -q 'more lines logged while loading were dropped' "$ev"
+check "chatty scripts: a run's lines past 1 MiB are dropped, and said so" \
+	grep -q 'further lines are dropped' "$ev"
+check "chatty scripts: the events stay small" test "$(wc -c <"$ev")" -lt 1300000
+
 finish

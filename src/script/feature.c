@@ -443,7 +443,7 @@ static const char *did_name(lua_State *L, uint16_t did)
 }
 
 /* Checks what encode() returned (on top) and copies each new record into
- * c->next (owned by the call). */
+ * c->next (owned by the call); a record left out stays as it was. */
 static void take_encoded(lua_State *L, struct custom_call *c)
 {
 	const struct script_feature *f = c->f;
@@ -465,7 +465,11 @@ static void take_encoded(lua_State *L, struct custom_call *c)
 	}
 	for (i = 0; i < f->ndids; i++) {
 		const struct script_record *r = &c->recs[record_index(c->recs, c->n, f->dids[i])];
-		lua_rawgeti(L, -1, f->dids[i]);
+		if (lua_rawgeti(L, -1, f->dids[i]) == LUA_TNIL) { /* left out: unchanged */
+			memcpy(c->next[i], r->data, r->len);
+			lua_pop(L, 1);
+			continue;
+		}
 		s = lua_tolstring(L, -1, &len);
 		if (lua_type(L, -1) != LUA_TSTRING || len != r->len)
 			feature_error(L, f, lua_pushfstring(L, "encode must return DID %s as a "

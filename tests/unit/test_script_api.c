@@ -236,6 +236,7 @@ static void test_custom(void **state)
 	struct script_value v;
 	struct error e;
 	unsigned sum = 0, i;
+	uint8_t before[sizeof x.d600];
 
 	(void)state;
 	recs_init(&x);
@@ -253,6 +254,10 @@ static void test_custom(void **state)
 	assert_int_equal(x.d601[0], 0x1B);
 	assert_int_equal(parse_encode(&x, "split", "256", &e), -ERR_ARG);
 	assert_string_equal(decode_text(&x, "serial", &v), "0A 02");
+	memcpy(before, x.d600, sizeof before);
+	assert_int_equal(parse_encode(&x, "partial", "42", &e), 0);
+	assert_int_equal(x.d601[1], 42);
+	assert_memory_equal(x.d600, before, sizeof before); /* left out: unchanged */
 }
 
 /* Script errors in encode leave every record untouched. */

@@ -115,3 +115,11 @@ m:feature {
   id = "late", name = "Declares late", did = 0x0601, byte = 0, bit = 7,
   supported = function(ecu) engine:feature { id = "x", name = "X", did = 1, byte = 0, bit = 0 } end,
 }
+
+-- Two DIDs read, one written: the record encode leaves out stays as it was.
+m:feature {
+  id = "partial", name = "Writes one of its DIDs", kind = "custom", dids = { 0x0600, 0x0601 },
+  min = 0, max = 60,
+  decode = function(rec) return obd.byte(rec[0x0601], 1) end,
+  encode = function(rec, v) return { [0x0601] = obd.setbyte(rec[0x0601], 1, v) } end,
+}

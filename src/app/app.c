@@ -271,11 +271,24 @@ static struct did_cache *cached_read(struct app *a, struct did_cache *cache, siz
 	return c;
 }
 
-/* Identification of a module for supported() predicates. */
-static struct script_ident module_ident(const struct app_module *m)
-{
-	struct script_ident id = { m->part, m->sw, m->hw, m->serial, m->system, NULL, 0 };
+#define IDENT_DIDS 7 /* identification values a module gives ecu.did() */
 
+/* Identification of a module for supported() predicates: the values the
+ * console read, by name and through ecu.did() (as text, as read). */
+static struct script_ident module_ident(const struct app_module *m,
+				       struct script_ident_did dids[IDENT_DIDS])
+{
+	const struct { uint16_t did; const char *value; } read[IDENT_DIDS] = {
+		{ 0xF187, m->part }, { 0xF189, m->sw }, { 0xF191, m->hw }, { 0xF18C, m->serial },
+		{ 0xF197, m->system }, { 0xF18A, m->supplier }, { 0xF180, m->boot_sw },
+	};
+	struct script_ident id = { m->part, m->sw, m->hw, m->serial, m->system, dids, 0 };
+	size_t i;
+
+	for (i = 0; i < IDENT_DIDS; i++)
+		if (read[i].value[0])
+			dids[id.ndids++] = (struct script_ident_did){ read[i].did,
+				(const uint8_t *)read[i].value, strlen(read[i].value) };
 	return id;
 }
 
@@ -327,7 +340,8 @@ static void read_feature(struct app *a, struct app_feature *f, struct did_cache 
 			 size_t *ncache)
 {
 	const struct app_module *m = &a->modules[f->module];
-	struct script_ident ident = module_ident(m);
+	struct script_ident_did dids[IDENT_DIDS];
+	struct script_ident ident = module_ident(m, dids);
 	struct script_record recs[APP_FEATURE_DIDS_MAX];
 	size_t n;
 	struct error e;

@@ -403,4 +403,20 @@ check "chatty scripts: a run's lines past 1 MiB are dropped, and said so" \
 	grep -q 'further lines are dropped' "$ev"
 check "chatty scripts: the events stay small" test "$(wc -c <"$ev")" -lt 1300000
 
+# supported() sees the identification the console read through ecu.did().
+mkdir -p "$TEST_TMP/cfg-did/obdcon/scripts"
+cat >"$TEST_TMP/cfg-did/obdcon/scripts/did.lua" <<'EOF'
+local b = brand { id = "did", name = "DID", vin_wmi = { "OBDDEMO0SIM" } }
+local m = b:module { id = "09", name = "Central electrics", tx = 0x70E, rx = 0x778 }
+m:feature { id = "by_part", name = "By part", did = 0x0601, byte = 0, bit = 2,
+  supported = function(ecu) return ecu.did(0xF187) == ecu.part and ecu.part ~= "", "no part" end }
+m:feature { id = "by_other", name = "By another DID", did = 0x0601, byte = 0, bit = 3,
+  supported = function(ecu) return ecu.did(0xF1A0) ~= nil, "F1A0 not read" end }
+EOF
+out=$(XDG_CONFIG_HOME="$TEST_TMP/cfg-did" "$OBDCON" --port sim:demo features --json 2>/dev/null)
+check_eq "ecu.did: F187 is the part number read" "true" \
+	"$(printf '%s' "$out" | jq -r '.features[] | select(.id == "by_part") | .supported')"
+check_eq "ecu.did: a DID not read is nil" "F1A0 not read" \
+	"$(printf '%s' "$out" | jq -r '.features[] | select(.id == "by_other") | .reason')"
+
 finish

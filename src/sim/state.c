@@ -242,8 +242,16 @@ int sim_state_load(struct sim *s, struct error *e)
 	char *p, *nl;
 	int lineno = 0, rc = 0;
 
-	if (s->state_file == NULL || !fs_is_file(s->state_file))
+	if (s->state_file == NULL)
 		return 0;
+	if (!fs_is_file(s->state_file)) {
+		if (access(s->state_file, F_OK) == 0)
+			return error_set(e, ERR_ARG, "state file %s is not a regular file", s->state_file);
+		if (!fs_can_create(s->state_file))
+			return error_set(e, ERR_ARG, "state file %s cannot be created: its directory "
+					 "does not exist or is not writable", s->state_file);
+		return 0;
+	}
 	if (fs_read_file(s->state_file, &b, STATE_MAX, e) < 0)
 		return -(int)e->kind;
 	for (p = (char *)b.data; p && *p && rc == 0; p = nl ? nl + 1 : NULL) {

@@ -151,6 +151,18 @@ bool fs_is_dir(const char *path)
 	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
+/* True if path's directory exists and is writable. */
+bool fs_can_create(const char *path)
+{
+	char dir[PATH_MAX];
+	const char *slash = strrchr(path, '/');
+
+	if (slash == NULL)
+		return access(".", W_OK) == 0;
+	snprintf(dir, sizeof dir, "%.*s", (int)(slash - path ? slash - path : 1), path);
+	return fs_is_dir(dir) && access(dir, W_OK) == 0;
+}
+
 /* Opens /dev/null on fds 0-2 where they are closed. */
 void fs_guard_std_fds(void)
 {

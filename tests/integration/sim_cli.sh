@@ -115,4 +115,11 @@ done
 kill -INT "$pid"
 wait "$pid"; rc=$?
 check_eq "sim --tcp exits 0 on SIGINT" 0 "$rc"
+# A state file that could never be saved is refused before anything runs.
+"$OBDCON" --port "sim:demo,state=$TEST_TMP/no/such/dir/state" scan >/dev/null 2>"$TEST_TMP/err"; rc=$?
+check_eq "a state file in a missing directory exits 2" 2 "$rc"
+check_contains "and says why" "cannot be created: its directory does not exist" "$(cat "$TEST_TMP/err")"
+"$OBDCON" --port "sim:demo,state=$TEST_TMP" scan >/dev/null 2>"$TEST_TMP/err"; rc=$?
+check_eq "a directory as state file exits 2" 2 "$rc"
+check_contains "and says so" "is not a regular file" "$(cat "$TEST_TMP/err")"
 finish

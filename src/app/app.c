@@ -2,12 +2,14 @@
  * shared by the TUI and the command line (the scan is in scan.c). */
 #include "config.h"
 
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "app/app_internal.h"
+#include "session/store.h"
 
 /* Reports a line through the hooks (and to the session's events). */
 void app_say(struct app *a, enum app_level level, const char *fmt, ...)
@@ -122,8 +124,12 @@ static int open_port(struct app *a, const char *port, struct error *e)
 {
 	if (strncmp(port, "sim:", 4) == 0)
 		return sim_spawn(port + 4, &a->link, &a->sim, e);
-	if (strncmp(port, "replay:", 7) == 0)
-		return app_replay_start(port + 7, &a->link, &a->replay, e);
+	if (strncmp(port, "replay:", 7) == 0) {
+		char path[PATH_MAX];
+		if (session_resolve(a->opt.sessions_dir, port + 7, path, sizeof path, e) < 0)
+			return error_wrap(e, "replay");
+		return app_replay_start(path, &a->link, &a->replay, e);
+	}
 	return link_open(port, &a->link, e);
 }
 

@@ -67,4 +67,8 @@ recorded=$(find "$SESSIONS" -maxdepth 1 -name '*.tar.gz' -newer "$TEST_TMP/expor
 "$OBDCON" --port "replay:$recorded" scan --json >"$TEST_TMP/replayed.json" 2>/dev/null; rc=$?
 check_eq "scan over a replayed session exits 0" 0 "$rc"
 check_eq "the replayed scan gives the same output" "$(cat "$TEST_TMP/live.json")" "$(cat "$TEST_TMP/replayed.json")"
+name=$(basename "$recorded" .tar.gz)
+"$OBDCON" --port "replay:$name" scan --json >"$TEST_TMP/byname.json" 2>/dev/null; rc=$?
+check_eq "replay:NAME finds the session by its name (exit 0)" 0 "$rc"
+check_eq "and gives the same output" "$(cat "$TEST_TMP/live.json")" "$(cat "$TEST_TMP/byname.json")"
 finish

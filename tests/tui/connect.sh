@@ -88,4 +88,18 @@ check_contains "the console stays on the connect screen" "Choose the adapter's p
 tui_keys F10
 if tui_wait "__EXITED__ 3" 15; then pass "leaving without a connection exits 3"; else fail "exit status 3" "$(tui_screen)"; fi
 tui_stop
+
+# with more rows than fit, the screen still opens at the top of its list
+printf 'sim:demo\nsim:vw\nsim:ford\nsim:truck\n' >"$XDG_STATE_HOME/obdcon/recent"
+tui_start 80 24 "$OBDCON"
+tui_wait "Choose the adapter's port" 10
+screen=$(tui_screen)
+check_eq "the serial ports header is the list's first line" " Serial ports on this machine" \
+	"$(printf '%s\n' "$screen" | sed -n 4p)"
+check_contains "the newest recent port is in view" "   sim:demo" "$(printf '%s\n' "$screen" | sed -n '/^ Recent/{n;p;}')"
+tui_keys Enter
+if tui_wait "VIN OBDDEMO0SIM000001   brand script" 15; then pass "Enter connects to the newest recent port, selected at the start"; else fail "recent port selected" "$(tui_screen)"; fi
+tui_keys F10
+tui_wait "__EXITED__" 15
+tui_stop
 finish

@@ -59,6 +59,8 @@ screen=$(tui_screen)
 check_contains "help lists the screen's keys" "Keys on this screen (Coding):" "$screen"
 check_contains "help lists the global keys" "Everywhere:" "$screen"
 check_contains "help names the search keys" "search this list as you type" "$screen"
+tui_keys End
+if tui_wait "Settings: $XDG_CONFIG_HOME/obdcon/config" 5; then pass "help names the settings file in use (XDG_CONFIG_HOME)"; else fail "settings path in help" "$(tui_screen)"; fi
 tui_keys Escape
 tui_wait "Space marks a feature to change" 5
 tui_keys Escape

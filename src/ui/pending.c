@@ -109,8 +109,10 @@ static int check_text(const char *values, const char *text, const char **what)
 		return *what = "is too long", -1;
 	for (i = 0; text[i]; i++) {
 		unsigned char ch = (unsigned char)text[i];
-		if (digits ? !isdigit(ch) : ch < 0x20 || ch >= 0x7F)
-			return *what = digits ? "holds more than digits" : "holds unprintable characters", -1;
+		if (digits && !isdigit(ch))
+			return *what = "holds more than digits", -1;
+		if (ch < 0x20 || ch >= 0x7F)
+			return *what = "holds unprintable characters", -1;
 	}
 	return 0;
 }

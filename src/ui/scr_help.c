@@ -91,7 +91,7 @@ static void settings_line(struct ui_lines *l)
 	if (ui_config_path(path, sizeof path) == 0)
 		snprintf(line, sizeof line, "  Settings: %s", path);
 	else
-		snprintf(line, sizeof line, "  Settings: none (neither XDG_CONFIG_HOME nor HOME is set)");
+		snprintf(line, sizeof line, "  Settings: none (XDG_CONFIG_HOME and HOME unset)");
 	ui_lines_add(l, line);
 }
 

@@ -299,6 +299,12 @@ struct ui_screen *ui_ask_screen(struct ui *u, const char *title, const char *bod
 struct ui_screen *ui_input_screen(struct ui *u, const char *title, const char *body,
 				  const char *initial,
 				  void (*answer)(struct ui *u, const char *text, void *arg), void *arg);
+/* Checks the text typed in a one-line question: false refuses it, with
+ * the reason (naming what is accepted) in why. */
+typedef bool (*ui_input_check_fn)(struct ui *u, const char *text, void *arg, char *why, size_t n);
+/* Gives a one-line question (made by ui_input_screen or ui_path_screen) a
+ * check: while it fails, Enter shows why in the question, which stays open. */
+void ui_input_set_check(struct ui_screen *s, ui_input_check_fn check);
 /* True when s is a question whose answer goes to answer(). */
 bool ui_ask_answers_to(const struct ui_screen *s, void (*answer)(struct ui *u, bool yes, void *arg));
 /* A message that stays until a key is pressed. */

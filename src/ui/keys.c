@@ -49,7 +49,7 @@ static const char *const action_names[ACT_COUNT] = {
 	[ACT_CLEAR] = "clear",         [ACT_PAUSE] = "pause",
 	[ACT_EXPORT] = "export",       [ACT_IMPORT] = "import",
 	[ACT_RESTORE] = "restore",     [ACT_TRANSCRIPT] = "transcript",
-	[ACT_COMPLETE] = "complete",
+	[ACT_COMPLETE] = "complete",   [ACT_EDIT] = "edit",
 };
 
 /* The bindings that apply on every screen. */

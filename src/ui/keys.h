@@ -52,6 +52,7 @@ enum ui_action {
 	ACT_RESTORE,    /* write a session's backups back */
 	ACT_TRANSCRIPT, /* open a session's adapter transcript */
 	ACT_COMPLETE,   /* complete the typed path */
+	ACT_EDIT,       /* edit the selected row's text field */
 	ACT_COUNT
 };
 

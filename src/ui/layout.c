@@ -44,7 +44,14 @@ static size_t nearest_selectable(const struct list_view *lv, size_t row, int dir
  * above the first selectable row stays visible. */
 static void list_view_scroll(struct list_view *lv)
 {
-	size_t h = lv->height > 0 ? (size_t)lv->height : 1;
+	size_t h = (size_t)lv->height;
+
+	if (lv->height <= 0) {
+		/* not drawn yet: open at the top, the first draw scrolls as
+		 * little as its height needs to show the selection */
+		lv->top = 0;
+		return;
+	}
 
 	if (lv->selected < lv->top)
 		lv->top = lv->selected;

@@ -2,7 +2,9 @@
 #include "config.h"
 #include "ui/pending.h"
 
+#include <ctype.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -44,6 +46,96 @@ static const char *cannot_change(const struct ui_feature *f, char *why, size_t n
 static bool is_current(const struct ui_feature *f, const char *value)
 {
 	return f->known && strcasecmp(f->value_text, value) == 0;
+}
+
+/* True when text is one of the comma-separated names of list (any case). */
+static bool in_list(const char *list, const char *text)
+{
+	size_t len = strlen(text);
+	const char *p = list;
+
+	while (*p) {
+		size_t w = strcspn(p, ",");
+		if (w == len && strncasecmp(p, text, len) == 0)
+			return true;
+		p += w;
+		while (*p == ',' || *p == ' ')
+			p++;
+	}
+	return false;
+}
+
+/* Checks a number typed with or without the unit against "MIN..MAX[ UNIT]
+ * [in steps of S]"; 1 when values is not a range, 0 when text fits, -1 not. */
+static int check_range(const char *values, const char *text, const char **what)
+{
+	const char *dots = strstr(values, "..");
+	char *end, low[64], unit[64] = "";
+	double lo, hi, v;
+
+	if (dots == NULL || dots == values || (size_t)(dots - values) >= sizeof low)
+		return 1;
+	snprintf(low, sizeof low, "%.*s", (int)(dots - values), values);
+	lo = strtod(low, &end);
+	if (*end)
+		return 1;
+	hi = strtod(dots + 2, &end);
+	if (end == dots + 2 || (*end && *end != ' '))
+		return 1;
+	if (*end == ' ')
+		sscanf(end + 1, "%63s", unit);
+	if (strcmp(unit, "in") == 0)
+		unit[0] = 0;
+	v = strtod(text, &end);
+	while (*end == ' ')
+		end++;
+	if (end == text || (*end && strcmp(end, unit) != 0))
+		return *what = "is not a number", -1;
+	if (v < lo - 1e-9 || v > hi + 1e-9)
+		return *what = "is outside the range", -1;
+	return 0;
+}
+
+/* Checks text against "text of up to N characters (digits)". */
+static int check_text(const char *values, const char *text, const char **what)
+{
+	unsigned max;
+	size_t i;
+	bool digits = strstr(values, "(digits)") != NULL;
+
+	if (sscanf(values, "text of up to %u characters", &max) != 1)
+		return 0;
+	if (strlen(text) > max)
+		return *what = "is too long", -1;
+	for (i = 0; text[i]; i++) {
+		unsigned char ch = (unsigned char)text[i];
+		if (digits && !isdigit(ch))
+			return *what = "holds more than digits", -1;
+		if (ch < 0x20 || ch >= 0x7F)
+			return *what = "holds unprintable characters", -1;
+	}
+	return 0;
+}
+
+/* Checks a typed value against what the feature says it accepts. */
+int ui_value_check(const struct ui_feature *f, const char *text, char *why, size_t n)
+{
+	const char *what = "is not one of its values";
+	int rc = 0;
+
+	if (text[0] == 0 || is_current(f, text) || f->values[0] == 0 ||
+	    strlen(f->values) + 1 >= sizeof f->values) /* none said, or cut short */
+		return 0;
+	if (strncmp(f->values, "text of up to ", 14) == 0)
+		rc = check_text(f->values, text, &what);
+	else if (strcmp(f->values, "text") == 0)
+		rc = 0;
+	else if (f->kind == APP_FEATURE_CHOICE || (rc = check_range(f->values, text, &what)) > 0)
+		rc = in_list(f->values, text) ? 0 : -1;
+	if (rc == 0)
+		return 0;
+	snprintf(why, n, "\"%s\" %s; it accepts %s", text, what, f->values);
+	return -1;
 }
 
 /* Marks feature fi to take value. */

@@ -37,6 +37,13 @@ int ui_pending_toggle(struct ui_pending *p, const struct ui_snapshot *s, size_t 
  * app checks the value against what the feature accepts when writing. */
 int ui_pending_set(struct ui_pending *p, const struct ui_snapshot *s, size_t fi,
 		   const char *value, char *why, size_t n);
+/* Checks a typed value against what feature f says it accepts (its
+ * values text: named values, a range with its unit, a text length and
+ * characters), so a value it cannot take is refused where it is typed.
+ * An empty value (unmark) and the current one always pass; steps and
+ * script checks are the app's when writing. Returns 0 when it passes, -1
+ * with a message naming what the feature accepts in why. */
+int ui_value_check(const struct ui_feature *f, const char *text, char *why, size_t n);
 /* Drops changes whose feature is gone, cannot change any more or already
  * has the wanted value (after a fresh read); returns how many. */
 size_t ui_pending_prune(struct ui_pending *p, const struct ui_snapshot *s);

@@ -118,11 +118,20 @@ static void value_typed(struct ui *u, const char *text, void *arg)
 	free(arg);
 }
 
+/* Refuses a typed value the feature does not accept, naming what it does. */
+static bool value_acceptable(struct ui *u, const char *text, void *arg, char *why, size_t n)
+{
+	int fi = ui_snapshot_feature(u->snap, arg);
+
+	return fi < 0 || ui_value_check(&u->snap->features[fi], text, why, n) == 0;
+}
+
 /* Opens the value field of a feature that is not a switch. */
 static void ask_value(struct ui *u, const struct ui_feature *f)
 {
 	char body[600], *id = strdup(f->id);
 	int p = ui_pending_find(&u->pending, f->id);
+	struct ui_screen *s;
 
 	if (id == NULL)
 		return;
@@ -130,8 +139,10 @@ static void ask_value(struct ui *u, const struct ui_feature *f)
 		 "Nothing is written yet: the value joins the marked changes.",
 		 f->name, u->snap->modules[f->module].id, ui_feature_value_text(f),
 		 f->values[0] ? f->values : "see the brand script");
-	ui_push(u, ui_input_screen(u, "New value", body,
-				   p >= 0 ? u->pending.items[p].value : f->value_text, value_typed, id));
+	s = ui_input_screen(u, "New value", body,
+			    p >= 0 ? u->pending.items[p].value : f->value_text, value_typed, id);
+	ui_input_set_check(s, value_acceptable);
+	ui_push(u, s);
 }
 
 /* Space on a feature: flip a switch, type the value of other kinds, or

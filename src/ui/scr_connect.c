@@ -31,11 +31,15 @@ struct connect {
 	struct ui_entry tcp;
 	unsigned long since; /* log lines before the last attempt */
 	bool tried;
+	bool editing; /* the TCP field takes typed keys (Enter or e on its row) */
 };
 
 static const struct ui_binding connect_bindings[] = {
-	{ '\n', 0, "Enter", "connect to the selected port (type an address in the TCP field)",
+	{ '\n', 0, "Enter",
+	  "connect to the selected port; on the TCP row edit the address, then Enter connects",
 	  "Enter", "Connect", 2, ACT_CONNECT },
+	{ 'e', 0, "e", "edit the TCP address (Enter connects, Esc stops editing)", NULL, NULL, 0,
+	  ACT_EDIT },
 	{ KEY_F(5), 0, "F5", "look for serial ports again", "F5", "Rescan", 50, ACT_REFRESH },
 	{ 'S', 0, "S", "sessions kept on this machine: details, export, import", "S", "Sessions",
 	  96, ACT_SESSIONS },
@@ -159,14 +163,24 @@ static enum ui_role connect_role(struct ui *u, struct ui_screen *s, size_t row)
 											 : R_NORMAL;
 }
 
-/* The TCP field takes typed keys while its row is selected. */
+/* True when the selected row is the TCP field. */
+static bool on_tcp(const struct ui_screen *s)
+{
+	const struct connect *c = s->data;
+
+	return s->list.selected < c->n && c->rows[s->list.selected].kind == ROW_TCP;
+}
+
+/* The TCP field takes typed keys only while it is being edited, so the
+ * movement and quit keys work on its row like on any other. */
 static struct ui_entry *connect_entry(struct ui *u, struct ui_screen *s)
 {
 	struct connect *c = s->data;
 
 	(void)u;
-	if (s->list.selected < c->n && c->rows[s->list.selected].kind == ROW_TCP)
+	if (c->editing && on_tcp(s))
 		return &c->tcp;
+	c->editing = false;
 	return NULL;
 }
 
@@ -180,12 +194,14 @@ static void connect_draw(struct ui *u, struct ui_screen *s, struct ui_rect area)
 	size_t i;
 
 	ui_put(u, area.y, area.x + 1, area.w - 2, R_NORMAL,
-	       "Choose the adapter's port and press Enter. Up/Down move, / searches.");
+	       c->editing && on_tcp(s)
+		       ? "Type the adapter's address: Enter connects, Esc stops editing."
+		       : "Choose the adapter's port and press Enter. Up/Down move, / searches.");
 	ui_draw_list(u, s, list);
 	for (i = 0; i < (size_t)list.h && s->list.top + i < c->n; i++)
 		if (c->rows[s->list.top + i].kind == ROW_TCP)
 			ui_draw_entry(u, list.y + (int)i, list.x, list.w, "  tcp:", &c->tcp,
-				      s->list.top + i == s->list.selected);
+				      c->editing && s->list.top + i == s->list.selected);
 	ui_draw_header(u, probe.y - 1, area.x + 1, area.w - 2,
 		       ui_busy(u) ? "Adapter probe" : c->tried ? "Last attempt" : "Adapter probe");
 	if (c->tried || ui_busy(u))
@@ -228,6 +244,16 @@ static int connect_action(struct ui *u, struct ui_screen *s, enum ui_action act,
 		ui_say(u, APP_INFO, "ports listed again");
 		return UI_HANDLED | UI_REDRAW;
 	}
+	if (act == ACT_BACK && c->editing) {
+		c->editing = false;
+		return UI_HANDLED | UI_REDRAW;
+	}
+	if ((act == ACT_EDIT || act == ACT_CONNECT || act == ACT_OPEN) && on_tcp(s) &&
+	    !c->editing) {
+		c->editing = true;
+		c->tcp.cur = c->tcp.len;
+		return UI_HANDLED | UI_REDRAW;
+	}
 	if (act != ACT_CONNECT && act != ACT_OPEN)
 		return 0;
 	row_port(c, s->list.selected, port, sizeof port);
@@ -239,6 +265,7 @@ static int connect_action(struct ui *u, struct ui_screen *s, enum ui_action act,
 		ui_say(u, APP_INFO, "wait: already connecting");
 		return UI_HANDLED | UI_REDRAW;
 	}
+	c->editing = false;
 	c->since = u->log.total;
 	c->tried = true;
 	ui_start_connect(u, port);

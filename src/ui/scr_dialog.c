@@ -162,6 +162,8 @@ struct input {
 	struct ui_lines matches; /* path questions: the names Tab left open */
 	void (*answer)(struct ui *u, const char *text, void *arg);
 	void *arg;
+	ui_input_check_fn check; /* refuses text before Enter takes it, or NULL */
+	char refused[400];       /* why the last text was refused */
 };
 
 static const struct ui_binding input_bindings[] = {
@@ -216,14 +218,28 @@ static void input_draw(struct ui *u, struct ui_screen *s, struct ui_rect area)
 	struct input *in = s->data;
 	bool path = s->ops == &ui_path_ops;
 	int extra = matches_rows(in);
+	int refused = in->refused[0] ? 1 : 0;
 	struct ui_rect r;
 
 	(void)area;
-	r = ui_draw_dialog(u, in->title, in->body, 2 + extra);
-	ui_draw_entry(u, r.y + r.h - 3 - extra, r.x + 2, r.w - 4, "> ", &in->en, true);
+	r = ui_draw_dialog(u, in->title, in->body, 2 + extra + refused);
+	ui_draw_entry(u, r.y + r.h - 3 - extra - refused, r.x + 2, r.w - 4, "> ", &in->en, true);
+	if (refused)
+		ui_put(u, r.y + r.h - 3 - extra, r.x + 2, r.w - 4, R_ERROR, in->refused);
 	draw_matches(u, in, r.y + r.h - 2 - extra, r.x + 2, r.w - 4);
 	ui_put(u, r.y + r.h - 2, r.x + 2, r.w - 4, R_DIM,
 	       path ? "Enter takes it   Tab completes   Esc closes" : "Enter takes it   Esc closes");
+}
+
+/* Enter: gives the text, or says why it is refused and stays open. */
+static int take_text(struct ui *u, struct input *in)
+{
+	if (in->check && !in->check(u, in->en.text, in->arg, in->refused, sizeof in->refused)) {
+		ui_say(u, APP_WARNING, "%s", in->refused);
+		return UI_HANDLED | UI_REDRAW;
+	}
+	give_text(u, in, in->en.text);
+	return UI_HANDLED | UI_POP;
 }
 
 /* Tab in a path question: completes as far as the names agree. */
@@ -257,7 +273,7 @@ static int input_action(struct ui *u, struct ui_screen *s, enum ui_action act, i
 
 	(void)key;
 	switch (act) {
-	case ACT_OPEN: give_text(u, in, in->en.text); return UI_HANDLED | UI_POP;
+	case ACT_OPEN: return take_text(u, in);
 	case ACT_NO: give_text(u, in, NULL); return UI_HANDLED | UI_POP;
 	case ACT_COMPLETE: complete(u, in); return UI_HANDLED | UI_REDRAW;
 	case ACT_HELP: case ACT_QUIT: return 0;
@@ -326,6 +342,13 @@ struct ui_screen *ui_input_screen(struct ui *u, const char *title, const char *b
 				  void (*answer)(struct ui *u, const char *text, void *arg), void *arg)
 {
 	return text_question(u, &ui_input_ops, title, body, initial, answer, arg);
+}
+
+/* Gives a one-line question a check of the typed text. */
+void ui_input_set_check(struct ui_screen *s, ui_input_check_fn check)
+{
+	if (s && (s->ops == &ui_input_ops || s->ops == &ui_path_ops))
+		((struct input *)s->data)->check = check;
 }
 
 /* A one-line question for a file path, with Tab completion. */

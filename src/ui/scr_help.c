@@ -83,6 +83,18 @@ static void split(struct ui_lines *l, const char *text)
 	}
 }
 
+/* Where the settings are read from (XDG_CONFIG_HOME, else ~/.config). */
+static void settings_line(struct ui_lines *l)
+{
+	char path[4096], line[4200];
+
+	if (ui_config_path(path, sizeof path) == 0)
+		snprintf(line, sizeof line, "  Settings: %s", path);
+	else
+		snprintf(line, sizeof line, "  Settings: none (XDG_CONFIG_HOME and HOME unset)");
+	ui_lines_add(l, line);
+}
+
 /* The help of a screen. */
 struct ui_screen *ui_help_screen(struct ui *u, const struct ui_screen *about)
 {
@@ -97,7 +109,8 @@ struct ui_screen *ui_help_screen(struct ui *u, const struct ui_screen *about)
 	split(l, text);
 	ui_lines_add(l, "");
 	ui_lines_add(l, "  Colours follow NO_COLOR and --no-color; line drawing is ASCII with");
-	ui_lines_add(l, "  --ascii or outside a UTF-8 locale. Settings: ~/.config/obdcon/config.");
+	ui_lines_add(l, "  --ascii or outside a UTF-8 locale.");
+	settings_line(l);
 	s = ui_screen_new(u, &ui_help_ops, l);
 	if (s)
 		snprintf(s->title, sizeof s->title, "obdcon keys: %s", name);

@@ -576,15 +576,21 @@ static void draw_status(struct ui *u)
 	ui_put(u, LINES - 2, 0, COLS, R_BAR, text);
 }
 
-/* The function-key bar from the top screen's bindings. */
+/* The function-key bar from the top screen's bindings, without the keys
+ * that would do nothing there: search without rows, completion without a
+ * text field, the log on the log itself. */
 static void draw_bar(struct ui *u)
 {
 	struct ui_screen *s = ui_top(u);
 	unsigned long hide = 0;
 	size_t i;
 
-	if (s->ops->row_text == NULL)
+	if (s->ops->row_text == NULL || s->list.count == 0)
 		hide |= UI_ACT_BIT(ACT_SEARCH);
+	if (s->ops->entry == NULL || s->ops->entry(u, s) == NULL)
+		hide |= UI_ACT_BIT(ACT_COMPLETE);
+	if (s->ops == &ui_log_ops)
+		hide |= UI_ACT_BIT(ACT_LOG);
 	if (u->depth <= 1 && !ui_busy(u))
 		hide |= UI_ACT_BIT(ACT_BACK);
 	u->nbar = ui_bar_layout(s->ops->bindings, hide, COLS, u->bar, UI_BAR_MAX);

@@ -59,6 +59,8 @@ screen=$(tui_screen)
 check_contains "help lists the screen's keys" "Keys on this screen (Coding):" "$screen"
 check_contains "help lists the global keys" "Everywhere:" "$screen"
 check_contains "help names the search keys" "search this list as you type" "$screen"
+tui_keys End
+if tui_wait "Settings: $XDG_CONFIG_HOME/obdcon/config" 5; then pass "help names the settings file in use (XDG_CONFIG_HOME)"; else fail "settings path in help" "$(tui_screen)"; fi
 tui_keys Escape
 tui_wait "Space marks a feature to change" 5
 tui_keys Escape
@@ -83,7 +85,28 @@ walk() {
 }
 walk F7 "Vehicle › Fault codes (all modules)" "P0301  030100" "F1Help EnterDetails F3Search F5Read F7Clear F8Log EscBack F10Quit"
 walk F9 "Vehicle › Live data" "[x] 0C  Engine speed" "F1Help EnterStart SpcMark F3Search pPause F5Supported F8Log EscBack F10Quit"
-walk F6 "Vehicle › Flash" "1. Choose the flash procedure" "F1Help EnterNext TabComplete F3Search F8Log EscBack F10Quit"
+walk F6 "Vehicle › Flash" "1. Choose the flash procedure" "F1Help EnterNext F3Search F8Log EscBack F10Quit"
+# keys that do nothing on a page stay out of its bar: no completion on the
+# flash wizard's list page, no search on its image page, no log on the log
+bar() {
+	tui_screen | tail -n 1 | sed 's/ *$//'
+}
+tui_keys F6
+tui_wait "1. Choose the flash procedure" 5
+check_eq "flash list page: no Tab completion in the bar" "F1Help EnterNext F3Search F8Log EscBack F10Quit" "$(bar)"
+tui_keys Enter
+tui_wait "2. The image file" 5
+check_eq "flash image page: completion, no search in the bar" "F1Help EnterNext TabComplete F8Log EscBack F10Quit" "$(bar)"
+tui_keys Escape
+tui_wait "1. Choose the flash procedure" 5
+tui_keys Escape
+tui_wait_gone "Vehicle › Flash" 5
+tui_keys F8
+tui_wait "(Tab switches)" 5
+check_eq "log screen: no F8Log in its bar" "" "$(bar | grep -F F8Log)"
+check_contains "log screen: its own keys in the bar" "TabView" "$(bar)"
+tui_keys Escape
+tui_wait_gone "(Tab switches)" 5
 walk S "Vehicle › Sessions" "this one" "F1Help EnterDetails F3Search tTranscript eExport iImport RRestore F8Log EscBack F10Quit"
 
 # the mouse: a click on the key bar, a click to select a row, a second

@@ -1,7 +1,7 @@
 /* test_ui_screens.c: each screen's binding table (no key twice, the keys
  * users expect, a bar that fits 80 columns, help for every key), the
  * message log ring, the transcript reader, and the marked coding changes
- * with their plan. No terminal needed. */
+ * with their plan, and the check of typed values. No terminal needed. */
 #include "config.h"
 
 #include <setjmp.h>
@@ -360,6 +360,68 @@ static void test_pending(void **state)
 	assert_non_null(strstr(why, "could not be read"));
 }
 
+/* A feature of a kind and what it accepts, with a current value. */
+static struct ui_feature feature_of(enum app_feature_kind kind, const char *values,
+				    const char *now)
+{
+	struct ui_feature f = { .kind = kind, .known = true, .supported = true, .writable = true };
+
+	snprintf(f.name, sizeof f.name, "Some feature");
+	snprintf(f.values, sizeof f.values, "%s", values);
+	snprintf(f.value_text, sizeof f.value_text, "%s", now);
+	return f;
+}
+
+/* Typed values are checked against what the feature says it accepts. */
+static void test_value_check(void **state)
+{
+	struct ui_feature f;
+	char why[300];
+
+	(void)state;
+	f = feature_of(APP_FEATURE_CHOICE, "off, 15kmh, 30kmh", "15kmh");
+	assert_int_equal(ui_value_check(&f, "30kmh", why, sizeof why), 0);
+	assert_int_equal(ui_value_check(&f, "OFF", why, sizeof why), 0);
+	assert_int_equal(ui_value_check(&f, "", why, sizeof why), 0); /* unmarks */
+	assert_int_equal(ui_value_check(&f, "45kmh", why, sizeof why), -1);
+	assert_string_equal(why, "\"45kmh\" is not one of its values; it accepts off, 15kmh, 30kmh");
+	assert_int_equal(ui_value_check(&f, "15", why, sizeof why), -1);
+
+	f = feature_of(APP_FEATURE_NUMBER, "0..60 s in steps of 1", "30 s");
+	assert_int_equal(ui_value_check(&f, "30 s", why, sizeof why), 0);
+	assert_int_equal(ui_value_check(&f, "0", why, sizeof why), 0);
+	assert_int_equal(ui_value_check(&f, "60s", why, sizeof why), 0);
+	assert_int_equal(ui_value_check(&f, "3099", why, sizeof why), -1);
+	assert_string_equal(why, "\"3099\" is outside the range; it accepts 0..60 s in steps of 1");
+	assert_int_equal(ui_value_check(&f, "-1", why, sizeof why), -1);
+	assert_int_equal(ui_value_check(&f, "ten", why, sizeof why), -1);
+	assert_non_null(strstr(why, "is not a number"));
+	assert_int_equal(ui_value_check(&f, "20 min", why, sizeof why), -1);
+
+	f = feature_of(APP_FEATURE_NUMBER, "0.5..3.0 s in steps of 0.1", "1.0 s");
+	assert_int_equal(ui_value_check(&f, "2.5", why, sizeof why), 0);
+	assert_int_equal(ui_value_check(&f, "0.4", why, sizeof why), -1);
+	f = feature_of(APP_FEATURE_CUSTOM, "30..100 km/h", "80 km/h");
+	assert_int_equal(ui_value_check(&f, "90 km/h", why, sizeof why), 0);
+	assert_int_equal(ui_value_check(&f, "120", why, sizeof why), -1);
+
+	f = feature_of(APP_FEATURE_STRING, "text of up to 5 characters (digits)", "12345");
+	assert_int_equal(ui_value_check(&f, "00042", why, sizeof why), 0);
+	assert_int_equal(ui_value_check(&f, "ABCDEFGH", why, sizeof why), -1);
+	assert_string_equal(why, "\"ABCDEFGH\" is too long; it accepts text of up to 5 characters "
+				 "(digits)");
+	assert_int_equal(ui_value_check(&f, "12A", why, sizeof why), -1);
+	assert_non_null(strstr(why, "holds more than digits"));
+	f = feature_of(APP_FEATURE_STRING, "text of up to 8 characters (printable ASCII)", "");
+	assert_int_equal(ui_value_check(&f, "AB CD-12", why, sizeof why), 0);
+	assert_int_equal(ui_value_check(&f, "ABCDEFGHI", why, sizeof why), -1);
+
+	f = feature_of(APP_FEATURE_CUSTOM, "text", "x"); /* nothing to check here */
+	assert_int_equal(ui_value_check(&f, "anything at all", why, sizeof why), 0);
+	f = feature_of(APP_FEATURE_CUSTOM, "", "x");
+	assert_int_equal(ui_value_check(&f, "anything", why, sizeof why), 0);
+}
+
 /* Runs the tests. */
 int main(void)
 {
@@ -369,7 +431,7 @@ int main(void)
 		cmocka_unit_test(test_new_screen_keys),
 		cmocka_unit_test(test_log_ring),     cmocka_unit_test(test_transcript),
 		cmocka_unit_test(test_read_tail),    cmocka_unit_test(test_pending),
-		cmocka_unit_test(test_typed_requests),
+		cmocka_unit_test(test_typed_requests), cmocka_unit_test(test_value_check),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -159,7 +159,7 @@ bool fs_can_create(const char *path)
 
 	if (slash == NULL)
 		return access(".", W_OK) == 0;
-	snprintf(dir, sizeof dir, "%.*s", (int)(slash - path ? slash - path : 1), path);
+	snprintf(dir, sizeof dir, "%.*s", (int)(slash > path ? slash - path : 1), path);
 	return fs_is_dir(dir) && access(dir, W_OK) == 0;
 }
 

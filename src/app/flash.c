@@ -1475,6 +1475,9 @@ int app_readout(struct app *a, const char *procedure, const char *out, struct er
 	if (!c->proc->readout)
 		rc = error_set(e, ERR_UNSUPPORTED, "module %s does not allow its software to be read "
 			       "out (procedure %s)", c->proc->module, procedure);
+	else if (!fs_replaceable(out)) /* a link, a device: never replaced */
+		rc = error_set(e, ERR_ARG, "%s is not a regular file: give a new or a regular file "
+			       "to read the software into", out);
 	else if (a->modules[c->module].boot)
 		rc = error_set(e, ERR_UNSUPPORTED, "module %s is in its boot loader: it has no "
 			       "software to read out", c->proc->module);

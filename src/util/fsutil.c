@@ -151,6 +151,16 @@ bool fs_is_dir(const char *path)
 	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
+/* True if path is free or a regular file (lstat: a link is not one). */
+bool fs_replaceable(const char *path)
+{
+	struct stat st;
+
+	if (lstat(path, &st) < 0)
+		return errno == ENOENT;
+	return S_ISREG(st.st_mode);
+}
+
 /* True if path's directory exists and is writable. */
 bool fs_can_create(const char *path)
 {

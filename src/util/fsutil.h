@@ -23,6 +23,9 @@ int fs_read_file(const char *path, struct buf *b, size_t limit, struct error *e)
 bool fs_is_dir(const char *path);
 /* True if path names an existing regular file. */
 bool fs_is_file(const char *path);
+/* True if path is free or names a regular file (not a symbolic link, a
+ * device or a directory), so an atomic write may take its place. */
+bool fs_replaceable(const char *path);
 /* True if a file can be created at path: its directory exists and is
  * writable. */
 bool fs_can_create(const char *path);

@@ -85,6 +85,10 @@ S="$TEST_TMP/demo.state"
 "$OBDCON" --port "sim:demo,state=$S" readout engine_sw "$IMG/before.bin" >/dev/null 2>"$TEST_TMP/err"; rc=$?
 check_eq "readout exits 0" 0 "$rc"
 check_eq "readout reads the 64 KiB region" 65536 "$(wc -c <"$IMG/before.bin" | tr -d ' ')"
+ln -s "$IMG/before.bin" "$IMG/link.bin"
+"$OBDCON" --port "sim:demo,state=$S" readout engine_sw "$IMG/link.bin" 2>"$TEST_TMP/err"; rc=$?
+check_eq "readout into a symbolic link exits 2" 2 "$rc"
+check "and leaves the link a link" test -L "$IMG/link.bin"
 out=$("$OBDCON" --port "sim:demo,state=$S" flash engine_sw "$IMG/demo.bin" --yes --json 2>"$TEST_TMP/err"); rc=$?
 check_eq "flash --yes --json exits 0" 0 "$rc"
 check_eq "the JSON result says ok, written and verified" "true true true" \

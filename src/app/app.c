@@ -301,7 +301,7 @@ static struct script_ident module_ident(const struct app_module *m,
 /* Reads the records a feature lives in; false (with the reason) when one
  * cannot be read. */
 static bool feature_records(struct app *a, struct app_feature *f, struct did_cache *cache,
-			    size_t *ncache, struct script_record *recs, size_t *n)
+			    size_t *ncache, struct script_record *recs, size_t *n, struct error *why)
 {
 	size_t ndids, i;
 	const uint16_t *dids = script_feature_dids(a->scripts, f->script_feature, &ndids);
@@ -310,7 +310,7 @@ static bool feature_records(struct app *a, struct app_feature *f, struct did_cac
 	for (i = 0; i < ndids && i < APP_FEATURE_DIDS_MAX; i++) {
 		struct did_cache *c = cached_read(a, cache, ncache, f->module, dids[i]);
 		if (c->rc < 0) {
-			snprintf(f->reason, sizeof f->reason, "%s", c->e.text);
+			*why = c->e;
 			return false;
 		}
 		recs[*n].did = dids[i];
@@ -341,6 +341,14 @@ static void decode_feature(struct app *a, struct app_feature *f, const struct sc
 	f->known = true;
 }
 
+/* True when a read failed because the module has no such DID (it answered
+ * requestOutOfRange or does not know the service), not for a lost link. */
+static bool did_missing(const struct error *e)
+{
+	return e->kind == ERR_NEGATIVE && (e->detail == 0x31 || e->detail == 0x11 ||
+					   e->detail == 0x12);
+}
+
 /* Decides support and reads the current value of one feature. */
 static void read_feature(struct app *a, struct app_feature *f, struct did_cache *cache,
 			 size_t *ncache)
@@ -369,8 +377,15 @@ static void read_feature(struct app *a, struct app_feature *f, struct did_cache 
 	if (script_feature_supported_ident(a->scripts, f->script_feature, &ident, &f->supported,
 					   f->reason, sizeof f->reason, &e) < 0)
 		app_say(a, APP_WARNING, "%s", e.text);
-	if (!feature_records(a, f, cache, ncache, recs, &n)) {
-		f->supported = false;
+	if (!feature_records(a, f, cache, ncache, recs, &n, &e)) {
+		if (!f->supported) /* the script's reason stands */
+			return;
+		if (did_missing(&e)) {
+			f->supported = false;
+			snprintf(f->reason, sizeof f->reason, "%s", e.text);
+		} else { /* supported, but its value could not be read now */
+			snprintf(f->reason, sizeof f->reason, "not read: %s", e.text);
+		}
 		return;
 	}
 	decode_feature(a, f, recs, n);

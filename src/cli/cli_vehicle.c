@@ -85,6 +85,8 @@ static void print_features(const struct app *a, bool json)
 			char state[256];
 			if (!f->supported)
 				snprintf(state, sizeof state, "unsupported: %s", f->reason);
+			else if (!f->known)
+				snprintf(state, sizeof state, "%s", f->reason);
 			else if (!f->writable)
 				snprintf(state, sizeof state, "supported (read-only)");
 			else
@@ -111,7 +113,7 @@ static void print_features(const struct app *a, bool json)
 		json_kv_bool(&j, "writable", f->writable);
 		json_kv_bool(&j, "supported", f->supported);
 		json_key(&j, "reason");
-		json_str(&j, f->supported ? NULL : f->reason);
+		json_str(&j, f->supported && f->known ? NULL : f->reason);
 		json_obj_end(&j);
 	}
 	json_arr_end(&j);
@@ -148,12 +150,20 @@ int cli_scan(struct app *a, const struct cli_options *opt, struct error *e)
 	return 0;
 }
 
-/* features: lists coding features with value and support state. */
+/* features: lists coding features with value and support state; exit 1
+ * when a supported one could not be read. */
 int cli_features(struct app *a, const struct cli_options *opt, struct error *e)
 {
+	size_t i, unread = 0;
+
 	if (app_read_features(a, e) < 0)
 		return -1;
 	print_features(a, opt->json);
+	for (i = 0; i < app_feature_count(a); i++)
+		unread += app_feature(a, i)->supported && !app_feature(a, i)->known;
+	if (unread)
+		return error_set(e, ERR_IO, "%zu coding feature%s could not be read (see %s)", unread,
+				 unread == 1 ? "" : "s", unread == 1 ? "its note" : "their notes");
 	return 0;
 }
 

@@ -55,4 +55,11 @@ XDG_DATA_HOME="$TEST_TMP/closed" "$OBDCON" --demo live 0C --count 5 >&- 2>/dev/n
 check_eq "live with stdout closed exits 0" 0 "$rc"
 t=$(find "$TEST_TMP/closed" -name transcript.log | head -n 1)
 check "its transcript holds no sample lines" sh -c "test -s '$t' && ! grep -q 'Engine speed' '$t'"
+# A link lost while the features are read: what was not read says so and
+# is not called unsupported; the command fails.
+out=$("$OBDCON" --port "sim:demo,faults=eof@1500" features 2>"$TEST_TMP/err"); rc=$?
+check_eq "features with the link lost exits 1" 1 "$rc"
+check_contains "a feature not read says so" "not read: reading DID 0600" "$out"
+check "and is not called unsupported" sh -c "! printf '%s' \"\$1\" | grep -q 'unsupported: reading'" sh "$out"
+check_contains "the count is on stderr" "coding features could not be read" "$(cat "$TEST_TMP/err")"
 finish

@@ -124,6 +124,17 @@ static int clear_module(struct app *a, size_t mi, struct error *e)
 	return uds_clear_dtcs(a->uds, &t, 0xFFFFFF, NULL, e);
 }
 
+/* True if the codes of at least one of the modules were read. */
+static bool any_read(const struct app *a, int module)
+{
+	size_t i;
+
+	for (i = 0; i < a->nmodules; i++)
+		if ((module < 0 || (size_t)module == i) && a->modules[i].present && a->dtcs[i].read)
+			return true;
+	return false;
+}
+
 /* Builds the confirmation text: which modules and how many codes. */
 static void describe_clear(struct app *a, int module, char *out, size_t n)
 {
@@ -133,9 +144,14 @@ static void describe_clear(struct app *a, int module, char *out, size_t n)
 	for (i = 0; i < a->nmodules && used < n; i++) {
 		if ((module >= 0 && (size_t)module != i) || !a->modules[i].present)
 			continue;
-		used += (size_t)snprintf(out + used, n - used, "%s %s: %zu fault code%s stored\n",
-					 a->modules[i].id, a->modules[i].name, a->dtcs[i].n,
-					 a->dtcs[i].n == 1 ? "" : "s");
+		if (!a->dtcs[i].read)
+			used += (size_t)snprintf(out + used, n - used, "%s %s: could not be read, "
+						 "is left alone\n", a->modules[i].id,
+						 a->modules[i].name);
+		else
+			used += (size_t)snprintf(out + used, n - used, "%s %s: %zu fault code%s "
+						 "stored\n", a->modules[i].id, a->modules[i].name,
+						 a->dtcs[i].n, a->dtcs[i].n == 1 ? "" : "s");
 	}
 	if (used < n)
 		snprintf(out + used, n - used,
@@ -169,12 +185,15 @@ int app_clear_dtcs(struct app *a, int module, struct error *e)
 
 	if (app_read_dtcs(a, module, e) < 0)
 		return error_wrap(e, "reading before clearing");
+	if (!any_read(a, module))
+		return error_set(e, ERR_IO, "the fault codes could not be read: nothing was cleared");
 	describe_clear(a, module, body, sizeof body);
 	if (!a->hooks.confirm || !a->hooks.confirm(a->hooks.arg, "Clear fault codes?", body))
 		return error_set(e, ERR_REFUSED, "not confirmed: nothing was cleared");
 	record_before_clear(a, module);
 	for (i = 0; i < a->nmodules; i++) {
-		if ((module >= 0 && (size_t)module != i) || !a->modules[i].present)
+		if ((module >= 0 && (size_t)module != i) || !a->modules[i].present ||
+		    !a->dtcs[i].read) /* never clear codes nobody has seen */
 			continue;
 		error_clear(&me);
 		if (clear_module(a, i, &me) < 0) {

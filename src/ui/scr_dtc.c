@@ -147,6 +147,17 @@ static bool dtc_selectable(struct ui *u, struct ui_screen *s, size_t row)
 	return row < d->n && d->rows[row].kind == DROW_CODE;
 }
 
+/* Modules (one, or all for -1) whose last read failed. */
+static size_t failed_reads(const struct ui *u, int module)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < u->snap->nmodules; i++)
+		n += (module < 0 || (size_t)module == i) && !u->snap->dtcs[i].read &&
+		     u->snap->dtcs[i].error[0];
+	return n;
+}
+
 /* Draws the summary line, the column titles and the list. */
 static void dtc_draw(struct ui *u, struct ui_screen *s, struct ui_rect area)
 {
@@ -155,10 +166,17 @@ static void dtc_draw(struct ui *u, struct ui_screen *s, struct ui_rect area)
 	bool read;
 	size_t count = ui_snapshot_dtc_count(u->snap, d->module, &read);
 
-	ui_putf(u, a.y, a.x, a.w, count ? R_WARN : R_NORMAL, "%s",
-		!read ? "Not read yet (F5 reads)."
-		      : count ? "Enter shows a code's details; F7 clears after asking; F5 reads again."
-			      : "No fault codes stored. F5 reads again.");
+	size_t failed = failed_reads(u, d->module);
+
+	if (failed)
+		ui_putf(u, a.y, a.x, a.w, R_WARN, "%zu module%s could not be read (see below)%s; F5 "
+			"reads again.", failed, failed == 1 ? "" : "s",
+			count ? ", the others have codes" : read ? ", the others have none" : "");
+	else
+		ui_putf(u, a.y, a.x, a.w, count ? R_WARN : R_NORMAL, "%s",
+			!read ? "Not read yet (F5 reads)."
+			: count ? "Enter shows a code's details; F7 clears after asking; F5 reads again."
+				: "No fault codes stored. F5 reads again.");
 	ui_putf(u, a.y + 1, a.x, a.w, R_DIM, "  %-6s %-7s %-30s %s", "code", "hex", "status",
 		"description");
 	if (d->n == 0)

@@ -50,4 +50,10 @@ dir=$(find "$SESSIONS" -mindepth 1 -maxdepth 1 -type d | sort | tail -n 1)
 check_eq "single: one request per PID" 2 "$(grep -c ' TX 010C' "$dir/transcript.log")"
 "$OBDCON" --port sim:vw live ZZ 2>/dev/null; rc=$?
 check_eq "a malformed PID exits 2" 2 "$rc"
+# A module whose codes could not be read is never cleared: the others are.
+"$OBDCON" --port "sim:demo,state=$TEST_TMP/silent.state,faults=silent:09@2" dtc --clear --yes >/dev/null 2>"$TEST_TMP/err"; rc=$?
+check_eq "clear with a module that cannot be read exits 1" 1 "$rc"
+check_contains "and names it" "09: reading DTCs" "$(cat "$TEST_TMP/err")"
+check "the unread module keeps its code" grep -q '^dtc 09 9A1C13 08 1$' "$TEST_TMP/silent.state"
+check "the others were cleared" grep -q '^dtc 01 030100 50 0$' "$TEST_TMP/silent.state"
 finish

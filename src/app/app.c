@@ -484,6 +484,13 @@ double app_voltage(const struct app *a)
 	return a->volts;
 }
 
+/* True once the adapter's link was found gone (unplugged, out of range,
+ * closed): nothing more reaches the vehicle until a new connection. */
+bool app_link_gone(const struct app *a)
+{
+	return a->link && link_gone(a->link);
+}
+
 /* Adapter identification. */
 const char *app_adapter_name(const struct app *a)
 {

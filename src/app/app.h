@@ -343,6 +343,9 @@ const char *app_port(const struct app *a);
 const char *app_vin(const struct app *a);
 const char *app_brand_name(const struct app *a);
 double app_voltage(const struct app *a);
+/* True once the adapter's link was found gone: nothing more reaches the
+ * vehicle until a new connection. */
+bool app_link_gone(const struct app *a);
 const char *app_adapter_name(const struct app *a);
 /* The adapter's send path in brackets ("[elm-burst, 4095 B, 12 ms]"). */
 const char *app_adapter_path(const struct app *a);

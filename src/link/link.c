@@ -41,6 +41,7 @@ struct link {
 	link_tap_fn tap;
 	void *tap_arg;
 	uint64_t tx, rx;
+	bool gone;       /* a read or write found the other end gone (EOF) */
 };
 
 /* Allocates a link record for a descriptor. */
@@ -376,7 +377,7 @@ static ssize_t send_or_write(struct link *l, const uint8_t *p, size_t n)
 }
 
 /* Writes all bytes within the timeout; the tap sees what was written. */
-int link_write(struct link *l, const void *data, size_t n, int timeout_ms, struct error *e)
+static int write_all(struct link *l, const void *data, size_t n, int timeout_ms, struct error *e)
 {
 	const uint8_t *p = data;
 	int64_t deadline = clock_ms() + timeout_ms;
@@ -405,7 +406,7 @@ int link_write(struct link *l, const void *data, size_t n, int timeout_ms, struc
 }
 
 /* Reads what is available, waiting up to timeout_ms. */
-long link_read(struct link *l, void *buf, size_t cap, int timeout_ms, struct error *e)
+static long read_some(struct link *l, void *buf, size_t cap, int timeout_ms, struct error *e)
 {
 	short rev;
 	ssize_t r;
@@ -436,6 +437,33 @@ long link_read(struct link *l, void *buf, size_t cap, int timeout_ms, struct err
 			return error_set(e, ERR_EOF, "%s: adapter disconnected", l->name);
 		timeout_ms = 0;
 	}
+}
+
+/* Writes all bytes within the timeout; an EOF marks the link gone. */
+int link_write(struct link *l, const void *data, size_t n, int timeout_ms, struct error *e)
+{
+	int rc = write_all(l, data, n, timeout_ms, e);
+
+	if (rc == -ERR_EOF)
+		l->gone = true;
+	return rc;
+}
+
+/* Reads what is available, waiting up to timeout_ms; an EOF marks the
+ * link gone. */
+long link_read(struct link *l, void *buf, size_t cap, int timeout_ms, struct error *e)
+{
+	long r = read_some(l, buf, cap, timeout_ms, e);
+
+	if (r == -ERR_EOF)
+		l->gone = true;
+	return r;
+}
+
+/* True once the other end was found gone (unplugged, closed, EOF). */
+bool link_gone(const struct link *l)
+{
+	return l && (l->gone || l->fd < 0);
 }
 
 /* Reads what is available, waiting up to timeout_us microseconds (for the

@@ -45,6 +45,8 @@ int link_poll_fd(const struct link *l);
 void link_set_tap(struct link *l, link_tap_fn fn, void *arg);
 /* The port as given ("/dev/ttyUSB0@38400", "tcp:...", "pair:sim"). */
 const char *link_name(const struct link *l);
+/* True once a read or write found the other end gone (EOF). */
+bool link_gone(const struct link *l);
 /* Kind of transport: "serial", "pty", "tcp", "pair". */
 const char *link_kind(const struct link *l);
 /* Current UART rate, 0 when not a serial line. */

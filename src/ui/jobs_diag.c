@@ -183,6 +183,8 @@ static int run_live(struct ui_job *job, struct error *e)
 	int rc = app_live(jd->app, jd->pids, jd->npids, UINT_MAX, true, live_sample, jd, NULL, e);
 
 	post_batch(jd);
+	if (rc < 0)
+		take_snapshot(jd); /* a lost link shows on the status line */
 	return rc;
 }
 
@@ -191,6 +193,7 @@ static void live_done(struct ui *u, struct ui_job *job)
 {
 	struct ui_screen *s = finished_screen(u, &ui_live_ops);
 
+	install_snapshot(u, (struct job_data *)job);
 	if (job->rc < 0)
 		ui_say(u, APP_ERROR, "%s", job->err.text);
 	else

@@ -562,6 +562,11 @@ static void draw_status(struct ui *u)
 			sn->port[0] && !ui_busy(u) ? " (not connected)" : "");
 		return;
 	}
+	if (sn->link_gone) {
+		ui_putf(u, LINES - 2, 0, COLS, R_ERROR, " LINK LOST: %s is gone (unplugged, out of "
+			"range?); reconnect to go on", sn->port);
+		return;
+	}
 	/* drop the send path, then shorten the protocol, until it fits */
 	for (variant = 0; variant < 3; variant++) {
 		paren = strchr(proto, '(');

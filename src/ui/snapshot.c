@@ -87,6 +87,7 @@ void ui_snapshot_take(struct ui_snapshot *s, const struct app *a)
 	snprintf(s->path, sizeof s->path, "%s", app_adapter_path(a));
 	snprintf(s->session, sizeof s->session, "%s", app_session_path(a));
 	s->connected = s->adapter[0] != 0;
+	s->link_gone = s->connected && app_link_gone(a);
 	s->scanned = s->vin[0] != 0;
 	snprintf(s->brand, sizeof s->brand, "%s", s->scanned ? app_brand_name(a) : "");
 	if (s->connected)

@@ -44,6 +44,7 @@ struct ui_feature {
 /* Everything the screens show about the connection and the vehicle. */
 struct ui_snapshot {
 	bool connected;  /* the adapter answered */
+	bool link_gone;  /* ...and its link was lost since */
 	bool scanned;    /* VIN and modules read */
 	char port[256];
 	char vin[18];

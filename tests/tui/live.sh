@@ -101,4 +101,19 @@ tui_wait "live data stopped" 10
 tui_keys q
 tui_wait "__EXITED__ 0" 15
 tui_stop
+
+# The link lost during live data: the status line says so instead of the
+# adapter and voltage it had.
+rm -rf "$SESSIONS"
+tui_start 80 24 "$OBDCON" --port 'sim:demo,faults=eof@30000'
+tui_wait "marked to change (F4 coding" 15
+tui_keys F9
+tui_wait "of the standard values" 10
+tui_keys Enter
+if tui_wait "LINK LOST: sim:demo,faults=eof@30000 is gone" 15; then pass "a lost link shows on the status line"; else fail "lost link" "$(tui_screen)"; fi
+status=$(tui_screen | tail -n 2 | head -n 1)
+if printf '%s' "$status" | grep -q '12.6 V'; then fail "the voltage is no longer shown" "$status"; else pass "the voltage is no longer shown"; fi
+tui_keys q
+tui_wait "__EXITED__" 15
+tui_stop
 finish

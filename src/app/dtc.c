@@ -84,6 +84,7 @@ int app_read_dtcs(struct app *a, int module, struct error *e)
 	size_t i, failed = 0;
 	struct error me;
 
+	session_set_operation(a->session, "dtc");
 	for (i = 0; i < a->nmodules; i++) {
 		if ((module >= 0 && (size_t)module != i) || !a->modules[i].present)
 			continue;
@@ -190,6 +191,7 @@ int app_clear_dtcs(struct app *a, int module, struct error *e)
 	describe_clear(a, module, body, sizeof body);
 	if (!a->hooks.confirm || !a->hooks.confirm(a->hooks.arg, "Clear fault codes?", body))
 		return error_set(e, ERR_REFUSED, "not confirmed: nothing was cleared");
+	session_set_operation(a->session, "dtc clear");
 	record_before_clear(a, module);
 	for (i = 0; i < a->nmodules; i++) {
 		if ((module >= 0 && (size_t)module != i) || !a->modules[i].present ||

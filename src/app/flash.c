@@ -1213,9 +1213,9 @@ static void record_result(struct flash_ctx *c, const char *result)
 static bool redo_from_erase(struct flash_ctx *c, const struct error *e)
 {
 	size_t erase = find_step(c, "erase");
-
 	bool check_refused = e->kind == ERR_VERIFY && strncmp(c->steps[c->step], "routine", 7) == 0;
 	bool blocks_refused = e->kind == ERR_NEGATIVE && strcmp(c->steps[c->step], "download") == 0;
+
 
 	if (!c->dl_resumed || c->erased || erase == c->nsteps || !(check_refused || blocks_refused))
 		return false;
@@ -1292,6 +1292,8 @@ static void flash_done(struct flash_ctx *c, struct buf *checklist)
 {
 	struct app_flash_result *res = c->res;
 
+	if (!res->written)
+		session_rename_operation(c->a->session, "flash", "flash (nothing written)");
 	snprintf(res->corrections, sizeof res->corrections, "%s", c->corrections);
 	snprintf(res->checklist, sizeof res->checklist, "%s", buf_str(checklist));
 	snprintf(res->image_sw, sizeof res->image_sw, "%s", c->image_sw);
@@ -1470,6 +1472,7 @@ int app_readout(struct app *a, const char *procedure, const char *out, struct er
 	struct flash_ctx *c;
 	int rc;
 
+	session_set_operation(a->session, "readout");
 	if (flash_setup(a, procedure, &c, e) < 0)
 		return -(int)e->kind;
 	if (!c->proc->readout)

@@ -93,6 +93,7 @@ int app_live(struct app *a, const uint8_t *pids, size_t n, unsigned rounds, bool
 	size_t group = batched ? OBD_MAX_PIDS : 1, i;
 	unsigned r;
 
+	session_set_operation(a->session, "live");
 	if (a->uds == NULL)
 		return error_set(e, ERR_ARG, "not connected");
 	if (n == 0)

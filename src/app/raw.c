@@ -81,6 +81,7 @@ int app_uds_raw(struct app *a, const struct app_can_target *ct, const uint8_t *r
 	t.can.rx = ct->rx;
 	t.can.ext = ct->ext;
 	app_say(a, APP_INFO, "uds %s: %zu-byte request %02X...", name, n, req[0]);
+	session_set_operation(a->session, app_request_changes_module(req, n) ? "uds (writing)" : "uds");
 	return uds_request(a->uds, &t, req, n, resp, cap, rlen, e);
 }
 

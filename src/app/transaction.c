@@ -83,8 +83,12 @@ static int plan_confirm(struct app *a, const struct app_plan *p, struct error *e
 	app_say(a, APP_INFO, "%s plan:\n%s", p->what, buf_str(&body));
 	yes = a->hooks.confirm && a->hooks.confirm(a->hooks.arg, p->title, buf_str(&body));
 	buf_free(&body);
-	if (!yes)
+	if (!yes) {
+		char op[64];
+		snprintf(op, sizeof op, "%s (not confirmed)", p->what);
+		session_rename_operation(a->session, p->what, op);
 		return error_set(e, ERR_REFUSED, "not confirmed: nothing was written");
+	}
 	return 0;
 }
 

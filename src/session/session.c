@@ -468,6 +468,23 @@ void session_set_operation(struct session *s, const char *op)
 	v[s->nops++] = copy;
 }
 
+/* Renames a recorded operation, or records the new name. */
+void session_rename_operation(struct session *s, const char *from, const char *to)
+{
+	char *copy;
+	size_t i;
+
+	if (s == NULL || to == NULL || to[0] == 0)
+		return;
+	for (i = 0; from && i < s->nops; i++)
+		if (strcmp(s->ops[i], from) == 0 && (copy = strdup(to)) != NULL) {
+			free(s->ops[i]);
+			s->ops[i] = copy;
+			return;
+		}
+	session_set_operation(s, to);
+}
+
 /* A module id made safe as a file name: [A-Za-z0-9._-], others become '_'. */
 static void session_file_name(const char *id, char *out, size_t n)
 {

@@ -65,6 +65,9 @@ void session_set_info(struct session *s, const char *key, const char *value);
  * `obdcon sessions`: "scan", "coding", "restore", "flash"... Each name is
  * kept once, in the order first seen; written with the next manifest. */
 void session_set_operation(struct session *s, const char *op);
+/* Renames an operation already recorded (a coding not confirmed, a flash
+ * that wrote nothing); records to when from is not there. */
+void session_rename_operation(struct session *s, const char *from, const char *to);
 /* Records (or updates, by id) a module's identification for the manifest. */
 void session_add_module(struct session *s, const struct session_module *m);
 /* Writes backups/<module>-<DID>.bin atomically (temporary name, fsync,

@@ -14,6 +14,9 @@ check "the simulated car holds the new coding" grep -q '^did 09 0601 051E$' "$st
 out=$("$OBDCON" --port "$port" restore "$coding" 2>"$TEST_TMP/err" </dev/null); rc=$?
 check_eq "restore without --yes and no terminal writes nothing (exit 1)" 1 "$rc"
 check "the coding is still the new one" grep -q '^did 09 0601 051E$' "$state"
+declined=$(session_of "$TEST_TMP/err")
+check_eq "the declined restore is listed as not confirmed" "scan restore (not confirmed)" \
+	"$(jq -r '.operations | join(" ")' "$declined/manifest.json")"
 
 out=$("$OBDCON" --port "$port" restore "$coding" --yes 2>"$TEST_TMP/err"); rc=$?
 check_eq "restore --yes exits 0" 0 "$rc"
@@ -71,4 +74,11 @@ name=$(basename "$recorded" .tar.gz)
 "$OBDCON" --port "replay:$name" scan --json >"$TEST_TMP/byname.json" 2>/dev/null; rc=$?
 check_eq "replay:NAME finds the session by its name (exit 0)" 0 "$rc"
 check_eq "and gives the same output" "$(cat "$TEST_TMP/live.json")" "$(cat "$TEST_TMP/byname.json")"
+# What a session did is listed: fault codes read and cleared, raw requests.
+"$OBDCON" --port "$port" dtc --clear --yes >/dev/null 2>"$TEST_TMP/err"
+latest=$(session_of "$TEST_TMP/err")
+check_eq "a clear is listed" "scan dtc dtc clear" "$(jq -r '.operations | join(" ")' "$latest/manifest.json")"
+"$OBDCON" --port "$port" --yes uds --to 70E:778 22F190 2E0601001E >/dev/null 2>"$TEST_TMP/err"
+latest=$(session_of "$TEST_TMP/err")
+check_eq "raw requests are listed, writes as such" "uds uds (writing)" "$(jq -r '.operations | join(" ")' "$latest/manifest.json")"
 finish

@@ -32,6 +32,7 @@
 #define REBOOT_WAIT_MS 10000
 #define BLOCK_RETRIES 3        /* a block sent again after a transient failure */
 #define STEP_KEY_MAX 64        /* a step's name with its arguments */
+#define PROGRESS_EVERY_US 250000 /* progress reported at most this often */
 
 /* One flash in progress: what is programmed, with what, and its record. */
 struct flash_ctx {
@@ -55,6 +56,7 @@ struct flash_ctx {
 	const struct journal *old;  /* the interrupted flash's journal */
 	size_t restart_step;        /* steps before it are skipped on resume */
 	int64_t started_us;
+	int64_t progress_us;        /* when progress was last reported */
 	char corrections[512];      /* checksums corrected, in words */
 	char image_sw[APP_IDENT_MAX]; /* the software the image carries ("" unknown) */
 	struct app_flash_result *res;
@@ -263,11 +265,15 @@ static int watch_voltage(struct flash_ctx *c, uint64_t block, bool refused, stru
 /* Reports the progress of a download or read-out: bytes, percentage, throughput, ETA. */
 static void report_progress(struct flash_ctx *c, const char *step, uint64_t done, uint64_t total)
 {
-	double secs = (double)(clock_us() - c->started_us) / 1e6;
+	int64_t now = clock_us();
+	double secs = (double)(now - c->started_us) / 1e6;
 	double rate = secs > 0 ? (double)done / secs : 0;
 	struct app_progress p = { step, done, total, rate,
 				  rate > 0 ? (double)(total - done) / rate : -1 };
 
+	if (done < total && now - c->progress_us < PROGRESS_EVERY_US)
+		return;
+	c->progress_us = now;
 	if (c->a->hooks.progress)
 		c->a->hooks.progress(c->a->hooks.arg, &p);
 	app_say(c->a, APP_PROGRESS, "%s %llu/%llu bytes (%.0f%%), %.0f B/s, %.0f s left", step,
@@ -349,8 +355,7 @@ static int send_blocks(struct flash_ctx *c, struct uds_transfer *x, uint32_t add
 					  (unsigned long long)blocks);
 		if (journal_block_confirmed(&c->j, b, e) < 0)
 			return -(int)e->kind;
-		if (b % 8 == 7 || b + 1 == blocks)
-			report_progress(c, "download", (uint64_t)off + n, size);
+		report_progress(c, "download", (uint64_t)off + n, size);
 	}
 	return 0;
 }
@@ -964,8 +969,12 @@ static int upload(struct flash_ctx *c, uint8_t *buf, struct error *e)
 		if (n == 0)
 			return error_set(e, ERR_PROTOCOL, "empty upload block at 0x%zX", got);
 		got += n;
-		if (x.blocks % 16 == 0)
-			report_progress(c, "read-out", got, c->proc->size);
+		report_progress(c, "read-out", got, c->proc->size);
+		if (got < c->proc->size && app_cancelled(c->a)) {
+			default_session(c); /* ends the open upload */
+			return error_set(e, ERR_CANCELLED, "read-out stopped at %zu of %u bytes",
+					 got, c->proc->size);
+		}
 	}
 	return uds_transfer_exit(c->a->uds, &c->t, NULL, 0, NULL, 0, NULL, e);
 }

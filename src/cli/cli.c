@@ -2,6 +2,7 @@
  * command, closing (the session is packed), and exit statuses. */
 #include "config.h"
 
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -159,6 +160,41 @@ static void close_app(struct app *a)
 		fprintf(stderr, "obdcon: session saved in %s\n", archive);
 }
 
+/* The console a batch command runs, for the interrupt handler. */
+static struct app *volatile running;
+
+/* SIGINT/SIGTERM during a command: the first asks it to stop at its next
+ * safe point (a flash past its erase goes on to the end, a coding finishes
+ * or restores its transaction); the second ends the program. */
+static void on_interrupt(int sig)
+{
+	static const char msg[] = "\nobdcon: stopping at the next safe point (a flash past its "
+				  "erase goes on to the end); interrupt again to end at once\n";
+	struct app *a = running;
+
+	if (a == NULL || app_cancelled(a)) {
+		signal(sig, SIG_DFL);
+		raise(sig);
+		return;
+	}
+	app_request_cancel(a, true);
+	if (write(STDERR_FILENO, msg, sizeof msg - 1) < 0)
+		return;
+}
+
+/* Installs or removes the interrupt handlers for a running command. */
+static void catch_interrupts(struct app *a)
+{
+	struct sigaction sa;
+
+	running = a;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = a ? on_interrupt : SIG_DFL;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+}
+
 /* Runs the batch command in opt->args[0]. */
 int cli_run(const struct cli_options *opt)
 {
@@ -177,9 +213,13 @@ int cli_run(const struct cli_options *opt)
 		return c->run_offline(opt);
 	error_clear(&e);
 	rc = -1;
-	if (app_new(&aopt, &hooks, &a, &e) == 0 && app_connect(a, opt->port, &e) == 0 &&
-	    (c->connect == CONNECT_RAW || app_scan(a, &e) == 0))
-		rc = c->run(a, opt, &e);
+	if (app_new(&aopt, &hooks, &a, &e) == 0) {
+		catch_interrupts(a);
+		if (app_connect(a, opt->port, &e) == 0 &&
+		    (c->connect == CONNECT_RAW || app_scan(a, &e) == 0))
+			rc = c->run(a, opt, &e);
+	}
+	catch_interrupts(NULL);
 	close_app(a);
 	if (rc >= 0)
 		return rc;

@@ -187,6 +187,28 @@ check_eq "a run unlike its plan exits 1" 1 "$rc"
 check_contains "it names the step that differs" "step 3: erase FF00 00000000+10000 where the plan has wait 10ms" "$(cat "$TEST_TMP/err")"
 refused "a run unlike its plan" "$TEST_TMP/r9.state" 01 "$IMG/demo-right.bin" "$TEST_TMP/err"
 
+# An interrupt (SIGTERM, as Ctrl-C's SIGINT) before the erase stops the
+# flash at its next block with nothing written; after the erase the flash
+# goes on to the end.
+copy_state "$S" "$TEST_TMP/int1.state" 01
+"$OBDCON" --port "sim:demo,state=$TEST_TMP/int1.state,baud=115200,throttle" flash engine_sw "$IMG/demo.bin" --yes >/dev/null 2>"$TEST_TMP/int1.err" &
+pid=$!
+sleep 2
+kill -TERM "$pid"
+wait "$pid"; rc=$?
+check_eq "interrupted before the erase: exit 1" 1 "$rc"
+check_contains "it says it stops at a safe point" "stopping at the next safe point" "$(cat "$TEST_TMP/int1.err")"
+refused "interrupted before the erase" "$TEST_TMP/int1.state" 01 "$IMG/demo-right.bin" "$TEST_TMP/int1.err"
+copy_state "$S" "$TEST_TMP/int2.state" 01
+"$OBDCON" --port "sim:demo,state=$TEST_TMP/int2.state,baud=115200,throttle" flash engine_sw "$IMG/demo.bin" --yes >/dev/null 2>"$TEST_TMP/int2.err" &
+pid=$!
+i=0
+until grep -q "point of no return" "$TEST_TMP/int2.err" || [ $i -ge 600 ]; do sleep 0.1; i=$((i + 1)); done
+kill -TERM "$pid"
+wait "$pid"; rc=$?
+check_eq "interrupted after the erase: the flash goes on (exit 0)" 0 "$rc"
+check "interrupted after the erase: the memory equals the image" cmp "$IMG/demo-right.bin" "$TEST_TMP/int2.state.01.flash"
+
 # --- the link cut at 30, 60 and 95 % of the download, then --resume ---
 set -- $bytes
 start=$1 end=$2 checkat=$3

@@ -200,6 +200,35 @@ static void live_sample(void *arg, const struct app_sample *s)
 	json_obj_end(&o->j);
 }
 
+/* Refuses PIDs the engine's supported-PID bitmaps leave out, naming them
+ * (when the engine does not say, every PID is tried). */
+static int check_supported(struct app *a, const uint8_t *pids, size_t n, struct error *e)
+{
+	uint8_t sup[256];
+	char missing[3 * LIVE_PIDS_MAX + 1] = "", has[3 * 256 + 1] = "";
+	size_t nsup = 0, i, k, used = 0;
+	struct error ignored;
+
+	error_clear(&ignored);
+	if (app_live_supported(a, sup, sizeof sup, &nsup, &ignored) < 0 || nsup == 0)
+		return 0;
+	for (i = 0; i < n; i++) {
+		for (k = 0; k < nsup && sup[k] != pids[i]; k++)
+			;
+		if (k == nsup)
+			used += (size_t)snprintf(missing + used, sizeof missing - used, " %02X", pids[i]);
+	}
+	if (used == 0)
+		return 0;
+	for (i = 0, used = 0; i < nsup && used < sizeof has - 4; i++)
+		if (sup[i] % 0x20 != 0) /* not the bitmap PIDs themselves */
+			used += (size_t)snprintf(has + used, sizeof has - used, " %02X", sup[i]);
+	return error_set(e, ERR_UNSUPPORTED, "the engine does not support PID%s%s (its "
+			 "supported-PID bitmaps leave %s out); it supports%s",
+			 strchr(missing + 1, ' ') ? "s" : "", missing,
+			 strchr(missing + 1, ' ') ? "them" : "it", has);
+}
+
 /* live: reads PIDs from the engine --count times (default 10). */
 int cli_live(struct app *a, const struct cli_options *opt, struct error *e)
 {
@@ -210,6 +239,8 @@ int cli_live(struct app *a, const struct cli_options *opt, struct error *e)
 	int rc;
 
 	parse_pids(opt, pids, &n);
+	if (check_supported(a, pids, n, e) < 0)
+		return -1;
 	memset(&o, 0, sizeof o);
 	o.json = opt->json;
 	json_init(&o.j, &o.buf, true);

@@ -76,4 +76,9 @@ for ad in elm327 clone15 stn1110 stn2120; do
 	check_eq "truck with $ad: the engine speed is read" "rpm" \
 		"$(printf '%s' "$json" | jq -r '.samples[0].unit')"
 done
+# A PID the engine does not support is refused by name, before any sample.
+out=$("$OBDCON" --port sim:demo live 0C 0F --count 1 2>"$TEST_TMP/err"); rc=$?
+check_eq "an unsupported PID exits 1" 1 "$rc"
+check_eq "and no sample is printed" "" "$out"
+check_contains "it names the PID and what the engine has" "does not support PID 0F (its supported-PID bitmaps leave it out); it supports 05 0C 0D 42" "$(cat "$TEST_TMP/err")"
 finish

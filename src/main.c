@@ -37,7 +37,7 @@ static void print_help(void)
 	       "  -o, --output=FILE export: where to write the archive\n"
 	       "      --single      live: one PID per request instead of six\n"
 	       "      --answer=TEXT the answer to a question a brand script asks\n"
-	       "      --list        flash: list the procedures\n"
+	       "  -l, --list        flash: list the procedures\n"
 	       "      --resume=S    flash: resume the interrupted flash of session S\n"
 	       "      --no-color    console: no colours (also when NO_COLOR is set)\n"
 	       "      --ascii       console: ASCII line drawing\n"
@@ -151,7 +151,7 @@ static int parse_options(int argc, char **argv, struct cli_options *opt)
 
 	opt->pack = true;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":p:yvhVm:n:o:", longopts, NULL)) != -1)
+	while ((c = getopt_long(argc, argv, ":p:yvhVlm:n:o:", longopts, NULL)) != -1)
 		if ((rc = apply_option(c, argv, opt)) >= 0)
 			return rc;
 	opt->args = argv + optind;

@@ -62,4 +62,7 @@ check_eq "features with the link lost exits 1" 1 "$rc"
 check_contains "a feature not read says so" "not read: reading DID 0600" "$out"
 check "and is not called unsupported" sh -c "! printf '%s' \"\$1\" | grep -q 'unsupported: reading'" sh "$out"
 check_contains "the count is on stderr" "coding features could not be read" "$(cat "$TEST_TMP/err")"
+out=$("$OBDCON" --demo flash -l 2>/dev/null); rc=$?
+check_eq "-l is --list, as documented (exit 0)" 0 "$rc"
+check_contains "and lists the procedures" "engine_sw" "$out"
 finish

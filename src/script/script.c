@@ -190,6 +190,12 @@ int script_load_all(struct script_host *h, void (*report)(void *arg, const struc
 	collect_names(shipped, names, &n);
 	if (user[0])
 		collect_names(user, names, &n);
+	if (n == 0 && report) {
+		error_set(&e, ERR_NOT_FOUND, "no brand scripts in %s%s%s: only generic OBD-II "
+			  "functions are available (is obdcon installed, or OBDCON_DATADIR set?)",
+			  shipped, user[0] ? " nor " : "", user);
+		report(arg, &e);
+	}
 	qsort(names, n, sizeof *names, compare_names);
 	for (i = 0; i < n; i++) {
 		error_clear(&e);

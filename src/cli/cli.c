@@ -55,6 +55,8 @@ static int batch_ask(void *arg, const char *question, const char *const *choices
 		if (strcmp(choices[i], opt->answer) == 0)
 			return (int)i;
 	if (opt->answer || !isatty(STDIN_FILENO) || !isatty(STDERR_FILENO)) {
+		if (opt->answer)
+			fprintf(stderr, "obdcon: --answer=%s is not one of the choices\n", opt->answer);
 		fprintf(stderr, "obdcon: a script asks: %s (answer with --answer=", question);
 		for (i = 0; i < n; i++)
 			fprintf(stderr, "%s%s", i ? "|" : "", choices[i]);

@@ -92,7 +92,8 @@ static int api_ask(lua_State *L)
 				  question);
 	answer = h->ask(h->ask_arg, question, choices, (size_t)n);
 	if (answer < 0)
-		return luaL_error(L, "ask: \"%s\" was cancelled by the user", question);
+		return luaL_error(L, "ask: \"%s\" got no answer (cancelled, or no answer given "
+				     "in batch mode)", question);
 	if (answer >= n)
 		return luaL_error(L, "ask: the console answered choice %d of %I", answer + 1, n);
 	lua_pushstring(L, choices[answer]);

@@ -831,6 +831,10 @@ int image_read(struct image *img, const char *path, const struct image_opts *opt
 
 	if (s == NULL)
 		return error_set(e, ERR_NOMEM, "%s: out of memory", path);
+	if (fs_is_dir(path)) {
+		free(s);
+		return error_set(e, ERR_FORMAT, "%s is a directory, not an image file", path);
+	}
 	s->f = fopen(path, "rb");
 	if (s->f == NULL) {
 		rc = error_set(e, errno == ENOENT ? ERR_NOT_FOUND : ERR_IO, "%s: %s", path,

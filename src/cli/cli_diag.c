@@ -151,7 +151,9 @@ static int parse_pids(const struct cli_options *opt, uint8_t *pids, size_t *n)
 	for (i = 1; i < opt->nargs; i++) {
 		snprintf(buf, sizeof buf, "%s%s", strncmp(opt->args[i], "0x", 2) ? "0x" : "",
 			 opt->args[i]);
-		if (parse_uint(buf, 0xFF, &v) < 0 || *n >= LIVE_PIDS_MAX)
+		if (*n >= LIVE_PIDS_MAX)
+			return cli_usage_error("live reads %d PIDs at the most", LIVE_PIDS_MAX);
+		if (parse_uint(buf, 0xFF, &v) < 0)
 			return cli_usage_error("'%s' is not a PID (hex, 00 to FF)", opt->args[i]);
 		pids[(*n)++] = (uint8_t)v;
 	}

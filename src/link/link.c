@@ -95,7 +95,7 @@ static int termios_configure(int fd, int baud, struct error *e)
 	if (sp == 0)
 		return error_set(e, ERR_ARG, "unsupported baud rate %d", baud);
 	if (tcgetattr(fd, &t) < 0)
-		return error_set(e, ERR_OPEN, "tcgetattr: %s", strerror(errno));
+		return error_set(e, ERR_OPEN, "not a serial port or terminal (%s)", strerror(errno));
 	cfmakeraw(&t);
 	t.c_cflag |= CLOCAL | CREAD;
 	t.c_cflag &= ~(CSTOPB | CRTSCTS);
@@ -157,7 +157,8 @@ static int open_pty(const char *path, int baud, const char *spec, struct link **
 	if (fd < 0)
 		return error_set(e, ERR_OPEN, "cannot open %s: %s",
 				 path, strerror(errno));
-	if (lock_exclusive(fd, path, e) < 0 || termios_configure(fd, baud, e) < 0) {
+	if (lock_exclusive(fd, path, e) < 0 ||
+	    (termios_configure(fd, baud, e) < 0 && error_wrap(e, "%s", path) < 0)) {
 		close(fd);
 		return -(int)e->kind;
 	}

@@ -25,9 +25,10 @@ enum app_level {
 /* Progress of a long step (a download): numbers for a progress bar. */
 struct app_progress {
 	const char *step;
-	uint64_t done, total;   /* bytes */
+	uint64_t done, total;   /* bytes, or what unit names */
 	double bytes_per_s;
 	double eta_s;           /* negative when unknown */
+	const char *unit;       /* what done and total count; NULL: bytes */
 };
 
 /* How an operation talks to whoever drives it (TUI or command line). */

@@ -155,7 +155,7 @@ static void take_answer(struct sweep *w, uint32_t tx, bool ext, const struct iso
  * per probe would bury the log). */
 static void report(struct sweep *w)
 {
-	struct app_progress p = { "discovering modules", w->done, w->total, 0, -1 };
+	struct app_progress p = { "discovering modules", w->done, w->total, 0, -1, "identifiers" };
 
 	if (w->a->hooks.progress)
 		w->a->hooks.progress(w->a->hooks.arg, &p);

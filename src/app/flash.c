@@ -269,7 +269,7 @@ static void report_progress(struct flash_ctx *c, const char *step, uint64_t done
 	double secs = (double)(now - c->started_us) / 1e6;
 	double rate = secs > 0 ? (double)done / secs : 0;
 	struct app_progress p = { step, done, total, rate,
-				  rate > 0 ? (double)(total - done) / rate : -1 };
+				  rate > 0 ? (double)(total - done) / rate : -1, NULL };
 
 	if (done < total && now - c->progress_us < PROGRESS_EVERY_US)
 		return;

@@ -264,7 +264,13 @@ void ui_draw_progress(struct ui *u, int y, int x, int w, const struct app_progre
 	char figures[128], bar[1024];
 	int fw, bw;
 
-	ui_progress_figures(p->done, p->total, p->bytes_per_s, p->eta_s, figures, sizeof figures);
+	if (p->unit)
+		snprintf(figures, sizeof figures, "%3u%% %llu/%llu %s",
+			 p->total ? (unsigned)(p->done >= p->total ? 100 : p->done * 100 / p->total) : 0,
+			 (unsigned long long)p->done, (unsigned long long)p->total, p->unit);
+	else
+		ui_progress_figures(p->done, p->total, p->bytes_per_s, p->eta_s, figures,
+				    sizeof figures);
 	fw = (int)layout_width(figures);
 	bw = w - fw - 3;
 	if (bw < 4) {

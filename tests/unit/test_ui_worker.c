@@ -294,7 +294,7 @@ static void test_ask(void **state)
 static int run_progress(struct ui_job *job, struct error *e)
 {
 	struct hooked *h = job->arg;
-	struct app_progress p = { "download", 0, 1000, 0, -1 };
+	struct app_progress p = { "download", 0, 1000, 0, -1, NULL };
 	int i;
 
 	(void)e;

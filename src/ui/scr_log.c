@@ -79,6 +79,10 @@ static void load_traffic(struct ui *u, struct logscr *l)
 	error_clear(&e);
 	if (ui_read_tail(path, TRAFFIC_TAIL, &l->traffic, &e) < 0)
 		snprintf(l->traffic_note, sizeof l->traffic_note, "%s", e.text);
+	else if (l->traffic_size > (long long)TRAFFIC_TAIL)
+		snprintf(l->traffic_note, sizeof l->traffic_note, "the last %u KiB of %lld KiB: the "
+			 "whole transcript is %s", (unsigned)(TRAFFIC_TAIL >> 10),
+			 l->traffic_size >> 10, path);
 }
 
 /* Recounts rows; a view showing its last row keeps following new ones. */

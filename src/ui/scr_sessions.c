@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "session/store.h"
 #include "ui/console.h"
@@ -219,6 +220,7 @@ static void file_lines(const char *dir, const char *name, size_t tail, struct ui
 	char path[PATH_MAX], text[1024];
 	struct ui_lines raw = { 0 };
 	struct error e;
+	struct stat st;
 	size_t i;
 
 	error_clear(&e);
@@ -226,6 +228,9 @@ static void file_lines(const char *dir, const char *name, size_t tail, struct ui
 		line(l, "  (%s)", e.text[0] ? e.text : "cannot read it");
 		return;
 	}
+	if (stat(path, &st) == 0 && (size_t)st.st_size > tail)
+		line(l, "  (its last %zu MiB of %.1f MiB: the whole file is %s)", tail >> 20,
+		     (double)st.st_size / (1 << 20), path);
 	for (i = 0; i < raw.n; i++) {
 		if (strcmp(name, "transcript.log") == 0)
 			ui_transcript_line(raw.v[i], text, sizeof text);

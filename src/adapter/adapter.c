@@ -24,6 +24,8 @@
 
 struct adapter {
 	struct link *link;
+	bool (*cancelled)(void *arg); /* the user asked to stop (the probe's retries end) */
+	void *cancel_arg;
 	struct adapter_info info;
 	int timeout_ms;
 	bool have_target;
@@ -279,6 +281,9 @@ static int reset_adapter(struct adapter *a, struct error *e)
 			return 0;
 		if (e->kind == ERR_EOF || e->kind == ERR_IO)
 			break;
+		if (a->cancelled && a->cancelled(a->cancel_arg))
+			return error_set(e, ERR_CANCELLED, "stopped by the user: the adapter did not "
+					 "answer 'ATZ'");
 		clock_sleep_us(100000);
 		link_drain(a->link);
 	}
@@ -464,6 +469,13 @@ static void measure_rtt(struct adapter *a)
 		if (adapter_command(a, "ATRV", NULL, 0, NULL) < 0 && i == 0)
 			break;
 	a->info.rtt_ms = (int)((clock_us() - t0) / 3000);
+}
+
+/* Sets who tells the probe to stop retrying. */
+void adapter_set_cancel(struct adapter *a, bool (*cancelled)(void *arg), void *arg)
+{
+	a->cancelled = cancelled;
+	a->cancel_arg = arg;
 }
 
 /* Resynchronises, resets, configures and probes the adapter. */

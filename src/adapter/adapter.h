@@ -82,6 +82,8 @@ struct adapter_send_opt {
 struct adapter *adapter_new(struct link *l);
 /* Frees the driver (the link stays open). */
 void adapter_free(struct adapter *a);
+/* Sets who tells the probe (adapter_init) to stop retrying a silent port. */
+void adapter_set_cancel(struct adapter *a, bool (*cancelled)(void *arg), void *arg);
 /* Resynchronises, resets and probes the adapter, then configures it for
  * ISO 15765 CAN (ATE0 ATL0 ATS0 ATH1 ATSP6) and chooses the send path. */
 int adapter_init(struct adapter *a, struct error *e);

@@ -119,6 +119,12 @@ static void transcript_tap(void *arg, enum link_dir dir, const uint8_t *data, si
 	session_transcript(arg, dir == LINK_TX ? SESSION_TX : SESSION_RX, data, n);
 }
 
+/* The adapter probe asks whether the user gave up on a silent port. */
+static bool probe_cancelled(void *arg)
+{
+	return app_cancelled(arg);
+}
+
 /* Opens the transport: the simulator in a thread, or a real port. */
 static int open_port(struct app *a, const char *port, struct error *e)
 {
@@ -211,8 +217,10 @@ int app_connect(struct app *a, const char *port, struct error *e)
 	a->uds = a->tp ? uds_new(a->tp) : NULL;
 	if (a->uds == NULL)
 		return error_set(e, ERR_NOMEM, "out of memory");
+	adapter_set_cancel(a->adapter, probe_cancelled, a);
 	if (adapter_init(a->adapter, e) < 0) {
-		e->kind = e->kind == ERR_EOF || e->kind == ERR_TIMEOUT ? ERR_OPEN : e->kind;
+		e->kind = e->kind == ERR_EOF || e->kind == ERR_TIMEOUT || e->kind == ERR_CANCELLED
+				  ? ERR_OPEN : e->kind; /* no adapter reached: exit 3 */
 		return error_wrap(e, "no usable adapter on %s", port);
 	}
 	raise_baud(a);

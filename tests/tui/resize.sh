@@ -53,6 +53,7 @@ if [ -n "$port" ]; then
 	tui_keys n
 	if tui_wait_gone "Leave obdcon?" 5; then pass "n keeps the console"; else fail "n keeps it" "$(tui_screen)"; fi
 	if tui_wait "Cannot connect" 20; then pass "the silent adapter ends in an error"; else fail "error" "$(tui_screen)"; fi
+	check_contains "Esc ended the probe's retries" "stopped by the user" "$(tui_screen)"
 	check_contains "the error names the unanswered command" "did not answer 'ATZ'" "$(tui_screen)"
 	tui_keys Enter
 	tui_wait "Choose the adapter's port" 5

@@ -142,6 +142,15 @@ bool cli_is_command(const char *name)
 /* Checks the arguments of a command before anything is opened. */
 static int check_args(const struct cli_command *c, const struct cli_options *opt)
 {
+	static const char *const json[] = { "scan", "features", "dtc", "live", "flash", "sessions",
+					    NULL };
+	size_t i;
+
+	for (i = 0; opt->json && json[i] && strcmp(json[i], c->name) != 0; i++)
+		;
+	if (opt->json && json[i] == NULL)
+		return cli_usage_error("%s has no --json output (scan, features, dtc, live, flash "
+				       "and sessions have)", c->name);
 	if (c->max_args >= 0 && opt->nargs - 1 > c->max_args)
 		return cli_usage_error("unexpected argument '%s'", opt->args[c->max_args + 1]);
 	if (c->connect != CONNECT_NONE && (opt->port == NULL || opt->port[0] == 0))

@@ -65,4 +65,7 @@ check_contains "the count is on stderr" "coding features could not be read" "$(c
 out=$("$OBDCON" --demo flash -l 2>/dev/null); rc=$?
 check_eq "-l is --list, as documented (exit 0)" 0 "$rc"
 check_contains "and lists the procedures" "engine_sw" "$out"
+"$OBDCON" --demo --json code horn_on_lock=on --yes >/dev/null 2>"$TEST_TMP/err"; rc=$?
+check_eq "--json on a command without JSON output exits 2" 2 "$rc"
+check_contains "and says which have it" "code has no --json output" "$(cat "$TEST_TMP/err")"
 finish

@@ -263,8 +263,8 @@ static void test_bad_fixtures(void **state)
 	image_free(&img);
 	assert_int_equal(image_read(&img, FIXTURES "/no-such.hex", NULL, &e), -ERR_NOT_FOUND);
 	image_free(&img);
-	assert_int_equal(image_read(&img, FIXTURES, NULL, &e), -ERR_IO); /* a directory */
-	assert_string_equal(e.text, FIXTURES ": read error");
+	assert_int_equal(image_read(&img, FIXTURES, NULL, &e), -ERR_FORMAT); /* a directory */
+	assert_string_equal(e.text, FIXTURES " is a directory, not an image file");
 	image_free(&img);
 }
 

@@ -251,6 +251,15 @@ static const char *skip_class(const char *p, const char *end)
 	return p + 1;
 }
 
+/* True when nothing but closing captures follows in the pattern (a '$'
+ * anchor makes the item backtrack again, so it is not last). */
+static bool last_item(const char *p, const char *end)
+{
+	while (p < end && *p == ')')
+		p++;
+	return p == end;
+}
+
 /* Number of backtracking elements of a pattern (quantifiers, %b, back
  * references): each can multiply the matching time by the subject length.
  * Optional items (x?) are counted apart in *optional: each can double it. */
@@ -278,8 +287,8 @@ static int pattern_degree(const char *p, size_t n, int *optional)
 		if (p < end && (*p == '*' || *p == '+' || *p == '-' || *p == '?')) {
 			if (*p == '?')
 				(*optional)++;
-			else
-				q++;
+			else if (!last_item(p + 1, end))
+				q++; /* a last item never backtracks: once expanded, the match is done */
 			p++;
 		}
 	}

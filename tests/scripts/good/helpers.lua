@@ -95,4 +95,10 @@ fails("outside 0..65535", obd.key.run, "\1\2", { { "xor", 0x10000 } })
 fails("outside 0..15", obd.key.run, "\1\2", { { "rol", 16 } })
 fails("takes no operand", obd.key.run, "\1\2", { { "not", 1 } })
 fails("width of 32 bits or more", obd.key.run, "\1\2\3", {}, 16)
+-- A quantifier that ends the pattern never backtracks: searching a long
+-- string for an identification is allowed; one followed by more is not.
+local big = string.rep("\255", 65536) .. "XMP0450"
+eq(big:find("XMP%d+"), 65537, "find with a last quantifier on 64 KiB")
+eq(big:match("XMP(%d+)"), "0450", "match with a last quantifier in a capture")
+fails("pattern too complex", string.find, big, "X.-%d+P")
 log("helpers ok")

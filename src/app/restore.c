@@ -74,8 +74,8 @@ static int plan_backup_record(struct app *a, struct app_plan *p,
 		return error_set(e, ERR_REFUSED, "%s DID %04X is %zu bytes now but %zu in the backup",
 				 b->module, b->did, pe->len, b->len);
 	memcpy(pe->new, b->data, b->len);
-	snprintf(pe->note, sizeof pe->note, "  back to the value saved on %s\n",
-		 man->started ? man->started : "?");
+	snprintf(pe->note, sizeof pe->note, "  back to the value backed up before the change "
+		 "(session of %s)\n", man->started ? man->started : "?");
 	return 0;
 }
 

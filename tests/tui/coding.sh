@@ -89,7 +89,7 @@ tui_keys Enter
 tui_wait_gone "now 30kmh" 5
 tui_keys U
 if tui_wait "Restore backed-up values?" 10; then pass "U asks before undoing the session's changes"; else fail "undo question" "$(tui_screen)"; fi
-check_contains "the question says where the values go back to" "back to the value saved on" "$(tui_screen)"
+check_contains "the question says where the values go back to" "back to the value backed up before the change" "$(tui_screen)"
 tui_keys y
 if tui_wait "Restored" 15; then pass "the undo writes the backed-up values back"; else fail "undo" "$(tui_screen)"; fi
 tui_keys Enter

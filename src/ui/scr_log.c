@@ -227,7 +227,7 @@ static int send_line(struct ui *u, struct logscr *l)
 	if (l->cmd.len == 0)
 		return UI_HANDLED;
 	if (ui_busy(u)) {
-		ui_say(u, APP_INFO, "wait: an operation is running");
+		ui_say(u, APP_WARNING, "not sent: an operation is running; the command stays typed until it ends");
 		return UI_HANDLED | UI_REDRAW;
 	}
 	if (ui_typed_request_changes(l->cmd.text))

@@ -441,8 +441,9 @@ static void resume_answer(struct ui *u, bool yes, void *arg)
 {
 	(void)arg;
 	if (!yes) {
-		ui_say(u, APP_WARNING, "the unfinished flash of %s stays unfinished; the sessions "
-			    "screen (S) lists it", offered.module);
+		ui_say(u, APP_WARNING, "the unfinished flash of %s stays unfinished: it is offered "
+			    "again at the next connection (or: obdcon flash --resume %s)",
+		       offered.module, offered.name);
 		return;
 	}
 	ui_push(u, ui_flash_resume_screen(u, &offered));

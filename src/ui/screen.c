@@ -547,6 +547,16 @@ static void draw_message(struct ui *u)
 	ui_put(u, y, 0, COLS, role, u->message);
 }
 
+/* The session for the status line: "session NAME", or when short, the
+ * time it started ("session 03:58" of "20261128-035836-VIN"). */
+static void session_text(const char *name, bool short_form, char *out, size_t n)
+{
+	if (short_form && strlen(name) >= 15 && name[8] == '-')
+		snprintf(out, n, "session %.2s:%.2s", name + 9, name + 11);
+	else
+		snprintf(out, n, "session %s", name);
+}
+
 /* The status line: port, voltage, adapter and path, protocol, VIN, session. */
 static void draw_status(struct ui *u)
 {
@@ -567,14 +577,17 @@ static void draw_status(struct ui *u)
 			"range?); reconnect to go on", sn->port);
 		return;
 	}
-	/* drop the send path, then shorten the protocol, until it fits */
-	for (variant = 0; variant < 3; variant++) {
+	/* drop the send path, shorten the protocol, then name the session by
+	 * the time it started (the VIN is shown already), until it fits */
+	for (variant = 0; variant < 4; variant++) {
+		char session[64];
 		paren = strchr(proto, '(');
-		snprintf(text, sizeof text, " %s%s%.1f V%s%s%s%s%s%.*s%sVIN %s%ssession %s", sn->port,
-			 sep, sn->volts, sep, sn->adapter, variant ? "" : " ", variant ? "" : sn->path,
-			 sep, (int)(variant == 2 && paren ? strcspn(paren + 1, ")") : strlen(proto)),
-			 variant == 2 && paren ? paren + 1 : proto, sep, sn->vin[0] ? sn->vin : "-",
-			 sep, ui_snapshot_session_name(sn));
+		session_text(ui_snapshot_session_name(sn), variant == 3, session, sizeof session);
+		snprintf(text, sizeof text, " %s%s%.1f V%s%s%s%s%s%.*s%s%s%s%s%s", sn->port, sep,
+			 sn->volts, sep, sn->adapter, variant ? "" : " ", variant ? "" : sn->path, sep,
+			 (int)(variant >= 2 && paren ? strcspn(paren + 1, ")") : strlen(proto)),
+			 variant >= 2 && paren ? paren + 1 : proto, sep, variant == 3 ? "" : "VIN ",
+			 sn->vin[0] ? sn->vin : "-", sep, session);
 		if ((int)layout_width(text) <= COLS)
 			break;
 	}

@@ -12,6 +12,12 @@ trap 'tui_stop; rm -rf "$TEST_TMP"' EXIT
 command -v tmux >/dev/null || { fail "tmux is installed (needed by TUI tests)"; finish; }
 tui_start 80 24 "$OBDCON" --demo
 tui_wait "marked to change (F4 coding" 15 # the scan is done
+status=$(tui_screen | tail -n 2 | head -n 1)
+if printf '%s\n' "$status" | grep -Eq 'OBDDEMO0SIM000001 . session [0-9]{2}:[0-9]{2} *$'; then
+	pass "at 80 columns the status line ends with the session's start time, whole"
+else
+	fail "status line at 80 columns" "$status"
+fi
 tui_keys F4
 tui_wait "[ ] Horn chirp on lock" 5
 

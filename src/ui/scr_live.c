@@ -29,6 +29,7 @@ struct live {
 	bool running;                /* values are being read */
 	bool paused;
 	bool asked;                  /* the supported PIDs were asked for */
+	bool answered;               /* ...and the asking ended */
 	bool known;                  /* ... and the answer came */
 	struct app_pid table[PIDS_MAX];
 	size_t ntable;
@@ -117,6 +118,7 @@ void ui_live_supported(struct ui *u, struct ui_screen *s, const uint8_t *pids, s
 	for (i = 0; i < n; i++)
 		l->supported[pids[i]] = true;
 	l->known = n > 0;
+	l->answered = true; /* or given up on */
 	for (i = 0; l->known && i < 256; i++)
 		l->chosen[i] = l->chosen[i] && l->supported[i];
 	build_rows(l);
@@ -252,7 +254,8 @@ static void live_draw(struct ui *u, struct ui_screen *s, struct ui_rect area)
 	}
 	ui_putf(u, a.y, a.x, a.w, R_NORMAL,
 		"%zu marked. Space marks the values to read, Enter starts.%s", chosen_count(l),
-		l->known ? "" : l->asked ? " (asking the engine what it supports...)" : "");
+		l->known ? "" : l->asked && !l->answered ? " (asking the engine what it supports...)"
+					 : " (the engine did not say what it supports: all are offered)");
 	ui_putf(u, a.y + 1, a.x, a.w, R_DIM, " %-3s %-3s %-44s %s", "", "PID", "OBD-II value (SAE J1979)",
 		"unit");
 	ui_draw_list(u, s, (struct ui_rect){ a.y + 2, a.x, a.h - 2, a.w });

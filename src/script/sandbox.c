@@ -358,14 +358,36 @@ static void check_span(lua_State *L, const char *what, lua_Integer first, lua_In
 			   last, TABLE_SPAN_MAX);
 }
 
+/* Charges work a library function does in C (outside the instruction
+ * count) to the budget and checks the clock first, so a loop of cheap
+ * instructions around costly calls still stops at its limits. */
+static void charge_c_work(lua_State *L, lua_Unsigned work)
+{
+	struct sandbox *sb = sandbox_of(L);
+
+	if (sb->over_budget || sb->deadline_ms == 0)
+		return;
+	sb->used += work;
+	if (sb->used < sb->budget && clock_ms() < sb->deadline_ms)
+		return;
+	sb->over_budget = true;
+	sb->stop = stop_reason(sb);
+	lua_sethook(L, sandbox_hook, LUA_MASKCOUNT, 1); /* fails at the next instruction */
+}
+
 /* table.insert / table.remove / table.sort guard: the length (maybe from
- * __len) bounds the C loop. */
+ * __len) bounds the C loop; a sort is charged as work. */
 static int guard_length(lua_State *L)
 {
 	const char *what = lua_tostring(L, lua_upvalueindex(2));
+	lua_Integer n;
 
 	luaL_checkany(L, 1);
-	check_span(L, what, 1, luaL_len(L, 1));
+	n = luaL_len(L, 1);
+	check_span(L, what, 1, n);
+	/* a sort's C loop is charged its length; insert and remove (usually at
+	 * the end) only have the clock checked */
+	charge_c_work(L, n > 0 && strcmp(what, "sort") == 0 ? (lua_Unsigned)n : 0);
 	lua_pushvalue(L, lua_upvalueindex(1));
 	lua_insert(L, 1);
 	lua_call(L, lua_gettop(L) - 1, LUA_MULTRET);

@@ -137,6 +137,7 @@ struct app_sample {
 	const char *label;    /* field of a PID with several values, or "" */
 	double value;
 	const char *unit;
+	unsigned hex_digits;  /* a bit-encoded value, shown as this many hex digits (0: a number) */
 };
 
 /* Live data counters. */

@@ -37,6 +37,19 @@ struct uds_target app_engine_target(const struct app *a)
 	return (struct uds_target){ "engine", { c.tx, c.rx, c.ext } };
 }
 
+/* Hex digits a bit-encoded field is shown with (monitor status, O2
+ * sensors present...), 0 for a number or an enumeration. */
+static unsigned hex_digits(const struct obd_pid *info, const char *label)
+{
+	size_t i;
+
+	for (i = 0; info && i < info->nfields; i++)
+		if (strcmp(info->fields[i].label, label) == 0)
+			return info->fields[i].formula == OBD_F_RAW32 ? 8
+			       : info->fields[i].formula == OBD_F_RAW16 ? 4 : 0;
+	return 0;
+}
+
 /* Hands every value of one PID's data to the callback. */
 static void emit_pid(const struct obd_pid_data *d, double t,
 		     void (*fn)(void *arg, const struct app_sample *s), void *arg, unsigned *count)
@@ -58,6 +71,7 @@ static void emit_pid(const struct obd_pid_data *d, double t,
 		s.label = vals[i].label;
 		s.value = vals[i].value;
 		s.unit = vals[i].unit;
+		s.hex_digits = hex_digits(info, vals[i].label);
 		(*count)++;
 		if (fn)
 			fn(arg, &s);

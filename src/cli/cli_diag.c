@@ -183,6 +183,13 @@ static void live_sample(void *arg, const struct app_sample *s)
 {
 	struct live_out *o = arg;
 
+	if (!o->json && s->hex_digits) {
+		printf("%8.3f %02X %-32s%s%s %0*llX (hex)\n", s->t, s->pid, s->name,
+		       s->label[0] ? " " : "", s->label, (int)s->hex_digits,
+		       (unsigned long long)s->value);
+		fflush(stdout);
+		return;
+	}
 	if (!o->json) {
 		printf("%8.3f %02X %-32s%s%s %g %s\n", s->t, s->pid, s->name, s->label[0] ? " " : "",
 		       s->label, s->value, s->unit);

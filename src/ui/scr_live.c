@@ -21,6 +21,7 @@
 struct lvalue {
 	uint8_t pid;
 	const char *name, *label, *unit; /* static strings of the PID table */
+	unsigned hex_digits;             /* bit-encoded: shown in hex (no extremes) */
 	struct ui_series s;
 };
 
@@ -152,6 +153,7 @@ static struct lvalue *value_of(struct live *l, const struct app_sample *sm)
 	l->values[l->nvalues].name = sm->name;
 	l->values[l->nvalues].label = sm->label;
 	l->values[l->nvalues].unit = sm->unit;
+	l->values[l->nvalues].hex_digits = sm->hex_digits;
 	return &l->values[l->nvalues++];
 }
 
@@ -191,9 +193,15 @@ static void value_row(struct ui *u, const struct live *l, size_t row, char *out,
 	char name[96], now[32], lo[32], hi[32], spark[1024];
 
 	snprintf(name, sizeof name, "%s%s%s", v->name, v->label[0] ? ": " : "", v->label);
-	ui_value_text(v->s.last, now, sizeof now);
-	ui_value_text(v->s.min, lo, sizeof lo);
-	ui_value_text(v->s.max, hi, sizeof hi);
+	if (v->hex_digits) { /* bits: no extremes, no unit */
+		snprintf(now, sizeof now, "%0*llX", (int)v->hex_digits, (unsigned long long)v->s.last);
+		snprintf(lo, sizeof lo, "-");
+		snprintf(hi, sizeof hi, "-");
+	} else {
+		ui_value_text(v->s.last, now, sizeof now);
+		ui_value_text(v->s.min, lo, sizeof lo);
+		ui_value_text(v->s.max, hi, sizeof hi);
+	}
 	ui_sparkline(&v->s, l->spark_w > 0 ? (size_t)l->spark_w : 0, u->g->spark, u->g->nspark,
 		     spark, sizeof spark);
 	snprintf(out, n, " %-28.28s %8s %-5.5s %7s %7s  %s", name, now, unit_text(u, v->unit), lo, hi,

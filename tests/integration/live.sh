@@ -81,4 +81,7 @@ out=$("$OBDCON" --port sim:demo live 0C 0F --count 1 2>"$TEST_TMP/err"); rc=$?
 check_eq "an unsupported PID exits 1" 1 "$rc"
 check_eq "and no sample is printed" "" "$out"
 check_contains "it names the PID and what the engine has" "does not support PID 0F (its supported-PID bitmaps leave it out); it supports 05 0C 0D 42" "$(cat "$TEST_TMP/err")"
+# A bit-encoded value (the monitor status) is printed in hex.
+out=$("$OBDCON" --port sim:vw live 01 --count 1 2>/dev/null)
+check_contains "PID 01 is shown as its bits in hex" "Monitor status since DTCs cleared 01076500 (hex)" "$out"
 finish

@@ -206,9 +206,21 @@ static int sandbox_load(lua_State *L)
 	return 1;
 }
 
+/* Remembers the script line calling a guarded library function, for
+ * errors raised where the instruction hook has not run yet. */
+static void note_caller(lua_State *L)
+{
+	struct sandbox *sb = sandbox_of(L);
+	lua_Debug ar;
+
+	if (lua_getstack(L, 1, &ar) && lua_getinfo(L, "Sl", &ar) && ar.currentline > 0)
+		snprintf(sb->where, sizeof sb->where, "%s:%d", ar.short_src, ar.currentline);
+}
+
 /* Calls the original library function (upvalue 1) with the same arguments. */
 static int call_original(lua_State *L)
 {
+	note_caller(L); /* a memory error inside has its line */
 	lua_pushvalue(L, lua_upvalueindex(1));
 	lua_insert(L, 1);
 	lua_call(L, lua_gettop(L) - 1, LUA_MULTRET);

@@ -154,32 +154,11 @@ static int field_function(lua_State *L, const char *what, const char *key, bool 
 	return luaL_ref(L, LUA_REGISTRYINDEX);
 }
 
-/* Rejects fields the table at idx does not know, so typos are caught. */
-static void known_fields_at(lua_State *L, int idx, const char *what, const char *const *known,
-			    const char *const *more)
-{
-	size_t i;
-
-	idx = lua_absindex(L, idx);
-	lua_pushnil(L);
-	while (lua_next(L, idx) != 0) {
-		const char *k = lua_type(L, -2) == LUA_TSTRING ? lua_tostring(L, -2) : NULL;
-		bool found = false;
-		for (i = 0; k && known[i] && !found; i++)
-			found = strcmp(k, known[i]) == 0;
-		for (i = 0; k && more && more[i] && !found; i++)
-			found = strcmp(k, more[i]) == 0;
-		if (!found)
-			decl_error(L, "%s: unknown field '%s'", what, k ? k : "(non-string key)");
-		lua_pop(L, 1);
-	}
-}
-
 /* Rejects fields a declaration does not know, so typos are caught. */
 static void check_known_fields(lua_State *L, const char *what, const char *const *known,
 			       const char *const *more)
 {
-	known_fields_at(L, 1, what, known, more);
+	script_known_fields(L, 1, what, known, more);
 }
 
 /* Pushes a declaration handle: a userdata holding the index, with the
@@ -704,7 +683,7 @@ static void flash_accepts(lua_State *L, struct script_flash *fl)
 	static const char *const known[] = { "part", "hw", "sw", NULL };
 
 	if (lua_getfield(L, 1, "accepts") == LUA_TTABLE) {
-		known_fields_at(L, -1, "flash: accepts", known, NULL);
+		script_known_fields(L, -1, "flash: accepts", known, NULL);
 		fl->npart = flash_list(L, -1, "part", fl->accept_part);
 		fl->nhw = flash_list(L, -1, "hw", fl->accept_hw);
 		fl->nsw = flash_list(L, -1, "sw", fl->accept_sw);
@@ -724,7 +703,7 @@ static void flash_ident_entry(lua_State *L, struct script_flash *fl)
 
 	if (!lua_istable(L, -1))
 		decl_error(L, "flash: ident must be { at, length, module } or a list of them");
-	known_fields_at(L, -1, "flash: ident", known, NULL);
+	script_known_fields(L, -1, "flash: ident", known, NULL);
 	id->at = (uint32_t)flash_int(L, -1, "ident.", "at", 0, 0xFFFFFFFF);
 	id->len = (size_t)flash_int(L, -1, "ident.", "length", 0, 64);
 	lua_getfield(L, -1, "module");
@@ -775,7 +754,7 @@ static void flash_readout(lua_State *L, struct script_flash *fl)
 	if (t != LUA_TTABLE && t != LUA_TBOOLEAN && t != LUA_TNIL)
 		decl_error(L, "flash: readout must be true, false or { session, level, key }");
 	if (t == LUA_TTABLE) {
-		known_fields_at(L, -1, "flash: readout", known, NULL);
+		script_known_fields(L, -1, "flash: readout", known, NULL);
 		fl->readout_session = (uint8_t)flash_int(L, -1, "readout.", "session", 3, 0x7F);
 		fl->readout_level = (uint8_t)flash_int(L, -1, "readout.", "level", 0, 0x7D);
 		if (fl->readout_level % 2 == 0 && fl->readout_level != 0)
@@ -803,7 +782,7 @@ static void flash_fields(lua_State *L, struct script_flash *fl)
 	fl->module = script_strdup(L, field_string(L, "flash", "module", true));
 	if (lua_getfield(L, 1, "region") != LUA_TTABLE)
 		decl_error(L, "flash: region = { address, size } is required");
-	known_fields_at(L, -1, "flash: region", region, NULL);
+	script_known_fields(L, -1, "flash: region", region, NULL);
 	fl->address = (uint32_t)flash_int(L, -1, "region.", "address", 0, 0xFFFFFFFF);
 	fl->size = (uint32_t)flash_int(L, -1, "region.", "size", 0, 0x1000000);
 	lua_pop(L, 1);

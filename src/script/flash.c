@@ -139,24 +139,6 @@ static void region_of(lua_State *L, int idx, const struct script_flash *fl, uint
 	*size = (uint32_t)opt_int(L, idx, "size", fl->size, 0xFFFFFFFF);
 }
 
-/* Raises an error naming the first field of the table at argument 2 that
- * is not in known (a misspelt option must not be ignored). */
-static void only_fields(lua_State *L, const char *what, const char *const *known)
-{
-	size_t i;
-
-	lua_pushnil(L);
-	while (lua_next(L, 2) != 0) {
-		const char *k = lua_type(L, -2) == LUA_TSTRING ? lua_tostring(L, -2) : NULL;
-		bool found = false;
-		for (i = 0; k && known[i] && !found; i++)
-			found = strcmp(k, known[i]) == 0;
-		if (!found)
-			luaL_error(L, "%s: unknown field '%s'", what, k ? k : "(non-string key)");
-		lua_pop(L, 1);
-	}
-}
-
 /* Makes argument 2 a table of step options (an empty one when omitted)
  * holding only the known fields. */
 static void step_table(lua_State *L, const char *what, const char *const *known)
@@ -167,7 +149,7 @@ static void step_table(lua_State *L, const char *what, const char *const *known)
 		lua_replace(L, 2);
 	}
 	luaL_checktype(L, 2, LUA_TTABLE);
-	only_fields(L, what, known);
+	script_known_fields(L, 2, what, known, NULL);
 }
 
 /* job:erase{ routine, address, size }: the erase routine (the point of no return). */
@@ -219,7 +201,7 @@ static int job_routine(lua_State *L)
 	int expect;
 
 	luaL_checktype(L, 2, LUA_TTABLE);
-	only_fields(L, "routine", known);
+	script_known_fields(L, 2, "routine", known, NULL);
 	id = (uint16_t)opt_int(L, 2, "id", 0, 0xFFFF);
 	expect = lua_getfield(L, 2, "expect") == LUA_TNIL ? -1 : (int)opt_int(L, 2, "expect", 0, 0xFF);
 	lua_pop(L, 1);
@@ -298,7 +280,7 @@ static int img_checksum(lua_State *L, const char *kind)
 	struct script_checksum c;
 
 	luaL_checktype(L, 2, LUA_TTABLE);
-	only_fields(L, kind, known);
+	script_known_fields(L, 2, kind, known, NULL);
 	c.kind = kind;
 	c.from = (uint32_t)opt_int(L, 2, "from", 0, 0xFFFFFFFF);
 	c.length = (uint32_t)opt_int(L, 2, "length", 0, 0xFFFFFFFF);

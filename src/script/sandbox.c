@@ -80,6 +80,21 @@ static const char *stop_reason(struct sandbox *sb)
 	return "instruction limit exceeded (%I instructions per call)";
 }
 
+static void sandbox_hook(lua_State *L, lua_Debug *ar);
+
+/* Charges work to the budget and checks the clock; true while within both.
+ * Once a limit is hit, the hook fails at every instruction from then on. */
+static bool spend(lua_State *L, struct sandbox *sb, long work)
+{
+	sb->used += work;
+	if (sb->used < sb->budget && clock_ms() < sb->deadline_ms)
+		return true;
+	sb->over_budget = true;
+	sb->stop = stop_reason(sb);
+	lua_sethook(L, sandbox_hook, LUA_MASKCOUNT, 1);
+	return false;
+}
+
 /* Instruction hook: remembers where the script is, charges the budget and
  * watches the clock; once a limit is hit, fails at every instruction so
  * that pcall cannot swallow it. */
@@ -89,14 +104,8 @@ static void sandbox_hook(lua_State *L, lua_Debug *ar)
 
 	if (lua_getinfo(L, "Sl", ar) && ar->currentline > 0)
 		snprintf(sb->where, sizeof sb->where, "%s:%d", ar->short_src, ar->currentline);
-	if (!sb->over_budget) {
-		sb->used += HOOK_EVERY;
-		if (sb->used < sb->budget && clock_ms() < sb->deadline_ms)
-			return;
-		sb->over_budget = true;
-		sb->stop = stop_reason(sb);
-		lua_sethook(L, sandbox_hook, LUA_MASKCOUNT, 1);
-	}
+	if (!sb->over_budget && spend(L, sb, HOOK_EVERY))
+		return;
 	lua_pushfstring(L, "%s: ", sb->where);
 	lua_pushfstring(L, sb->stop, (lua_Integer)(sb->stop[0] == 't' ? sb->time_limit_ms
 									: sb->budget));
@@ -377,14 +386,8 @@ static void charge_c_work(lua_State *L, lua_Unsigned work)
 {
 	struct sandbox *sb = sandbox_of(L);
 
-	if (sb->over_budget || sb->deadline_ms == 0)
-		return;
-	sb->used += work;
-	if (sb->used < sb->budget && clock_ms() < sb->deadline_ms)
-		return;
-	sb->over_budget = true;
-	sb->stop = stop_reason(sb);
-	lua_sethook(L, sandbox_hook, LUA_MASKCOUNT, 1); /* fails at the next instruction */
+	if (!sb->over_budget && sb->deadline_ms != 0)
+		spend(L, sb, (long)work); /* over: fails at the next instruction */
 }
 
 /* table.insert / table.remove / table.sort guard: the length (maybe from

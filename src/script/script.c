@@ -28,6 +28,27 @@ struct script_host *script_host_of(lua_State *L)
 	return h;
 }
 
+/* Raises an error naming the first field of a table that is not known. */
+void script_known_fields(lua_State *L, int idx, const char *what, const char *const *known,
+			 const char *const *more)
+{
+	size_t i;
+
+	idx = lua_absindex(L, idx);
+	lua_pushnil(L);
+	while (lua_next(L, idx) != 0) {
+		const char *k = lua_type(L, -2) == LUA_TSTRING ? lua_tostring(L, -2) : NULL;
+		bool found = false;
+		for (i = 0; k && known[i] && !found; i++)
+			found = strcmp(k, known[i]) == 0;
+		for (i = 0; k && more && more[i] && !found; i++)
+			found = strcmp(k, more[i]) == 0;
+		if (!found)
+			luaL_error(L, "%s: unknown field '%s'", what, k ? k : "(non-string key)");
+		lua_pop(L, 1);
+	}
+}
+
 /* Copies a string, raising a Lua error when out of memory. */
 char *script_strdup(lua_State *L, const char *s)
 {

@@ -38,6 +38,11 @@ struct script_host {
 struct script_host *script_host_of(lua_State *L);
 /* Copies a string, raising a Lua error when out of memory. */
 char *script_strdup(lua_State *L, const char *s);
+/* Raises "WHAT: unknown field 'x'" for the first field of the table at idx
+ * that is in neither known nor more (NULL-ended; more may be NULL), so a
+ * misspelt option is never ignored. */
+void script_known_fields(lua_State *L, int idx, const char *what, const char *const *known,
+			 const char *const *more);
 /* Appends " (in WHAT)" to a script error, keeping "file:line:" first;
  * returns -kind. */
 int script_error_context(struct error *e, const char *fmt, ...)

@@ -303,21 +303,33 @@ static void format_ecu(const struct sim_ecu *ecu, struct buf *b)
 	}
 }
 
+#define SIDECAR_MAX 4096 /* a sidecar's path */
+
+/* True when ECU i has flash memory changed since it was saved; then its
+ * sidecar's path and the path of its next version (".new"). */
+static bool unsaved_sidecar(struct sim *s, size_t i, char path[SIDECAR_MAX],
+			    char next[SIDECAR_MAX + 8])
+{
+	struct sim_ecu *ecu = &s->vehicle.ecus[i];
+
+	if (ecu->m.flash.mem == NULL || ecu->m.flash.gen == ecu->m.flash.saved_gen)
+		return false;
+	sidecar_path(s, ecu, path, SIDECAR_MAX);
+	snprintf(next, SIDECAR_MAX + 8, "%s.new", path);
+	return true;
+}
+
 /* First phase: every changed flash memory to FILE.ECU.flash.new; -1 if
  * one failed. */
 static int save_sidecars(struct sim *s)
 {
-	char path[4096], next[4200];
+	char path[SIDECAR_MAX], next[SIDECAR_MAX + 8];
 	size_t i;
 
 	for (i = 0; i < s->vehicle.necus; i++) {
-		struct sim_ecu *ecu = &s->vehicle.ecus[i];
-		struct sim_flash *f = &ecu->m.flash;
-		if (f->mem == NULL || f->gen == f->saved_gen)
-			continue;
-		sidecar_path(s, ecu, path, sizeof path);
-		snprintf(next, sizeof next, "%s.new", path);
-		if (fs_write_atomic(next, f->mem, f->size, 0600, &s->state_error) < 0)
+		struct sim_flash *f = &s->vehicle.ecus[i].m.flash;
+		if (unsaved_sidecar(s, i, path, next) &&
+		    fs_write_atomic(next, f->mem, f->size, 0600, &s->state_error) < 0)
 			return -1;
 	}
 	return 0;
@@ -327,16 +339,13 @@ static int save_sidecars(struct sim *s)
  * into place. */
 static void commit_sidecars(struct sim *s)
 {
-	char path[4096], next[4200];
+	char path[SIDECAR_MAX], next[SIDECAR_MAX + 8];
 	size_t i;
 
 	for (i = 0; i < s->vehicle.necus; i++) {
-		struct sim_ecu *ecu = &s->vehicle.ecus[i];
-		struct sim_flash *f = &ecu->m.flash;
-		if (f->mem == NULL || f->gen == f->saved_gen)
+		struct sim_flash *f = &s->vehicle.ecus[i].m.flash;
+		if (!unsaved_sidecar(s, i, path, next))
 			continue;
-		sidecar_path(s, ecu, path, sizeof path);
-		snprintf(next, sizeof next, "%s.new", path);
 		if (rename(next, path) < 0) {
 			error_set(&s->state_error, ERR_IO, "rename %s: %s", next, strerror(errno));
 			continue;

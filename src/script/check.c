@@ -43,9 +43,11 @@ static void problem(struct checker *c, int line, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
+	if (msg[0] == 0) /* error("") or an error object that says nothing */
+		snprintf(msg, sizeof msg, "an error without a message");
 	c->problems++;
 	if (c->report)
-		c->report(c->arg, c->file, line, msg);
+		c->report(c->arg, c->file, line > 0 ? line : 0, msg);
 }
 
 /* Splits a "source:line: message" error into its line and message. */
